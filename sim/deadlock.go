@@ -1,0 +1,92 @@
+package sim
+
+import (
+	"fmt"
+	"strings"
+)
+
+// checkCycle reports a deadlock if t, just blocked, closes a wait-for cycle.
+func (s *Sim) checkCycle(t *Task) {
+	cycle := []*Task{t}
+	cur := t
+	for range len(s.tasks) + 1 {
+		if cur.waitsFor == nil {
+			return
+		}
+		o := cur.waitsFor.Holder()
+		if o == nil || o.state != Blocked {
+			return
+		}
+		if o == t {
+			s.reportDeadlock(cycle, "tasks wait on each other")
+			return
+		}
+		cycle = append(cycle, o)
+		cur = o
+	}
+}
+
+// checkStuck reports a deadlock when nothing can run and nothing will
+// happen, yet some task is still blocked.
+func (s *Sim) checkStuck() {
+	var stuck []*Task
+	for _, t := range s.tasks {
+		if t.state == Blocked {
+			stuck = append(stuck, t)
+		}
+	}
+	if len(stuck) > 0 {
+		s.reportDeadlock(stuck, "no task can run and no event is pending")
+	}
+}
+
+// reportDeadlock renders the lockdep-style "possible unsafe scenario" with
+// one column per task: what it holds, then what it waits for.
+func (s *Sim) reportDeadlock(tasks []*Task, why string) {
+	var names []string
+	for _, t := range tasks {
+		names = append(names, fmt.Sprintf("%q", t.Name))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s:\n", why)
+	const w = 34
+	row := func(cells []string) {
+		for i, c := range cells {
+			if i < len(cells)-1 {
+				fmt.Fprintf(&b, "  %-*s", w, c)
+			} else {
+				fmt.Fprintf(&b, "  %s", c)
+			}
+		}
+		b.WriteString("\n")
+	}
+	head := make([]string, len(tasks))
+	rule := make([]string, len(tasks))
+	for i, t := range tasks {
+		head[i] = fmt.Sprintf("[%d] %s", t.ID, t.Name)
+		if len(head[i]) > w {
+			head[i] = head[i][:w]
+		}
+		rule[i] = strings.Repeat("-", min(len(head[i]), w))
+	}
+	row(head)
+	row(rule)
+	for i, t := range tasks {
+		for _, m := range t.held {
+			cells := make([]string, len(tasks))
+			cells[i] = "lock(" + m.Name + ");"
+			row(cells)
+		}
+	}
+	for i, t := range tasks {
+		cells := make([]string, len(tasks))
+		cells[i] = t.blockedOn + ";"
+		row(cells)
+	}
+	b.WriteString("\n *** DEADLOCK ***\n")
+	s.Report(Finding{
+		Property: "deadlock",
+		Summary:  "deadlock between " + strings.Join(names, " and "),
+		Detail:   b.String(),
+	})
+}

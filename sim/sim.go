@@ -1,0 +1,288 @@
+// Package sim is pcssim's deterministic discrete-event engine. It knows
+// nothing about the kernel: it runs tasks as coroutines one step at a time,
+// keeps a virtual clock and an event queue, asks a single Chooser every
+// nondeterministic question, records a trace and reports findings.
+package sim
+
+import "fmt"
+
+// Config bounds one execution.
+type Config struct {
+	// Horizon ends the execution when virtual time would pass it.
+	Horizon Time
+	// MaxSteps ends the execution after that many task steps.
+	MaxSteps int
+	// StepCost is the virtual time one task step takes (default 1µs).
+	StepCost Time
+	// Trace records every step (slower; used for replays and reports).
+	Trace bool
+}
+
+// End says why an execution stopped.
+type End uint8
+
+// Ways an execution ends.
+const (
+	EndRunning   End = iota
+	EndQuiescent     // no task, trigger or event left
+	EndHorizon       // the next event lies past the horizon
+	EndBudget        // the step budget ran out
+)
+
+func (e End) String() string {
+	return [...]string{"running", "quiescent", "horizon", "step budget exhausted"}[e]
+}
+
+// Finding is a violated property, reported by the engine (deadlock) or by a
+// model layered on it.
+type Finding struct {
+	Property string
+	// Summary is one line, e.g. `use-after-free of struct phylink_pcs "lynx-pcs.0"`.
+	Summary string
+	// Detail is the multi-line body of the report (sites, stacks, tables).
+	Detail string
+	Step   int
+	At     Time
+}
+
+// Trigger is an optional event with a window of virtual time: while armed
+// and inside its window it is a Candidate, and the Chooser decides whether
+// and when it fires. Faults are injected through triggers.
+type Trigger struct {
+	ID          int
+	Name        string
+	From, Until Time
+	fire        func()
+	armed       bool
+}
+
+// Sim is one execution's engine state.
+type Sim struct {
+	cfg        Config
+	chooser    Chooser
+	now        Time
+	steps      int
+	events     eventQueue
+	tasks      []*Task
+	triggers   []*Trigger
+	current    *Task
+	nextTaskID int
+	cands      []Candidate
+	candTask   []*Task
+	schedule   Schedule
+	findings   []Finding
+	seen       map[string]bool
+	trace      []Step
+	end        End
+	stopped    bool
+	// Idle, if set, is called whenever no task is runnable, before time
+	// advances; models use it for checks at quiescent points.
+	Idle func()
+}
+
+// New returns an engine for one execution driven by c.
+func New(cfg Config, c Chooser) *Sim {
+	if cfg.StepCost == 0 {
+		cfg.StepCost = Microsecond
+	}
+	if cfg.MaxSteps == 0 {
+		cfg.MaxSteps = 1 << 20
+	}
+	if cfg.Horizon == 0 {
+		cfg.Horizon = 10 * Second
+	}
+	return &Sim{cfg: cfg, chooser: c, seen: map[string]bool{}}
+}
+
+// Now returns the virtual time.
+func (s *Sim) Now() Time { return s.now }
+
+// Steps returns the number of task steps run so far.
+func (s *Sim) Steps() int { return s.steps }
+
+// Current returns the running task, or nil in event context.
+func (s *Sim) Current() *Task { return s.current }
+
+// Horizon returns the configured horizon.
+func (s *Sim) Horizon() Time { return s.cfg.Horizon }
+
+// Schedule returns the answers given so far.
+func (s *Sim) Schedule() Schedule { return s.schedule }
+
+// Findings returns the violations reported, at most one per property, in
+// the order they happened.
+func (s *Sim) Findings() []Finding { return s.findings }
+
+// EndReason says why Run returned.
+func (s *Sim) EndReason() End { return s.end }
+
+// Tasks returns the live (not finished) tasks in creation order.
+func (s *Sim) Tasks() []*Task { return s.tasks }
+
+// At schedules fn to run at virtual time at (not before now).
+func (s *Sim) At(at Time, fn func()) {
+	if at < s.now {
+		at = s.now
+	}
+	s.events.push(at, fn)
+}
+
+// After schedules fn to run d after now.
+func (s *Sim) After(d Time, fn func()) { s.At(s.now+d, fn) }
+
+// Arm registers a trigger that may fire once at a time in [from, until].
+func (s *Sim) Arm(name string, from, until Time, fire func()) *Trigger {
+	tr := &Trigger{ID: len(s.triggers), Name: name, From: from, Until: until, fire: fire, armed: true}
+	s.triggers = append(s.triggers, tr)
+	return tr
+}
+
+// Choose asks the Chooser a data question with n possible answers.
+func (s *Sim) Choose(n int, label string) int {
+	if n <= 1 {
+		return 0
+	}
+	v := s.chooser.Choose(n, label)
+	s.schedule = append(s.schedule, uint32(v))
+	if s.cfg.Trace {
+		s.note(fmt.Sprintf("choose %s: %d of %d", label, v, n))
+	}
+	return v
+}
+
+// Report records a finding, keeping only the first one per property.
+func (s *Sim) Report(f Finding) {
+	if s.seen[f.Property] {
+		return
+	}
+	s.seen[f.Property] = true
+	f.Step, f.At = s.steps, s.now
+	s.findings = append(s.findings, f)
+}
+
+// Stop ends the execution at the next scheduling point.
+func (s *Sim) Stop() { s.stopped = true }
+
+// Run executes until quiescence, the horizon, the step budget or Stop, then
+// unwinds every unfinished task. A panic in model code propagates.
+func (s *Sim) Run() End {
+	defer s.abortAll()
+	for !s.stopped {
+		for s.events.len() > 0 && s.events.peek() <= s.now {
+			s.events.pop().fn()
+		}
+		s.cands, s.candTask = s.cands[:0], s.candTask[:0]
+		for _, t := range s.tasks {
+			if t.state == Runnable {
+				s.cands = append(s.cands, Candidate{ID: t.ID, Name: t.Name})
+				s.candTask = append(s.candTask, t)
+			}
+		}
+		nRunnable := len(s.cands)
+		nextAt := s.cfg.Horizon + 1
+		if s.events.len() > 0 {
+			nextAt = s.events.peek()
+		}
+		if nRunnable == 0 && s.Idle != nil {
+			s.Idle()
+		}
+		limit := s.now
+		if nRunnable == 0 {
+			limit = min(nextAt, s.cfg.Horizon)
+		}
+		for _, tr := range s.triggers {
+			if tr.armed && tr.Until < s.now {
+				tr.armed = false
+			}
+			if tr.armed && tr.From <= limit {
+				s.cands = append(s.cands, Candidate{ID: 1<<30 + tr.ID, Name: tr.Name})
+			}
+		}
+		if len(s.cands) == 0 {
+			if s.events.len() == 0 {
+				s.checkStuck()
+				s.end = EndQuiescent
+				return s.end
+			}
+			if nextAt > s.cfg.Horizon {
+				s.end = EndHorizon
+				return s.end
+			}
+			s.now = nextAt
+			continue
+		}
+		if nRunnable == 0 {
+			s.cands = append(s.cands, Candidate{ID: AdvanceID, Name: "advance time"})
+		}
+		i := 0
+		if len(s.cands) > 1 {
+			i = s.chooser.Pick(s.cands, s.steps)
+			s.schedule = append(s.schedule, uint32(i))
+		}
+		switch c := s.cands[i]; {
+		case i < nRunnable:
+			if s.steps >= s.cfg.MaxSteps {
+				s.end = EndBudget
+				return s.end
+			}
+			s.runStep(s.candTask[i])
+		case c.ID == AdvanceID:
+			// Triggers whose window closes before the next event are skipped.
+			for _, tr := range s.triggers {
+				if tr.armed && tr.Until < nextAt {
+					tr.armed = false
+				}
+			}
+			if s.events.len() == 0 {
+				continue
+			}
+			if nextAt > s.cfg.Horizon {
+				s.end = EndHorizon
+				return s.end
+			}
+			s.now = nextAt
+		default:
+			tr := s.triggers[c.ID-1<<30]
+			tr.armed = false
+			s.now = max(s.now, tr.From)
+			if s.cfg.Trace {
+				s.note("inject " + tr.Name)
+			}
+			tr.fire()
+		}
+	}
+	return s.end
+}
+
+func (s *Sim) runStep(t *Task) {
+	s.steps++
+	s.current = t
+	if s.cfg.Trace {
+		s.trace = append(s.trace, Step{N: s.steps, At: s.now, Task: t.ID, TaskName: t.Name, Label: t.label})
+	}
+	_, ok := t.next()
+	s.current = nil
+	s.now += s.cfg.StepCost
+	if !ok {
+		t.state = Done
+		s.removeDone()
+	}
+}
+
+func (s *Sim) removeDone() {
+	j := 0
+	for _, t := range s.tasks {
+		if t.state != Done {
+			s.tasks[j] = t
+			j++
+		}
+	}
+	clear(s.tasks[j:])
+	s.tasks = s.tasks[:j]
+}
+
+func (s *Sim) abortAll() {
+	for _, t := range s.tasks {
+		t.stop()
+	}
+}

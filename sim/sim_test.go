@@ -1,0 +1,180 @@
+package sim
+
+import (
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"pgregory.net/rapid"
+)
+
+// pingPong builds a small world: two workers contend for a mutex, a timer
+// event wakes a sleeper, and a trigger may inject an extra task.
+func pingPong(c Chooser) *Sim {
+	s := New(Config{Horizon: Second, Trace: true}, c)
+	m := NewMutex("state_mutex")
+	counter := 0
+	worker := func(name string) {
+		s.Spawn(name, func(t *Task) {
+			for i := 0; i < 3; i++ {
+				m.Lock(t)
+				t.Yield("read counter")
+				v := counter
+				t.Yield("write counter")
+				counter = v + 1
+				s.Touch("counter")
+				m.Unlock(t)
+			}
+		})
+	}
+	worker("a")
+	worker("b")
+	s.Spawn("sleeper", func(t *Task) {
+		t.Sleep(10 * Millisecond)
+		t.Yield("after sleep")
+	})
+	s.Arm("inject c", 5*Millisecond, 20*Millisecond, func() { worker("c") })
+	return s
+}
+
+func TestSameSeedSameTrace(t *testing.T) {
+	for seed := uint64(0); seed < 20; seed++ {
+		a := pingPong(NewRandom(seed))
+		a.Run()
+		prev := runtime.GOMAXPROCS(1)
+		b := pingPong(NewRandom(seed))
+		b.Run()
+		runtime.GOMAXPROCS(prev)
+		if diff := cmp.Diff(a.Trace(), b.Trace()); diff != "" {
+			t.Fatalf("seed %d: traces differ (-a +b):\n%s", seed, diff)
+		}
+		r := pingPong(NewReplay(a.Schedule()))
+		r.Run()
+		if diff := cmp.Diff(a.Trace(), r.Trace()); diff != "" {
+			t.Fatalf("seed %d: replay differs (-run +replay):\n%s", seed, diff)
+		}
+		if a.EndReason() != EndQuiescent {
+			t.Fatalf("seed %d: end %v, want quiescent", seed, a.EndReason())
+		}
+	}
+}
+
+func TestDifferentSeedsDiffer(t *testing.T) {
+	seen := map[string]bool{}
+	for seed := uint64(0); seed < 20; seed++ {
+		s := pingPong(NewRandom(seed))
+		s.Run()
+		seen[RenderTrace(s.Trace())] = true
+	}
+	if len(seen) < 5 {
+		t.Fatalf("only %d distinct traces from 20 seeds", len(seen))
+	}
+}
+
+func TestScheduleRoundTrip(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := Schedule(rapid.SliceOf(rapid.Uint32Range(0, 1<<31)).Draw(t, "s"))
+		got, err := DecodeSchedule(s.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s) == 0 {
+			s = Schedule{}
+		}
+		if diff := cmp.Diff(s, got); diff != "" {
+			t.Fatalf("round trip (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestDecodeScheduleRejectsGarbage(t *testing.T) {
+	for _, bad := range []string{"", "!!", "_____________8"} {
+		if _, err := DecodeSchedule(bad); err == nil {
+			t.Errorf("DecodeSchedule(%q) accepted garbage", bad)
+		}
+	}
+}
+
+func TestDeadlockCycle(t *testing.T) {
+	s := New(Config{}, NewRandom(1))
+	a, b := NewMutex("A"), NewMutex("B")
+	s.Spawn("t1", func(t *Task) {
+		a.Lock(t)
+		t.Yield("between")
+		b.Lock(t)
+	})
+	s.Spawn("t2", func(t *Task) {
+		b.Lock(t)
+		t.Yield("between")
+		a.Lock(t)
+	})
+	// Force the interleaving t1:A, t2:B, then both take the other.
+	s.chooser = NewReplay(Schedule{0, 0, 1, 1, 0, 1, 0, 1})
+	s.Run()
+	f := s.Findings()
+	if len(f) != 1 || f[0].Property != "deadlock" {
+		t.Fatalf("findings %+v, want one deadlock", f)
+	}
+	for _, want := range []string{"lock(A);", "lock(B);", "mutex_lock(A);", "*** DEADLOCK ***"} {
+		if !strings.Contains(f[0].Detail, want) {
+			t.Errorf("deadlock report lacks %q:\n%s", want, f[0].Detail)
+		}
+	}
+}
+
+func TestNoDeadlockWithLockOrder(t *testing.T) {
+	for seed := uint64(0); seed < 50; seed++ {
+		s := New(Config{}, NewRandom(seed))
+		a, b := NewMutex("A"), NewMutex("B")
+		for _, n := range []string{"t1", "t2"} {
+			s.Spawn(n, func(t *Task) {
+				a.Lock(t)
+				b.Lock(t)
+				b.Unlock(t)
+				a.Unlock(t)
+			})
+		}
+		s.Run()
+		if len(s.Findings()) != 0 {
+			t.Fatalf("seed %d: %v", seed, s.Findings())
+		}
+	}
+}
+
+func TestStuckWaiterIsDeadlock(t *testing.T) {
+	s := New(Config{}, NewRandom(1))
+	var c Completion
+	c.Name = "never"
+	s.Spawn("waiter", func(t *Task) { c.Wait(t) })
+	s.Run()
+	if f := s.Findings(); len(f) != 1 || f[0].Property != "deadlock" {
+		t.Fatalf("findings %+v, want deadlock", f)
+	}
+}
+
+func TestBudgetAndHorizon(t *testing.T) {
+	s := New(Config{MaxSteps: 100}, NewRandom(1))
+	s.Spawn("spinner", func(t *Task) {
+		for {
+			t.Yield("spin")
+		}
+	})
+	if end := s.Run(); end != EndBudget {
+		t.Fatalf("end %v, want budget", end)
+	}
+	s = New(Config{Horizon: 5 * Second}, NewRandom(1))
+	var tick func()
+	n := 0
+	tick = func() { n++; s.After(Second, tick) }
+	s.After(Second, tick)
+	if end := s.Run(); end != EndHorizon || n != 5 {
+		t.Fatalf("end %v after %d ticks, want horizon after 5", end, n)
+	}
+}
+
+func TestTimeString(t *testing.T) {
+	if got := (Second + 300*Microsecond).String(); got != "1.000300s" {
+		t.Fatalf("got %q", got)
+	}
+}

@@ -1,0 +1,140 @@
+package sim
+
+import "iter"
+
+// TaskState says whether a task can be scheduled.
+type TaskState uint8
+
+// Task states.
+const (
+	Runnable TaskState = iota
+	Blocked
+	Done
+)
+
+// Holder is something a blocked task waits for that is owned by a task at
+// the moment (a mutex's owner, the worker running a work item). The engine
+// follows Holder links to detect wait-for cycles.
+type Holder interface {
+	Holder() *Task
+}
+
+// abortSignal unwinds a task's coroutine when its execution ends early.
+type abortSignal struct{}
+
+// Task is a kernel context (a sysfs write, a probe, a work item, a timer
+// callback, an interrupt). It runs as a coroutine that yields at every point
+// where the real kernel could be preempted or block; exactly one task runs at
+// a time and the Chooser decides which runnable task goes next.
+type Task struct {
+	// ID numbers tasks in creation order within an execution.
+	ID int
+	// Name says what the task is, e.g. "kworker: phylink_resolve eth0".
+	Name string
+	// Origin is what caused the task (e.g. an injected fault); tasks spawned
+	// by a task inherit it. The engine never looks at it.
+	Origin any
+
+	s         *Sim
+	state     TaskState
+	label     string // label of the task's next step
+	blockedOn string
+	waitsFor  Holder
+	held      []*Mutex
+	stack     []string
+	next      func() (struct{}, bool)
+	stop      func()
+	yield     func(struct{}) bool
+}
+
+// Spawn creates a runnable task running body. The new task inherits the
+// Origin of the task that is running when Spawn is called, if any.
+func (s *Sim) Spawn(name string, body func(t *Task)) *Task {
+	t := &Task{ID: s.nextTaskID, Name: name, s: s, label: "start"}
+	s.nextTaskID++
+	if s.current != nil {
+		t.Origin = s.current.Origin
+	}
+	seq := func(yield func(struct{}) bool) {
+		t.yield = yield
+		defer func() {
+			if r := recover(); r != nil {
+				if _, ok := r.(abortSignal); !ok {
+					panic(r)
+				}
+			}
+		}()
+		body(t)
+	}
+	t.next, t.stop = iter.Pull(seq)
+	s.tasks = append(s.tasks, t)
+	return t
+}
+
+// Sim returns the engine the task belongs to.
+func (t *Task) Sim() *Sim { return t.s }
+
+// State returns the task's scheduling state.
+func (t *Task) State() TaskState { return t.state }
+
+// BlockedOn says what a blocked task waits for.
+func (t *Task) BlockedOn() string { return t.blockedOn }
+
+// Yield marks a preemption point: the task stays runnable and the Chooser
+// may run another task first. label names the step that follows.
+func (t *Task) Yield(label string) {
+	t.label = label
+	if !t.yield(struct{}{}) {
+		panic(abortSignal{})
+	}
+}
+
+// Block suspends the task until Wake is called. what describes the wait for
+// traces and deadlock reports; h, if not nil, is what the task waits for.
+func (t *Task) Block(what string, h Holder) {
+	t.state = Blocked
+	t.blockedOn = what
+	t.waitsFor = h
+	t.s.checkCycle(t)
+	t.Yield(what)
+	t.blockedOn = ""
+	t.waitsFor = nil
+}
+
+// Wake makes a blocked task runnable again.
+func (t *Task) Wake() {
+	if t.state == Blocked {
+		t.state = Runnable
+	}
+}
+
+// Sleep blocks the task for d of virtual time (msleep).
+func (t *Task) Sleep(d Time) {
+	t.s.After(d, t.Wake)
+	t.Block("msleep", nil)
+}
+
+// Enter pushes a simulated kernel function onto the task's call stack.
+// Pair every Enter with Leave (usually deferred).
+func (t *Task) Enter(fn string) { t.stack = append(t.stack, fn) }
+
+// Leave pops the innermost simulated function.
+func (t *Task) Leave() { t.stack = t.stack[:len(t.stack)-1] }
+
+// Stack returns a copy of the simulated call stack, innermost first, the
+// order KASAN prints.
+func (t *Task) Stack() []string {
+	out := make([]string, len(t.stack))
+	for i, fn := range t.stack {
+		out[len(t.stack)-1-i] = fn
+	}
+	return out
+}
+
+// Func returns the innermost simulated function, or "" outside any.
+func (t *Task) Func() string {
+	if len(t.stack) == 0 {
+		return ""
+	}
+	return t.stack[len(t.stack)-1]
+}
