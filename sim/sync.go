@@ -47,6 +47,9 @@ func (m *Mutex) TryLock(t *Task) bool {
 // Unlock releases m (mutex_unlock). Unlocking a mutex the task does not own
 // is a model bug and panics.
 func (m *Mutex) Unlock(t *Task) {
+	if t.aborting {
+		return // the execution is over; deferred unlocks just unwind
+	}
 	if m.owner != t {
 		panic("sim: " + t.Name + " unlocks " + m.Name + " it does not own")
 	}

@@ -45,6 +45,7 @@ type Task struct {
 	next      func() (struct{}, bool)
 	stop      func()
 	yield     func(struct{}) bool
+	aborting  bool
 }
 
 // Spawn creates a runnable task running body. The new task inherits the
@@ -84,7 +85,8 @@ func (t *Task) BlockedOn() string { return t.blockedOn }
 // may run another task first. label names the step that follows.
 func (t *Task) Yield(label string) {
 	t.label = label
-	if !t.yield(struct{}{}) {
+	if t.aborting || !t.yield(struct{}{}) {
+		t.aborting = true
 		panic(abortSignal{})
 	}
 }

@@ -1,0 +1,167 @@
+package devmodel
+
+import (
+	"pcssim/sim"
+)
+
+// Bus is struct bus_type: devices and drivers that match by name.
+type Bus struct {
+	Name    string
+	Devices []*Device
+	Drivers []*Driver
+}
+
+// Driver is struct device_driver with its probe and remove callbacks.
+type Driver struct {
+	Name   string
+	Bus    *Bus
+	Module *Module
+	// Probe returns 0 or a negative errno (e.g. -EPROBE_DEFER).
+	Probe func(t *sim.Task, dev *Device) int
+	// Remove cannot fail; its result is ignored by the driver core.
+	Remove func(t *sim.Task, dev *Device)
+	// SuppressBindAttrs hides the sysfs bind/unbind files.
+	SuppressBindAttrs bool
+
+	registered bool
+	// bound is drv->p->klist_devices, in bind order.
+	bound []*Device
+}
+
+// Device is struct device.
+type Device struct {
+	Name string
+	Bus  *Bus
+	// Parent is dev->parent; removing a parent removes its children first.
+	Parent *Device
+	// Driver is dev->driver (nil when unbound).
+	Driver *Driver
+	// DriverData is dev_get_drvdata().
+	DriverData any
+	// Obj is the memory of struct device, freed by release() at the last
+	// put_device.
+	Obj  *Object
+	Kref Kref
+	// Lock is device_lock().
+	Lock *sim.Mutex
+
+	registered bool
+	probing    bool
+	devres     []devresNode
+	// BoundCount counts successful binds (for recovery checks).
+	BoundCount int
+}
+
+// NewBus declares a bus.
+func (k *Kernel) NewBus(name string) *Bus {
+	b := &Bus{Name: name}
+	k.Buses = append(k.Buses, b)
+	return b
+}
+
+// NewDriver declares a driver of module m (nil: built-in) on bus b.
+func (k *Kernel) NewDriver(b *Bus, m *Module, name string) *Driver {
+	d := &Driver{Name: name, Bus: b, Module: m}
+	if m != nil {
+		m.Drivers = append(m.Drivers, d)
+	}
+	return d
+}
+
+// NewDevice allocates and initialises a device (device_initialize); the
+// caller adds it with DeviceAdd. The initial reference is held by the bus.
+func (k *Kernel) NewDevice(t *sim.Task, b *Bus, name string, parent *Device) *Device {
+	d := &Device{Name: name, Bus: b, Parent: parent, Lock: sim.NewMutex("device_lock(" + name + ")")}
+	d.Obj = k.Heap.Alloc(t, "struct device", name)
+	d.Kref.Obj = d.Obj
+	d.Kref.Init(nil)
+	d.Kref.Release = func(t *sim.Task) {
+		t.Enter("device_release")
+		k.Heap.Kfree(t, d.Obj)
+		t.Leave()
+	}
+	k.Devices = append(k.Devices, d)
+	k.TrackKref(&d.Kref)
+	return d
+}
+
+// Registered reports whether the device is added (device_add, not yet
+// device_del).
+func (d *Device) Registered() bool { return d.registered }
+
+// Bound reports whether a driver is bound.
+func (d *Device) Bound() bool { return d.Driver != nil }
+
+// GetDevice is get_device: it keeps struct device's memory, nothing else.
+func (k *Kernel) GetDevice(t *sim.Task, d *Device, holder *Object) {
+	t.Enter("get_device")
+	k.KrefGet(t, &d.Kref, holder)
+	t.Leave()
+}
+
+// PutDevice is put_device.
+func (k *Kernel) PutDevice(t *sim.Task, d *Device, holder *Object) {
+	t.Enter("put_device")
+	k.KrefPut(t, &d.Kref, holder)
+	t.Leave()
+}
+
+// DeviceAdd is device_add: the device appears on its bus and is probed
+// against the bus's drivers (bus_probe_device).
+func (k *Kernel) DeviceAdd(t *sim.Task, d *Device) {
+	t.Enter("device_add")
+	defer t.Leave()
+	d.registered = true
+	d.Bus.Devices = append(d.Bus.Devices, d)
+	k.busProbeDevice(t, d)
+}
+
+// DeviceUnregister is device_unregister for hot-unplug: children are removed
+// first (as a bus driver's remove does), then device_del unbinds the driver
+// (bus_remove_device → device_release_driver), device links are purged and
+// the bus's reference is dropped. The memory lives until the last put.
+func (k *Kernel) DeviceUnregister(t *sim.Task, d *Device) {
+	if !d.registered {
+		return
+	}
+	t.Enter("device_unregister")
+	defer t.Leave()
+	for i := len(k.Devices) - 1; i >= 0; i-- {
+		if c := k.Devices[i]; c.Parent == d && c.registered {
+			k.DeviceUnregister(t, c)
+		}
+	}
+	t.Enter("device_del")
+	k.driverDeferredProbeDel(d)
+	t.Enter("bus_remove_device")
+	k.DeviceReleaseDriver(t, d)
+	t.Leave()
+	d.registered = false
+	for i, x := range d.Bus.Devices {
+		if x == d {
+			d.Bus.Devices = append(d.Bus.Devices[:i], d.Bus.Devices[i+1:]...)
+			break
+		}
+	}
+	k.deviceLinksPurge(d)
+	t.Leave()
+	k.PutDevice(t, d, nil)
+}
+
+// findDevice is bus_find_device_by_name.
+func (b *Bus) findDevice(name string) *Device {
+	for _, d := range b.Devices {
+		if d.Name == name {
+			return d
+		}
+	}
+	return nil
+}
+
+// match is driver_match_device; the model matches by name prefix: a device
+// "lynx-pcs.0" matches driver "lynx-pcs" (as platform_match falls back to
+// the device name).
+func match(drv *Driver, d *Device) bool {
+	n := drv.Name
+	return d.Name == n || (len(d.Name) > len(n) && d.Name[:len(n)] == n && d.Name[len(n)] == '.')
+}

@@ -1,0 +1,121 @@
+package devmodel
+
+import (
+	"fmt"
+	"strings"
+
+	"pcssim/sim"
+)
+
+// Site is where something happened: the simulated call chain (innermost
+// first), the task and the virtual time.
+type Site struct {
+	Stack []string
+	Task  string
+	At    sim.Time
+}
+
+// String renders a site as KASAN does, e.g.
+// "lynx_pcs_get_state <- phylink_resolve (task kworker) at t=1.000300s".
+func (s Site) String() string {
+	chain := strings.Join(s.Stack, " <- ")
+	if chain == "" {
+		chain = "<event>"
+	}
+	return fmt.Sprintf("%s (task %s) at t=%s", chain, s.Task, s.At)
+}
+
+// Object is one allocation on the model heap: a kernel structure such as
+// struct phylink_pcs, struct device or a module's ops table.
+type Object struct {
+	ID   int
+	Type string
+	Name string
+	// Module is set for memory that belongs to a module image (code, ops
+	// tables): it is freed when the module is unloaded.
+	Module *Module
+	Alloc  Site
+	Free   *Site
+}
+
+// Freed reports whether o has been freed.
+func (o *Object) Freed() bool { return o.Free != nil }
+
+// Label names the object in reports: `struct phylink_pcs "lynx-pcs.0"`.
+func (o *Object) Label() string { return fmt.Sprintf("%s %q", o.Type, o.Name) }
+
+// Heap is the model's memory: every model object is allocated and freed
+// here and every access goes through it. A freed object is never reused
+// within an execution, so every stale access is detected.
+type Heap struct {
+	k      *Kernel
+	nextID int
+	live   int
+}
+
+// Access kinds.
+const (
+	Read  = "read"
+	Write = "write"
+	Call  = "call"
+)
+
+func (h *Heap) site(t *sim.Task) Site {
+	if t == nil {
+		return Site{At: h.k.S.Now(), Task: "<event>"}
+	}
+	return Site{Stack: t.Stack(), Task: t.Name, At: h.k.S.Now()}
+}
+
+// Alloc allocates an object (kmalloc/kzalloc) from the running task.
+func (h *Heap) Alloc(t *sim.Task, typ, name string) *Object {
+	h.nextID++
+	h.live++
+	return &Object{ID: h.nextID, Type: typ, Name: name, Alloc: h.site(t)}
+}
+
+// Kfree frees o (kfree). Freeing it twice is a refcount finding.
+func (h *Heap) Kfree(t *sim.Task, o *Object) {
+	if o.Free != nil {
+		here := h.site(t)
+		h.k.S.Report(sim.Finding{
+			Property: "refcount",
+			Summary:  "double free of " + o.Label(),
+			Detail: fmt.Sprintf("freed again in %s\nallocated in %s\nfirst freed in %s\n",
+				here, o.Alloc, *o.Free),
+		})
+		return
+	}
+	s := h.site(t)
+	o.Free = &s
+	h.live--
+	h.k.S.Touch(o.Name)
+}
+
+// Live returns the number of allocated, not yet freed objects.
+func (h *Heap) Live() int { return h.live }
+
+// Access checks an access of kind (Read, Write, Call) to o by the running
+// task and reports use-after-free (use-after-unload for module memory) with
+// the access, allocation and free sites. It returns false if o was freed.
+func (h *Heap) Access(t *sim.Task, o *Object, kind string) bool {
+	if o == nil {
+		panic("devmodel: access to a nil object")
+	}
+	h.k.S.Touch(o.Name)
+	if o.Free == nil {
+		return true
+	}
+	prop, what := "use-after-free", o.Label()
+	if o.Module != nil {
+		prop = "use-after-unload"
+		what = fmt.Sprintf("%s of module %s", what, o.Module.Name)
+	}
+	h.k.S.Report(sim.Finding{
+		Property: prop,
+		Summary:  prop + " of " + what,
+		Detail: fmt.Sprintf("%s in %s\nallocated in %s\nfreed in %s\n",
+			kind, h.site(t), o.Alloc, *o.Free),
+	})
+	return false
+}

@@ -1,0 +1,110 @@
+// Package devmodel models the Linux driver model on top of sim: buses,
+// devices, drivers, modules, kref, devres, device links, deferred probe,
+// sysfs bind/unbind, workqueues and timers, and the object heap that detects
+// use-after-free, double free and leaks. Model functions carry the names of
+// the kernel functions they stand for (drivers/base/dd.c, core.c, devres.c,
+// bus.c, kernel/module/main.c, kernel/workqueue.c, kernel/time/timer.c).
+package devmodel
+
+import "pcssim/sim"
+
+// Errno values used by the model (include/uapi/asm-generic/errno-base.h,
+// include/linux/errno.h).
+const (
+	ENOENT       = 2
+	EAGAIN       = 11
+	EWOULDBLOCK  = EAGAIN
+	EBUSY        = 16
+	EEXIST       = 17
+	ENODEV       = 19
+	EINVAL       = 22
+	EPROBE_DEFER = 517
+)
+
+// ErrnoName returns the symbolic name of a (positive) errno value.
+func ErrnoName(e int) string {
+	switch e {
+	case ENOENT:
+		return "ENOENT"
+	case EAGAIN:
+		return "EWOULDBLOCK"
+	case EBUSY:
+		return "EBUSY"
+	case EEXIST:
+		return "EEXIST"
+	case ENODEV:
+		return "ENODEV"
+	case EINVAL:
+		return "EINVAL"
+	case EPROBE_DEFER:
+		return "EPROBE_DEFER"
+	case 0:
+		return "0"
+	}
+	return "E?"
+}
+
+// Cause says which injected or scripted event a task descends from. Models
+// above devmodel use it to tell collateral damage from intended effects.
+type Cause struct {
+	// Kind is "unbind", "bind", "rmmod", "insmod", "remove" (hot-unplug),
+	// "link-up", "link-down", "ip-up", "ip-down" or "boot".
+	Kind string
+	// Device or Module names the target.
+	Device *Device
+	Module *Module
+}
+
+// Kernel is one simulated kernel instance, built fresh for each execution.
+type Kernel struct {
+	S    *sim.Sim
+	Heap *Heap
+	// Rtnl is rtnl_lock.
+	Rtnl *sim.Mutex
+
+	Buses   []*Bus
+	Modules []*Module
+	Devices []*Device
+	links   []*Link
+	krefs   []*Kref
+
+	deferredPending []*Device
+	deferredActive  []*Device
+	deferredWork    *Work
+
+	// Notifiers are called for bus notifier events (BUS_NOTIFY_*).
+	Notifiers []func(t *sim.Task, event string, dev *Device)
+}
+
+// New returns a kernel running on s.
+func New(s *sim.Sim) *Kernel {
+	k := &Kernel{S: s, Rtnl: sim.NewMutex("rtnl_mutex")}
+	k.Heap = &Heap{k: k}
+	k.deferredWork = k.NewWork("deferred_probe_work", k.deferredProbeWorkFunc)
+	return k
+}
+
+// notify calls the bus notifier chain (blocking_notifier_call_chain).
+func (k *Kernel) notify(t *sim.Task, event string, dev *Device) {
+	for _, n := range k.Notifiers {
+		n(t, event, dev)
+	}
+}
+
+// Spawn starts a task caused by c (nil: inherit from the running task).
+func (k *Kernel) Spawn(name string, c *Cause, body func(t *sim.Task)) *sim.Task {
+	t := k.S.Spawn(name, body)
+	if c != nil {
+		t.Origin = c
+	}
+	return t
+}
+
+// CauseOf returns the Cause a task descends from, or nil.
+func CauseOf(t *sim.Task) *Cause {
+	if t == nil {
+		return nil
+	}
+	c, _ := t.Origin.(*Cause)
+	return c
+}
