@@ -31,6 +31,9 @@ type Driver struct {
 // Device is struct device.
 type Device struct {
 	Name string
+	// DriverName names the driver that matches the device (empty: match by
+	// name prefix, "lynx-pcs.0" → "lynx-pcs").
+	DriverName string
 	Bus  *Bus
 	// Parent is dev->parent; removing a parent removes its children first.
 	Parent *Device
@@ -158,10 +161,16 @@ func (b *Bus) findDevice(name string) *Device {
 	return nil
 }
 
+// Match reports whether drv matches d.
+func Match(drv *Driver, d *Device) bool { return match(drv, d) }
+
 // match is driver_match_device; the model matches by name prefix: a device
 // "lynx-pcs.0" matches driver "lynx-pcs" (as platform_match falls back to
 // the device name).
 func match(drv *Driver, d *Device) bool {
+	if d.DriverName != "" {
+		return d.DriverName == drv.Name
+	}
 	n := drv.Name
 	return d.Name == n || (len(d.Name) > len(n) && d.Name[:len(n)] == n && d.Name[len(n)] == '.')
 }

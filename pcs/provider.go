@@ -1,0 +1,143 @@
+package pcs
+
+import (
+	"fmt"
+
+	"pcssim/devmodel"
+	"pcssim/sim"
+)
+
+// ProviderConfig parameterises a PCS provider driver model.
+type ProviderConfig struct {
+	// Prefix names the driver's functions, e.g. "lynx_pcs".
+	Prefix string
+	// Lanes is the number of PCSs one device provides (4 for QSGMII).
+	Lanes int
+	// Poll reports link by polling (pcs->poll); otherwise by interrupt.
+	Poll bool
+}
+
+// LaneName is the reference name of lane i of a provider device: the device
+// name for a single-lane provider, "dev:i" otherwise.
+func LaneName(dev string, lanes, i int) string {
+	if lanes <= 1 {
+		return dev
+	}
+	return fmt.Sprintf("%s:%d", dev, i)
+}
+
+// newOps builds the phylink_pcs_ops of a provider whose code lives in mod
+// (nil: built-in); the table is part of the module image loaded now.
+func newOps(e *Env, prefix string, mod *devmodel.Module) *Ops {
+	priv := func(name string) func(t *sim.Task, p *PCS) {
+		fn := prefix + "_" + name
+		return func(t *sim.Task, p *PCS) {
+			t.Enter(fn)
+			e.K.Heap.Access(t, p.Obj, devmodel.Write) // the driver's private data
+			t.Leave()
+		}
+	}
+	ops := &Ops{
+		Owner: mod,
+		GetState: func(t *sim.Task, p *PCS) bool {
+			t.Enter(prefix + "_get_state")
+			defer t.Leave()
+			e.K.Heap.Access(t, p.Obj, devmodel.Read)
+			return p.Lane.LinkUp
+		},
+		Validate:  priv("validate"),
+		Enable:    priv("enable"),
+		Disable:   priv("disable"),
+		Config:    priv("config"),
+		AnRestart: priv("an_restart"),
+		LinkUp:    priv("link_up"),
+	}
+	if mod != nil {
+		ops.Obj = mod.Core
+	}
+	return ops
+}
+
+// NewProviderDriver is a standalone PCS driver (Lynx-like on an MDIO bus,
+// or a QSGMII block serving several MACs): probe devm-allocates one struct
+// phylink_pcs per lane, requests the PCS interrupt unless polled, and
+// registers each PCS; remove unregisters them; devres frees the memory.
+func (e *Env) NewProviderDriver(bus *devmodel.Bus, mod *devmodel.Module, name string, cfg ProviderConfig, lanes func(dev *devmodel.Device) []*Lane) *devmodel.Driver {
+	drv := e.K.NewDriver(bus, mod, name)
+	drv.Probe = func(t *sim.Task, dev *devmodel.Device) int {
+		t.Enter(cfg.Prefix + "_probe")
+		defer t.Leave()
+		ops := newOps(e, cfg.Prefix, mod)
+		var list []*PCS
+		for i, lane := range lanes(dev) {
+			p := &PCS{Name: LaneName(dev.Name, cfg.Lanes, i), Ops: ops, Poll: cfg.Poll, Dev: dev, Lane: lane}
+			p.Obj = e.K.DevmKzalloc(t, dev, "struct phylink_pcs", p.Name)
+			if !cfg.Poll {
+				e.requestIRQ(t, dev, cfg.Prefix, p)
+			}
+			e.Register(t, p)
+			list = append(list, p)
+		}
+		dev.DriverData = list
+		return 0
+	}
+	drv.Remove = func(t *sim.Task, dev *devmodel.Device) {
+		t.Enter(cfg.Prefix + "_remove")
+		defer t.Leave()
+		list := dev.DriverData.([]*PCS)
+		for i := len(list) - 1; i >= 0; i-- {
+			e.Unregister(t, list[i])
+		}
+	}
+	return drv
+}
+
+// requestIRQ is devm_request_irq for the PCS link interrupt: the handler
+// reads the PCS and calls phylink_pcs_change(). free_irq runs at devres
+// release. Simplification: free_irq does not wait for a running handler.
+func (e *Env) requestIRQ(t *sim.Task, dev *devmodel.Device, prefix string, p *PCS) {
+	lane := p.Lane
+	fn := prefix + "_irq_handler"
+	lane.IRQ = func(t *sim.Task) {
+		t.Enter(fn)
+		defer t.Leave()
+		e.K.Heap.Access(t, p.Obj, devmodel.Read)
+		PCSChange(t, e.K, p, lane.LinkUp)
+	}
+	e.K.DevmAddAction(t, dev, "devm_irq_release", func(t *sim.Task) { lane.IRQ = nil })
+}
+
+// PCSChange is phylink_pcs_change(pcs, up): read pcs->phylink and, if set,
+// let that phylink re-resolve.
+func PCSChange(t *sim.Task, k *devmodel.Kernel, p *PCS, up bool) {
+	t.Enter("phylink_pcs_change")
+	defer t.Leave()
+	if pl := p.ReadPhylink(t, k); pl != nil {
+		pl.PCSChange(t, p, up)
+	}
+}
+
+// CreateIntegrated is xpcs_create-style: a MAC driver allocates a PCS for
+// itself (kzalloc, not devm) with ops from module mod; the MAC destroys it
+// with DestroyIntegrated.
+func (e *Env) CreateIntegrated(t *sim.Task, mac *devmodel.Device, name, prefix string, mod *devmodel.Module, poll bool, lane *Lane) *PCS {
+	t.Enter(prefix + "_create")
+	defer t.Leave()
+	p := &PCS{Name: name, Ops: newOps(e, prefix, mod), Poll: poll, Dev: mac, Lane: lane}
+	p.Obj = e.K.Heap.Alloc(t, "struct phylink_pcs", name)
+	if !poll {
+		lane.IRQ = func(t *sim.Task) {
+			e.K.Heap.Access(t, p.Obj, devmodel.Read)
+			PCSChange(t, e.K, p, lane.LinkUp)
+		}
+	}
+	return p
+}
+
+// DestroyIntegrated is xpcs_destroy: free the PCS the MAC created.
+func (e *Env) DestroyIntegrated(t *sim.Task, p *PCS, prefix string) {
+	t.Enter(prefix + "_destroy")
+	defer t.Leave()
+	p.Lane.IRQ = nil
+	e.K.Heap.Kfree(t, p.Obj)
+}

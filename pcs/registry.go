@@ -1,0 +1,58 @@
+package pcs
+
+import (
+	"pcssim/devmodel"
+	"pcssim/sim"
+)
+
+// Registry is the list of registered PCSs that MAC drivers look up by
+// reference name (the 2022 RFC's pcs_devices list under pcs_mutex).
+type Registry struct {
+	entries []regEntry
+}
+
+// regEntry pairs a provider's PCS with what lookups return for it (the PCS
+// itself, or a strategy's wrapper).
+type regEntry struct {
+	real, visible *PCS
+}
+
+// Register is pcs_register: p becomes visible under its name and the
+// strategy's registration hook runs.
+func (e *Env) Register(t *sim.Task, p *PCS) {
+	t.Enter("pcs_register")
+	defer t.Leave()
+	v := e.Strategy.Registered(t, e, p)
+	e.Registry.entries = append(e.Registry.entries, regEntry{real: p, visible: v})
+}
+
+// Unregister is pcs_unregister, called from the provider's remove() while
+// the PCS memory is still valid.
+func (e *Env) Unregister(t *sim.Task, p *PCS) {
+	t.Enter("pcs_unregister")
+	defer t.Leave()
+	e.Registry.remove(p)
+	e.Strategy.Unregistering(t, e, p)
+}
+
+func (r *Registry) remove(p *PCS) {
+	for i, x := range r.entries {
+		if x.real == p {
+			r.entries = append(r.entries[:i], r.entries[i+1:]...)
+			return
+		}
+	}
+}
+
+// Lookup is pcs_find + pcs_get: it returns the PCS registered as name,
+// through the strategy's Get, or -EPROBE_DEFER when none is registered.
+func (e *Env) Lookup(t *sim.Task, mac *devmodel.Device, holder *devmodel.Object, name string) (*PCS, int) {
+	t.Enter("pcs_get")
+	defer t.Leave()
+	for _, x := range e.Registry.entries {
+		if x.real.Name == name {
+			return e.Strategy.Get(t, e, mac, holder, x.visible)
+		}
+	}
+	return nil, -devmodel.EPROBE_DEFER
+}

@@ -1,0 +1,89 @@
+package pcs
+
+import (
+	"fmt"
+	"slices"
+
+	"pcssim/devmodel"
+	"pcssim/sim"
+)
+
+// Strategy is a lifetime scheme for PCSs: what a PCS user holds, and what
+// happens when a provider registers or unregisters a PCS. Each strategy is
+// one type in its own file plus one Register line; phylink and the
+// providers call only these hooks.
+type Strategy interface {
+	// ID is the identifier used on the command line (DESIGN.md).
+	ID() string
+	// Doc is one line for `pcssim list`.
+	Doc() string
+	// Registered runs in pcs_register and returns what lookups will see
+	// (p itself, or a wrapper).
+	Registered(t *sim.Task, e *Env, p *PCS) *PCS
+	// Unregistering runs in pcs_unregister, from the provider's remove(),
+	// before the PCS memory is released.
+	Unregistering(t *sim.Task, e *Env, p *PCS)
+	// Get is pcs_get: the MAC device mac (holding through holder) takes
+	// the PCS p it found; it returns what phylink will use or -errno.
+	Get(t *sim.Task, e *Env, mac *devmodel.Device, holder *devmodel.Object, p *PCS) (*PCS, int)
+	// Put is pcs_put: the MAC is done with what Get returned.
+	Put(t *sim.Task, e *Env, mac *devmodel.Device, holder *devmodel.Object, p *PCS)
+	// Attach runs in phylink_create for the PCS phylink may select.
+	Attach(t *sim.Task, e *Env, p *PCS, pl Phylink)
+}
+
+// Options are per-world parameters a strategy may use.
+type Options struct {
+	// AutoprobeConsumer sets DL_FLAG_AUTOPROBE_CONSUMER on device links.
+	AutoprobeConsumer bool
+}
+
+var registry = map[string]func(Options) Strategy{}
+
+// RegisterStrategy makes a strategy available under its ID.
+func RegisterStrategy(id string, mk func(Options) Strategy) {
+	if _, dup := registry[id]; dup {
+		panic("pcs: strategy registered twice: " + id)
+	}
+	registry[id] = mk
+}
+
+// NewStrategy returns the strategy with the given ID.
+func NewStrategy(id string, o Options) (Strategy, error) {
+	mk, ok := registry[id]
+	if !ok {
+		return nil, fmt.Errorf("unknown strategy %q", id)
+	}
+	return mk(o), nil
+}
+
+// StrategyIDs lists the registered strategies in the order of DESIGN.md
+// followed by any others sorted by name.
+func StrategyIDs() []string {
+	order := []string{"none", "device-ref", "module-ref", "device-link", "srcu-wrapper", "phylink-notify", "phylink-notify-racy"}
+	var out []string
+	for _, id := range order {
+		if _, ok := registry[id]; ok {
+			out = append(out, id)
+		}
+	}
+	var rest []string
+	for id := range registry {
+		if !slices.Contains(order, id) {
+			rest = append(rest, id)
+		}
+	}
+	slices.Sort(rest)
+	return append(out, rest...)
+}
+
+// base gives strategies no-op hooks to embed.
+type base struct{}
+
+func (base) Registered(t *sim.Task, e *Env, p *PCS) *PCS { return p }
+func (base) Unregistering(t *sim.Task, e *Env, p *PCS)   {}
+func (base) Get(t *sim.Task, e *Env, mac *devmodel.Device, holder *devmodel.Object, p *PCS) (*PCS, int) {
+	return p, 0
+}
+func (base) Put(t *sim.Task, e *Env, mac *devmodel.Device, holder *devmodel.Object, p *PCS) {}
+func (base) Attach(t *sim.Task, e *Env, p *PCS, pl Phylink)                                 {}

@@ -1,0 +1,59 @@
+package pcs
+
+import "pcssim/sim"
+
+func init() {
+	RegisterStrategy("phylink-notify", func(Options) Strategy { return notify{stateMutex: true} })
+	RegisterStrategy("phylink-notify-racy", func(Options) Strategy { return notify{} })
+}
+
+// notify is the review's prescription, as in the phylink_release_pcs()
+// proposals: the provider's remove tells phylink, under rtnl (and
+// state_mutex), that its PCS is going; phylink forces the link down,
+// disables the PCS and drops its pointer before the memory goes. A later
+// registration is offered to phylink again (pcs_provider_notify). The racy
+// variant holds rtnl only, as earlier versions did, so a resolve already
+// running under state_mutex can still use the PCS.
+type notify struct {
+	base
+	stateMutex bool
+}
+
+func (n notify) ID() string {
+	if n.stateMutex {
+		return "phylink-notify"
+	}
+	return "phylink-notify-racy"
+}
+
+func (n notify) Doc() string {
+	if n.stateMutex {
+		return "the provider tells phylink (rtnl + state_mutex) before its PCS goes"
+	}
+	return "like phylink-notify, but the release holds rtnl only"
+}
+
+// Attach records pcs->phylink when phylink adds the PCS to its list.
+func (notify) Attach(t *sim.Task, e *Env, p *PCS, pl Phylink) { p.SetPhylink(t, e.K, pl) }
+
+// Unregistering is the documented remove pattern: rtnl_lock();
+// phylink_release_pcs(pcs); rtnl_unlock().
+func (n notify) Unregistering(t *sim.Task, e *Env, p *PCS) {
+	e.K.Rtnl.Lock(t)
+	if pl := p.ReadPhylink(t, e.K); pl != nil {
+		pl.ReleasePCS(t, p, n.stateMutex)
+	}
+	e.K.Rtnl.Unlock(t)
+}
+
+// Registered offers the new PCS to every live phylink that wants it.
+func (notify) Registered(t *sim.Task, e *Env, p *PCS) *PCS {
+	t.Enter("pcs_provider_notify")
+	defer t.Leave()
+	for _, pl := range e.Phylinks {
+		if !pl.Obj().Freed() && pl.Wants(p.Name) {
+			pl.PCSAvailable(t, p)
+		}
+	}
+	return p
+}

@@ -1,0 +1,150 @@
+package phylink
+
+import (
+	"fmt"
+
+	"pcssim/devmodel"
+	"pcssim/sim"
+)
+
+// Steps of a MAC driver's probe and remove. Their order is a parameter so a
+// real driver's ordering, right or wrong, can be written down.
+const (
+	StepLookupPCS       = "lookup-pcs"
+	StepPhylinkCreate   = "phylink-create"
+	StepRegisterNetdev  = "register-netdev"
+	StepUnregister      = "unregister-netdev"
+	StepPhylinkDestroy  = "phylink-destroy"
+	StepPutPCS          = "put-pcs"
+	defaultPrefixMAC    = "mac"
+	defaultPrefixIntPCS = "xpcs"
+)
+
+// DefaultProbe and DefaultRemove are the in-tree orders.
+var (
+	DefaultProbe  = []string{StepLookupPCS, StepPhylinkCreate, StepRegisterNetdev}
+	DefaultRemove = []string{StepUnregister, StepPhylinkDestroy, StepPutPCS}
+)
+
+// undo maps a probe step to the remove step that reverses it.
+var undo = map[string]string{
+	StepLookupPCS:      StepPutPCS,
+	StepPhylinkCreate:  StepPhylinkDestroy,
+	StepRegisterNetdev: StepUnregister,
+}
+
+// MACConfig parameterises a MAC driver model.
+type MACConfig struct {
+	// Prefix names the driver's functions, e.g. "enetc".
+	Prefix        string
+	Probe, Remove []string
+}
+
+// macPriv is the MAC driver's private data (devm_kzalloc'd in probe).
+type macPriv struct {
+	obj   *devmodel.Object
+	insts []*netdevInst
+}
+
+// NewMACDriver is a MAC driver: probe runs cfg.Probe steps for every netdev
+// of the device, remove runs cfg.Remove; a failed probe undoes what it did.
+func (w *World) NewMACDriver(bus *devmodel.Bus, mod *devmodel.Module, name string, cfg MACConfig) *devmodel.Driver {
+	if cfg.Prefix == "" {
+		cfg.Prefix = defaultPrefixMAC
+	}
+	if cfg.Probe == nil {
+		cfg.Probe = DefaultProbe
+	}
+	if cfg.Remove == nil {
+		cfg.Remove = DefaultRemove
+	}
+	k := w.Env.K
+	drv := k.NewDriver(bus, mod, name)
+	drv.Probe = func(t *sim.Task, dev *devmodel.Device) int {
+		t.Enter(cfg.Prefix + "_probe")
+		defer t.Leave()
+		priv := &macPriv{obj: k.DevmKzalloc(t, dev, "struct "+cfg.Prefix+"_priv", dev.Name)}
+		for _, nd := range w.netdevsOf(dev) {
+			in := &netdevInst{nd: nd, w: w}
+			in.obj = k.DevmKzalloc(t, dev, "struct net_device", nd.Name)
+			priv.insts = append(priv.insts, in)
+		}
+		dev.DriverData = priv
+		for i, step := range cfg.Probe {
+			if err := w.macStep(t, dev, priv, step, mod); err != 0 {
+				for j := i - 1; j >= 0; j-- {
+					w.macStep(t, dev, priv, undo[cfg.Probe[j]], mod)
+				}
+				return err
+			}
+		}
+		return 0
+	}
+	drv.Remove = func(t *sim.Task, dev *devmodel.Device) {
+		t.Enter(cfg.Prefix + "_remove")
+		defer t.Leave()
+		priv := dev.DriverData.(*macPriv)
+		for _, step := range cfg.Remove {
+			w.macStep(t, dev, priv, step, mod)
+		}
+	}
+	return drv
+}
+
+// macStep runs one named step for every netdev of the device.
+func (w *World) macStep(t *sim.Task, dev *devmodel.Device, priv *macPriv, step string, mod *devmodel.Module) int {
+	env := w.Env
+	for _, in := range priv.insts {
+		nd := in.nd
+		switch step {
+		case StepLookupPCS:
+			switch {
+			case nd.Integrated:
+				owner := nd.IntegratedModule
+				if owner == nil {
+					owner = mod
+				}
+				in.own = env.CreateIntegrated(t, dev, nd.PCSRef, defaultPrefixIntPCS, owner, true, nd.lane)
+				h, err := env.Strategy.Get(t, env, dev, priv.obj, in.own)
+				if err != 0 {
+					env.DestroyIntegrated(t, in.own, defaultPrefixIntPCS)
+					in.own = nil
+					return err
+				}
+				in.handle = h
+			case nd.PCSRef != "":
+				h, err := env.Lookup(t, dev, priv.obj, nd.PCSRef)
+				if err != 0 {
+					return err
+				}
+				in.handle = h
+				nd.usedPCS = append(nd.usedPCS, h.Dev)
+			}
+		case StepPhylinkCreate:
+			in.pl = w.phylinkCreate(t, nd, in, in.handle)
+		case StepRegisterNetdev:
+			w.registerNetdev(t, in)
+		case StepUnregister:
+			if in.registered {
+				w.unregisterNetdev(t, in)
+			}
+		case StepPhylinkDestroy:
+			if in.pl != nil {
+				in.pl.phylinkDestroy(t)
+				in.pl = nil
+			}
+		case StepPutPCS:
+			if in.handle != nil {
+				env.Strategy.Put(t, env, dev, priv.obj, in.handle)
+				in.handle = nil
+			}
+			if in.own != nil {
+				env.DestroyIntegrated(t, in.own, defaultPrefixIntPCS)
+				in.own = nil
+			}
+		default:
+			panic(fmt.Sprintf("phylink: unknown MAC step %q", step))
+		}
+	}
+	return 0
+}

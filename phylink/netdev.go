@@ -1,0 +1,135 @@
+package phylink
+
+import (
+	"fmt"
+
+	"pcssim/devmodel"
+	"pcssim/pcs"
+	"pcssim/sim"
+)
+
+// Netdev is a network interface as the user knows it (eth0): it survives
+// re-probes of its MAC device, each of which registers a new instance.
+type Netdev struct {
+	Name string
+	// MAC is the device whose driver registers the netdev.
+	MAC *devmodel.Device
+	// PCSRef names the PCS the MAC looks up ("" = no PCS: fixed link/PHY).
+	PCSRef string
+	// Integrated: the MAC creates the PCS itself (XPCS-like).
+	Integrated bool
+	// IntegratedModule owns the integrated PCS's ops (nil: the MAC's module).
+	IntegratedModule *devmodel.Module
+	// Required marks a netdev that must not go away (e.g. nfs root).
+	Required bool
+	// WantUp is the user's intent: the last `ip link set` was up. Managed
+	// netdevs are brought up again whenever they are registered.
+	WantUp bool
+
+	cur     *netdevInst
+	everUp  bool
+	usedPCS []*devmodel.Device
+	lane    *pcs.Lane
+}
+
+// netdevInst is one struct net_device registered by one probe of the MAC.
+type netdevInst struct {
+	nd         *Netdev
+	w          *World
+	obj        *devmodel.Object
+	registered bool
+	up         bool
+	carrier    bool
+	pl         *Phylink
+	handle     *pcs.PCS // what pcs_get returned
+	own        *pcs.PCS // the PCS the MAC created itself
+}
+
+// Carrier reports whether the netdev currently has link.
+func (nd *Netdev) Carrier() bool { return nd.cur != nil && nd.cur.carrier }
+
+// Registered reports whether the netdev currently exists.
+func (nd *Netdev) Registered() bool { return nd.cur != nil && nd.cur.registered }
+
+// setCarrier is netif_carrier_on/off.
+func (in *netdevInst) setCarrier(t *sim.Task, on bool) {
+	in.w.Env.K.Heap.Access(t, in.obj, devmodel.Write)
+	if in.carrier == on {
+		return
+	}
+	in.carrier = on
+	in.w.Env.K.S.Note(fmt.Sprintf("%s: carrier %s", in.nd.Name, map[bool]string{true: "on", false: "off"}[on]))
+	if on {
+		in.nd.everUp = true
+	} else {
+		in.w.checkCollateral(t, in.nd, "loses its link")
+	}
+}
+
+// registerNetdev is register_netdev; a managed netdev the user wants up is
+// brought up at once by the network manager (a separate task).
+func (w *World) registerNetdev(t *sim.Task, in *netdevInst) {
+	t.Enter("register_netdev")
+	defer t.Leave()
+	k := w.Env.K
+	k.Rtnl.Lock(t)
+	in.registered = true
+	in.nd.cur = in
+	k.Rtnl.Unlock(t)
+	if in.nd.WantUp {
+		w.Env.K.Spawn("NetworkManager: ip link set "+in.nd.Name+" up", nil, func(t *sim.Task) {
+			w.IPLinkSet(t, in.nd, true)
+		})
+	}
+}
+
+// unregisterNetdev is unregister_netdev: dev_close (→ ndo_stop →
+// phylink_stop) if up, then the netdev disappears.
+func (w *World) unregisterNetdev(t *sim.Task, in *netdevInst) {
+	t.Enter("unregister_netdev")
+	defer t.Leave()
+	k := w.Env.K
+	k.Rtnl.Lock(t)
+	if in.up {
+		w.devClose(t, in)
+	}
+	in.registered = false
+	if in.nd.cur == in {
+		in.nd.cur = nil
+	}
+	k.Rtnl.Unlock(t)
+	w.checkCollateral(t, in.nd, "disappears")
+}
+
+// IPLinkSet is `ip link set NAME up|down` (dev_change_flags under rtnl).
+func (w *World) IPLinkSet(t *sim.Task, nd *Netdev, up bool) {
+	t.Enter("dev_change_flags")
+	defer t.Leave()
+	k := w.Env.K
+	k.Rtnl.Lock(t)
+	defer k.Rtnl.Unlock(t)
+	nd.WantUp = up
+	in := nd.cur
+	if in == nil || !in.registered || in.up == up {
+		return
+	}
+	if up {
+		t.Enter("dev_open")
+		k.Heap.Access(t, in.obj, devmodel.Write)
+		in.up = true
+		in.pl.phylinkStart(t) // ndo_open
+		t.Leave()
+		return
+	}
+	w.devClose(t, in)
+}
+
+// devClose is __dev_close → ndo_stop → phylink_stop (rtnl held).
+func (w *World) devClose(t *sim.Task, in *netdevInst) {
+	t.Enter("dev_close")
+	defer t.Leave()
+	w.Env.K.Heap.Access(t, in.obj, devmodel.Write)
+	in.up = false
+	in.pl.phylinkStop(t)
+	in.setCarrier(t, false)
+}

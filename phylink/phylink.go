@@ -1,0 +1,316 @@
+// Package phylink models drivers/net/phy/phylink.c — one instance per
+// netdev with its resolve work, PCS poll timer, state_mutex and PCS
+// handling — and the MAC drivers and netdevs that use it.
+package phylink
+
+import (
+	"fmt"
+
+	"pcssim/devmodel"
+	"pcssim/pcs"
+	"pcssim/sim"
+)
+
+// phylink_disable_state bits.
+const (
+	disableStopped = 1 << iota
+)
+
+// pcs_state values.
+const (
+	pcsDown = iota
+	pcsStarting
+	pcsStarted
+)
+
+// Phylink is struct phylink in in-band mode (MLO_AN_INBAND) with a PCS, or
+// with a fixed link when the netdev uses no PCS.
+type Phylink struct {
+	obj   *devmodel.Object
+	w     *World
+	nd    *Netdev
+	inst  *netdevInst
+	pcsPl *pcs.PCS // pl->pcs: the PCS in use, a raw pointer
+	// avail is what mac_select_pcs() returns (phylink's list of one).
+	avail        *pcs.PCS
+	stateMutex   *sim.Mutex
+	resolve      *devmodel.Work
+	linkPoll     *devmodel.Timer
+	disableState int
+	pcsState     int
+	linkUp       bool
+	forceMajor   bool
+}
+
+// Obj implements pcs.Phylink.
+func (pl *Phylink) Obj() *devmodel.Object { return pl.obj }
+
+// Wants implements pcs.Phylink.
+func (pl *Phylink) Wants(name string) bool { return pl.nd.PCSRef == name }
+
+func (pl *Phylink) k() *devmodel.Kernel { return pl.w.Env.K }
+
+// phylinkCreate is phylink_create: allocate, set up the resolve work and
+// poll timer, validate against the selectable PCS (phylink_validate →
+// pcs_validate), and let the strategy attach.
+func (w *World) phylinkCreate(t *sim.Task, nd *Netdev, inst *netdevInst, avail *pcs.PCS) *Phylink {
+	t.Enter("phylink_create")
+	defer t.Leave()
+	k := w.Env.K
+	pl := &Phylink{w: w, nd: nd, inst: inst, avail: avail, disableState: disableStopped}
+	pl.obj = k.Heap.Alloc(t, "struct phylink", nd.Name)
+	pl.stateMutex = sim.NewMutex("state_mutex(" + nd.Name + ")")
+	pl.resolve = k.NewWork("phylink_resolve "+nd.Name, pl.phylinkResolve)
+	pl.linkPoll = k.NewTimer("phylink_fixed_poll "+nd.Name, pl.phylinkFixedPoll)
+	if avail != nil {
+		t.Enter("phylink_validate")
+		avail.Validate(t, k)
+		t.Leave()
+		w.Env.Strategy.Attach(t, w.Env, avail, pl)
+	}
+	w.Env.Phylinks = append(w.Env.Phylinks, pl)
+	return pl
+}
+
+// phylinkDestroy is phylink_destroy: cancel_work_sync(resolve), kfree. It
+// neither stops the poll timer nor touches the PCS.
+func (pl *Phylink) phylinkDestroy(t *sim.Task) {
+	t.Enter("phylink_destroy")
+	defer t.Leave()
+	pl.k().CancelWorkSync(t, pl.resolve)
+	pl.k().Heap.Kfree(t, pl.obj)
+}
+
+// macSelectPCS is the MAC's mac_select_pcs().
+func (pl *Phylink) macSelectPCS(t *sim.Task) *pcs.PCS {
+	t.Enter("mac_select_pcs")
+	defer t.Leave()
+	return pl.avail
+}
+
+// phylinkRunResolve is phylink_run_resolve: queue resolve unless disabled.
+func (pl *Phylink) phylinkRunResolve(t *sim.Task) {
+	if !pl.k().Heap.Access(t, pl.obj, devmodel.Read) {
+		return
+	}
+	if pl.disableState == 0 {
+		pl.k().QueueWork(t, pl.resolve)
+	}
+}
+
+// phylinkStart is phylink_start (rtnl held).
+func (pl *Phylink) phylinkStart(t *sim.Task) {
+	t.Enter("phylink_start")
+	defer t.Leave()
+	k := pl.k()
+	k.Heap.Access(t, pl.obj, devmodel.Write)
+	pl.inst.setCarrier(t, false)
+	pl.pcsState = pcsStarting
+	pl.stateMutex.Lock(t)
+	t.Enter("phylink_mac_initial_config")
+	pl.phylinkMajorConfig(t)
+	t.Leave()
+	pl.stateMutex.Unlock(t)
+	pl.pcsState = pcsStarted
+	pl.disableState &^= disableStopped
+	pl.phylinkRunResolve(t)
+}
+
+// phylinkStop is phylink_stop (rtnl held): del_timer_sync the poll, set
+// STOPPED and flush resolve so the link goes down, then pcs_disable.
+func (pl *Phylink) phylinkStop(t *sim.Task) {
+	t.Enter("phylink_stop")
+	defer t.Leave()
+	k := pl.k()
+	k.Heap.Access(t, pl.obj, devmodel.Write)
+	k.DelTimerSync(t, pl.linkPoll)
+	was := pl.disableState
+	pl.disableState |= disableStopped
+	if was == 0 {
+		k.QueueWork(t, pl.resolve)
+		k.FlushWork(t, pl.resolve)
+	}
+	pl.pcsState = pcsDown
+	if p := pl.pcsPl; p != nil {
+		t.Enter("phylink_pcs_disable")
+		p.Disable(t, k)
+		t.Leave()
+	}
+}
+
+// phylinkMajorConfig is phylink_major_config (state_mutex held): select the
+// PCS; on a change stop polling, disable the old one and switch pcs->phylink
+// and pl->pcs; then enable/config/an_restart and start polling.
+func (pl *Phylink) phylinkMajorConfig(t *sim.Task) {
+	t.Enter("phylink_major_config")
+	defer t.Leave()
+	k := pl.k()
+	p := pl.macSelectPCS(t)
+	changed := p != pl.pcsPl
+	if changed {
+		k.DelTimer(pl.linkPoll) // phylink_pcs_poll_stop
+		if old := pl.pcsPl; old != nil {
+			old.Disable(t, k)
+			old.SetPhylink(t, k, nil)
+		}
+		if p != nil {
+			p.SetPhylink(t, k, pl)
+		}
+		pl.pcsPl = p
+	}
+	if p == nil {
+		return
+	}
+	if pl.pcsState == pcsStarting || changed {
+		p.Enable(t, k)
+	}
+	p.Config(t, k)
+	p.AnRestart(t, k)
+	if p.ReadPoll(t, k) { // phylink_pcs_poll_start
+		k.ModTimer(pl.linkPoll, sim.Second)
+	}
+}
+
+// phylinkFixedPoll is phylink_fixed_poll, the 1 s link_poll timer: re-arm,
+// then queue resolve.
+func (pl *Phylink) phylinkFixedPoll(t *sim.Task) {
+	t.Enter("phylink_fixed_poll")
+	defer t.Leave()
+	pl.k().ModTimer(pl.linkPoll, sim.Second)
+	pl.phylinkRunResolve(t)
+}
+
+// phylinkResolve is the resolve work (phylink_resolve), under state_mutex
+// and without rtnl: in in-band mode it reads the PCS state, then brings the
+// link up (pcs_link_up, mac_link_up, carrier on) or down.
+func (pl *Phylink) phylinkResolve(t *sim.Task) {
+	t.Enter("phylink_resolve")
+	defer t.Leave()
+	k := pl.k()
+	pl.stateMutex.Lock(t)
+	defer pl.stateMutex.Unlock(t)
+	if !k.Heap.Access(t, pl.obj, devmodel.Read) {
+		return
+	}
+	link := false
+	if pl.disableState == 0 {
+		if pl.forceMajor {
+			pl.forceMajor = false
+			pl.phylinkMajorConfig(t)
+		}
+		switch {
+		case pl.nd.PCSRef == "":
+			link = true // fixed link or PHY: no PCS involved
+		case pl.pcsPl != nil:
+			p := pl.pcsPl
+			t.Enter("phylink_mac_pcs_get_state")
+			link = p.GetState(t, k)
+			t.Leave()
+		}
+	}
+	if link == pl.linkUp {
+		return
+	}
+	if link {
+		t.Enter("phylink_link_up")
+		if p := pl.pcsPl; p != nil {
+			p.LinkUp(t, k)
+		}
+		pl.linkUp = true
+		pl.inst.setCarrier(t, true)
+		t.Leave()
+		pl.checkLinkWithPCS(t)
+		return
+	}
+	t.Enter("phylink_link_down")
+	pl.linkUp = false
+	pl.inst.setCarrier(t, false)
+	t.Leave()
+}
+
+// checkLinkWithPCS reports link-without-pcs: carrier up in in-band mode
+// while the PCS phylink relies on is gone.
+func (pl *Phylink) checkLinkWithPCS(t *sim.Task) {
+	if pl.nd.PCSRef == "" {
+		return
+	}
+	p := pl.pcsPl
+	why := ""
+	switch {
+	case p == nil:
+		why = "phylink has no PCS"
+	case p.Obj.Freed():
+		why = "its struct phylink_pcs was freed in " + p.Obj.Free.String()
+	case !p.Dev.Bound():
+		why = "the PCS device " + p.Dev.Name + " has no driver"
+	}
+	if why == "" {
+		return
+	}
+	pl.k().S.Report(sim.Finding{
+		Property: "link-without-pcs",
+		Summary:  fmt.Sprintf("link-without-pcs: %s reports link up while %s", pl.nd.Name, why),
+		Detail:   fmt.Sprintf("carrier on in phylink_link_up <- phylink_resolve (task %s) at t=%s\n", t.Name, pl.k().S.Now()),
+	})
+}
+
+// PCSChange implements pcs.Phylink: phylink_link_changed(pl, up, "pcs").
+func (pl *Phylink) PCSChange(t *sim.Task, p *pcs.PCS, up bool) {
+	t.Enter("phylink_link_changed")
+	defer t.Leave()
+	pl.phylinkRunResolve(t)
+}
+
+// ReleasePCS implements pcs.Phylink: phylink_release_pcs(pcs) (rtnl held).
+// Under state_mutex (unless racy): force the link down, pcs_disable, stop
+// polling, pl->pcs = NULL, then re-resolve.
+func (pl *Phylink) ReleasePCS(t *sim.Task, p *pcs.PCS, stateMutex bool) {
+	t.Enter("phylink_release_pcs")
+	defer t.Leave()
+	k := pl.k()
+	if !k.Heap.Access(t, pl.obj, devmodel.Write) {
+		return
+	}
+	p.SetPhylink(t, k, nil)
+	if pl.avail == p {
+		pl.avail = nil
+	}
+	if pl.pcsPl != p {
+		return
+	}
+	if stateMutex {
+		pl.stateMutex.Lock(t)
+	}
+	if pl.linkUp {
+		t.Enter("phylink_link_down")
+		pl.linkUp = false
+		pl.inst.setCarrier(t, false)
+		t.Leave()
+	}
+	t.Enter("phylink_pcs_disable")
+	p.Disable(t, k)
+	t.Leave()
+	k.DelTimer(pl.linkPoll)
+	pl.pcsPl = nil
+	pl.forceMajor = true
+	if stateMutex {
+		pl.stateMutex.Unlock(t)
+	}
+	pl.phylinkRunResolve(t)
+}
+
+// PCSAvailable implements pcs.Phylink: a wanted PCS registered again is
+// added to phylink's list and a major config is forced.
+func (pl *Phylink) PCSAvailable(t *sim.Task, p *pcs.PCS) {
+	t.Enter("phylink_pcs_notifier")
+	defer t.Leave()
+	k := pl.k()
+	pl.stateMutex.Lock(t)
+	if k.Heap.Access(t, pl.obj, devmodel.Write) {
+		pl.avail = p
+		p.SetPhylink(t, k, pl)
+		pl.forceMajor = true
+	}
+	pl.stateMutex.Unlock(t)
+	pl.phylinkRunResolve(t)
+}

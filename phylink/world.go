@@ -1,0 +1,212 @@
+package phylink
+
+import (
+	"fmt"
+
+	"pcssim/devmodel"
+	"pcssim/pcs"
+	"pcssim/sim"
+)
+
+// RecoveryWindow is how long after a PCS binds again a netdev that wants
+// link must have it back for no-recovery not to fire.
+const RecoveryWindow = 3 * sim.Second
+
+// World ties the PCS environment, the MACs' netdevs and the hardware lanes
+// together and checks the netdev-level properties.
+type World struct {
+	Env     *pcs.Env
+	Netdevs []*Netdev
+	Lanes   []*pcs.Lane
+	// Providers are the devices that provide PCSs.
+	Providers []*devmodel.Device
+	// Targeted are the devices and modules a fault or script aimed at.
+	targeted []*devmodel.Cause
+	lastBind map[*devmodel.Device]sim.Time
+}
+
+// NewWorld returns an empty world on env.
+func NewWorld(env *pcs.Env) *World {
+	w := &World{Env: env, lastBind: map[*devmodel.Device]sim.Time{}}
+	env.K.Notifiers = append(env.K.Notifiers, func(t *sim.Task, event string, dev *devmodel.Device) {
+		if event == "bound_driver" {
+			w.lastBind[dev] = env.K.S.Now()
+		}
+	})
+	return w
+}
+
+// Lane returns the hardware lane with the given name, creating it (link
+// partner present) on first use.
+func (w *World) Lane(name string) *pcs.Lane {
+	for _, l := range w.Lanes {
+		if l.Name == name {
+			return l
+		}
+	}
+	l := &pcs.Lane{Name: name, LinkUp: true}
+	w.Lanes = append(w.Lanes, l)
+	return l
+}
+
+// AddNetdev declares a netdev of a MAC device.
+func (w *World) AddNetdev(nd *Netdev) {
+	if nd.PCSRef != "" {
+		nd.lane = w.Lane(nd.PCSRef)
+	}
+	w.Netdevs = append(w.Netdevs, nd)
+}
+
+// Netdev returns the netdev called name, or nil.
+func (w *World) Netdev(name string) *Netdev {
+	for _, nd := range w.Netdevs {
+		if nd.Name == name {
+			return nd
+		}
+	}
+	return nil
+}
+
+func (w *World) netdevsOf(dev *devmodel.Device) []*Netdev {
+	var out []*Netdev
+	for _, nd := range w.Netdevs {
+		if nd.MAC == dev {
+			out = append(out, nd)
+		}
+	}
+	return out
+}
+
+// Targeted records that a fault or script aims at c's device or module.
+func (w *World) Targeted(c *devmodel.Cause) { w.targeted = append(w.targeted, c) }
+
+// SetLink changes a lane's link partner state and raises its interrupt.
+func (w *World) SetLink(lane *pcs.Lane, up bool) {
+	lane.LinkUp = up
+	if irq := lane.IRQ; irq != nil {
+		w.Env.K.Spawn("irq: "+lane.Name, nil, irq)
+	}
+}
+
+// covers reports whether cause c is aimed at dev (directly, through an
+// ancestor, or through the module of its driver).
+func covers(c *devmodel.Cause, dev *devmodel.Device) bool {
+	for d := dev; d != nil; d = d.Parent {
+		if c.Device == d {
+			return true
+		}
+	}
+	if c.Module != nil {
+		for _, drv := range c.Module.Drivers {
+			if devmodel.Match(drv, dev) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// departing returns the PCS provider devices a cause takes away.
+func (w *World) departing(c *devmodel.Cause) []*devmodel.Device {
+	if c.Kind != "unbind" && c.Kind != "rmmod" && c.Kind != "remove" {
+		return nil
+	}
+	var out []*devmodel.Device
+	for _, p := range w.Providers {
+		if covers(c, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// checkCollateral reports collateral-teardown when a PCS departure takes
+// down a netdev that never used the departing PCS (and whose own MAC was
+// not the target).
+func (w *World) checkCollateral(t *sim.Task, nd *Netdev, what string) {
+	c := devmodel.CauseOf(t)
+	if c == nil || covers(c, nd.MAC) {
+		return
+	}
+	gone := w.departing(c)
+	if len(gone) == 0 {
+		return
+	}
+	for _, g := range gone {
+		for _, u := range nd.usedPCS {
+			if u == g {
+				return
+			}
+		}
+	}
+	role := ""
+	if nd.Required {
+		role = " (required: e.g. the root filesystem is mounted over it)"
+	}
+	w.Env.K.S.Report(sim.Finding{
+		Property: "collateral-teardown",
+		Summary:  fmt.Sprintf("collateral-teardown: %s %s when PCS device %s goes", nd.Name, what, gone[0].Name),
+		Detail: fmt.Sprintf("%s%s never used %s; it %s in %s (task %s) at t=%s\n",
+			nd.Name, role, gone[0].Name, what, stackOf(t), t.Name, w.Env.K.S.Now()),
+	})
+}
+
+func stackOf(t *sim.Task) string {
+	s := ""
+	for i, f := range t.Stack() {
+		if i > 0 {
+			s += " <- "
+		}
+		s += f
+	}
+	return s
+}
+
+// CheckRecovery reports no-recovery at the end of an execution: a netdev
+// that had link, still wants it and whose PCS device was bound again long
+// enough ago, has no link — unless its own MAC was a target.
+func (w *World) CheckRecovery() {
+	now := w.Env.K.S.Now()
+	for _, nd := range w.Netdevs {
+		if !nd.everUp || !nd.WantUp || nd.PCSRef == "" || nd.Integrated || !nd.lane.LinkUp || nd.Carrier() {
+			continue
+		}
+		prov := w.providerOf(nd.PCSRef)
+		if prov == nil || !prov.Bound() || prov.BoundCount < 2 || now-w.lastBind[prov] < RecoveryWindow {
+			continue
+		}
+		if w.macTargeted(nd.MAC) {
+			continue
+		}
+		state := "has no link"
+		if !nd.Registered() {
+			state = "does not exist (its MAC device " + nd.MAC.Name + " is unbound)"
+		}
+		w.Env.K.S.Report(sim.Finding{
+			Property: "no-recovery",
+			Summary:  fmt.Sprintf("no-recovery: %s %s although PCS device %s is bound again", nd.Name, state, prov.Name),
+			Detail: fmt.Sprintf("%s was bound again at t=%s; at t=%s %s still %s\n",
+				prov.Name, w.lastBind[prov], now, nd.Name, state),
+		})
+		return
+	}
+}
+
+func (w *World) macTargeted(mac *devmodel.Device) bool {
+	for _, c := range w.targeted {
+		if c.Kind != "bind" && c.Kind != "insmod" && covers(c, mac) {
+			return true
+		}
+	}
+	return false
+}
+
+// providerOf returns the device providing the PCS named ref.
+func (w *World) providerOf(ref string) *devmodel.Device {
+	for _, p := range w.Providers {
+		if p.Name == ref || (len(ref) > len(p.Name) && ref[:len(p.Name)] == p.Name && ref[len(p.Name)] == ':') {
+			return p
+		}
+	}
+	return nil
+}
