@@ -81,6 +81,7 @@ func (k *Kernel) driverProbeDevice(t *sim.Task, drv *Driver, d *Device) int {
 	t.Yield("probe " + d.Name)
 	ret := drv.Probe(t, d)
 	d.probing = false
+	defer k.probeDone.WakeAll()
 	if ret != 0 {
 		// probe_failed: driver_sysfs_remove, BUS_NOTIFY_DRIVER_NOT_BOUND,
 		// device_links_no_driver, device_unbind_cleanup.

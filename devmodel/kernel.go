@@ -71,6 +71,7 @@ type Kernel struct {
 	deferredPending []*Device
 	deferredActive  []*Device
 	deferredWork    *Work
+	probeDone       sim.WaitQueue
 
 	// Notifiers are called for bus notifier events (BUS_NOTIFY_*).
 	Notifiers []func(t *sim.Task, event string, dev *Device)

@@ -121,12 +121,17 @@ func (k *Kernel) deviceLinksBusy(d *Device) bool {
 	return busy
 }
 
-// deviceLinksUnbindConsumers is device_links_unbind_consumers: every bound
+// deviceLinksUnbindConsumers is device_links_unbind_consumers: a consumer
+// still probing is waited for (wait_for_device_probe), then every bound
 // consumer is unbound (the whole device, all its functions).
-// Simplification: a consumer still probing is not waited for.
 func (k *Kernel) deviceLinksUnbindConsumers(t *sim.Task, d *Device) {
 	t.Enter("device_links_unbind_consumers")
 	defer t.Leave()
+	for k.consumerProbing(d) {
+		t.Enter("wait_for_device_probe")
+		k.probeDone.Wait(t, "wait_for_device_probe", nil)
+		t.Leave()
+	}
 	for _, l := range append([]*Link(nil), k.links...) {
 		if l.Supplier != d || !l.managed() || l.State != DLActive {
 			continue
@@ -134,12 +139,15 @@ func (k *Kernel) deviceLinksUnbindConsumers(t *sim.Task, d *Device) {
 		l.State = DLSupplierUnbind
 		k.deviceReleaseDriverInternal(t, l.Consumer, nil)
 	}
-	// Consumers still probing: the kernel waits; the model just lets them go.
+}
+
+func (k *Kernel) consumerProbing(d *Device) bool {
 	for _, l := range k.links {
-		if l.Supplier == d && l.State == DLConsumerProbe {
-			l.State = DLSupplierUnbind
+		if l.Supplier == d && l.managed() && l.State == DLConsumerProbe {
+			return true
 		}
 	}
+	return false
 }
 
 // deviceLinksDriverCleanup is device_links_driver_cleanup (supplier side)

@@ -116,8 +116,9 @@ func (k *Kernel) ModTimer(tm *Timer, d sim.Time) {
 			return
 		}
 		tm.pending = false
-		k.S.Spawn(tm.label, func(t *sim.Task) {
-			tm.running = t
+		// The callback counts as running from expiry on, so del_timer_sync
+		// waits for it even before its task got the CPU.
+		tm.running = k.S.Spawn(tm.label, func(t *sim.Task) {
 			tm.fn(t)
 			tm.running = nil
 			tm.idle.WakeAll()
@@ -133,13 +134,16 @@ func (k *Kernel) DelTimer(tm *Timer) bool {
 	return was
 }
 
-// DelTimerSync is del_timer_sync: deactivate and wait for a running callback.
+// DelTimerSync is del_timer_sync: deactivate and wait for a running
+// callback, deleting again after it (try_to_del_timer_sync in a loop), so
+// a callback that re-arms itself stays dead.
 func (k *Kernel) DelTimerSync(t *sim.Task, tm *Timer) bool {
 	t.Enter("del_timer_sync")
 	defer t.Leave()
 	was := k.DelTimer(tm)
 	for tm.running != nil && tm.running != t {
 		tm.idle.Wait(t, "del_timer_sync("+tm.Name+")", tm)
+		was = k.DelTimer(tm) || was
 	}
 	return was
 }

@@ -209,6 +209,9 @@ func (pl *Phylink) phylinkResolve(t *sim.Task) {
 		}
 	}
 	if link == pl.linkUp {
+		if link {
+			pl.checkLinkWithPCS(t)
+		}
 		return
 	}
 	if link {

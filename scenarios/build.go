@@ -1,0 +1,185 @@
+package scenarios
+
+import (
+	"fmt"
+	"strings"
+
+	"pcssim/devmodel"
+	"pcssim/pcs"
+	"pcssim/phylink"
+	"pcssim/sim"
+)
+
+// World is a scenario built into a simulated kernel for one execution.
+type World struct {
+	Sc      *Scenario
+	S       *sim.Sim
+	K       *devmodel.Kernel
+	Env     *pcs.Env
+	W       *phylink.World
+	modules map[string]*devmodel.Module
+	drivers map[string]*devmodel.Driver
+	devices map[string]*devmodel.Device
+}
+
+// Build creates the kernel objects of sc on s with the given strategy and
+// schedules boot, the scripted events and the injectable faults.
+func Build(sc *Scenario, strategy string, s *sim.Sim) (*World, error) {
+	st, err := pcs.NewStrategy(strategy, pcs.Options{AutoprobeConsumer: sc.AutoprobeConsumer})
+	if err != nil {
+		return nil, err
+	}
+	k := devmodel.New(s)
+	env := &pcs.Env{K: k, Registry: &pcs.Registry{}, Strategy: st}
+	w := &World{Sc: sc, S: s, K: k, Env: env, W: phylink.NewWorld(env),
+		modules: map[string]*devmodel.Module{}, drivers: map[string]*devmodel.Driver{}, devices: map[string]*devmodel.Device{}}
+	for _, m := range sc.Modules {
+		w.modules[m.Name] = k.NewModule(m.Name)
+	}
+	for _, m := range sc.Modules {
+		for _, d := range m.Depends {
+			w.modules[m.Name].Deps = append(w.modules[m.Name].Deps, w.modules[d])
+		}
+	}
+	buses := map[string]*devmodel.Bus{}
+	for _, d := range sc.Drivers {
+		bus := buses[d.Bus]
+		if bus == nil {
+			bus = k.NewBus(d.Bus)
+			buses[d.Bus] = bus
+		}
+		mod := w.modules[d.Module]
+		prefix := strings.ReplaceAll(d.Name, "-", "_")
+		var drv *devmodel.Driver
+		switch d.Kind {
+		case KindPCSProvider:
+			cfg := pcs.ProviderConfig{Prefix: prefix, Lanes: d.Lanes, Poll: d.Link == "poll"}
+			drv = env.NewProviderDriver(bus, mod, d.Name, cfg, func(dev *devmodel.Device) []*pcs.Lane {
+				out := make([]*pcs.Lane, cfg.Lanes)
+				for i := range out {
+					out[i] = w.W.Lane(pcs.LaneName(dev.Name, cfg.Lanes, i))
+				}
+				return out
+			})
+		default:
+			drv = w.W.NewMACDriver(bus, mod, d.Name, phylink.MACConfig{Prefix: prefix, Probe: d.Probe, Remove: d.Remove})
+		}
+		drv.SuppressBindAttrs = d.SuppressBindAttrs
+		w.drivers[d.Name] = drv
+	}
+	s.At(0, func() { k.Spawn("init", &devmodel.Cause{Kind: "boot"}, w.boot) })
+	for _, e := range sc.Events {
+		s.At(e.At, func() { w.fire(e.Action, e.Target) })
+	}
+	for _, f := range sc.Faults {
+		for i := 0; i < f.Count; i++ {
+			s.Arm(f.Action+" "+f.Target, f.From, f.Until, func() { w.fire(f.Action, f.Target) })
+		}
+	}
+	return w, nil
+}
+
+// boot creates and adds the devices, loads the modules (as udev would) and
+// registers built-in drivers, then adds the declared device links.
+func (w *World) boot(t *sim.Task) {
+	t.Enter("kernel_init")
+	defer t.Leave()
+	sc := w.Sc
+	for _, d := range sc.Drivers {
+		if d.Module == "" {
+			w.K.DriverRegister(t, w.drivers[d.Name])
+		}
+	}
+	for len(w.devices) < len(sc.Devices) {
+		for _, d := range sc.Devices {
+			if w.devices[d.Name] != nil || (d.Parent != "" && w.devices[d.Parent] == nil) {
+				continue
+			}
+			drv := w.drivers[d.Driver]
+			dev := w.K.NewDevice(t, drv.Bus, d.Name, w.devices[d.Parent])
+			dev.DriverName = d.Driver
+			w.devices[d.Name] = dev
+			if w.driverKind(d.Driver) == KindPCSProvider {
+				w.W.Providers = append(w.W.Providers, dev)
+			}
+		}
+	}
+	for _, nd := range sc.Netdevs {
+		var imod *devmodel.Module
+		if nd.IntegratedModule != "" {
+			imod = w.modules[nd.IntegratedModule]
+		}
+		w.W.AddNetdev(&phylink.Netdev{Name: nd.Name, MAC: w.devices[nd.MAC], PCSRef: nd.PCS, Integrated: nd.Integrated,
+			IntegratedModule: imod, Required: nd.Required, WantUp: nd.Up})
+	}
+	for _, lk := range sc.Links {
+		var flags devmodel.LinkFlags
+		for _, f := range lk.Flags {
+			flags |= map[string]devmodel.LinkFlags{"stateless": devmodel.DLStateless, "autoremove-consumer": devmodel.DLAutoremoveConsumer,
+				"autoremove-supplier": devmodel.DLAutoremoveSupplier, "autoprobe-consumer": devmodel.DLAutoprobeConsumer}[f]
+		}
+		w.K.DeviceLinkAdd(w.devices[lk.Consumer], w.devices[lk.Supplier], flags)
+	}
+	for _, d := range sc.Devices {
+		w.K.DeviceAdd(t, w.devices[d.Name])
+	}
+	for _, m := range sc.Modules {
+		if m.Loaded {
+			w.K.Insmod(t, w.modules[m.Name])
+		}
+	}
+}
+
+func (w *World) driverKind(name string) string {
+	for _, d := range w.Sc.Drivers {
+		if d.Name == name {
+			return d.Kind
+		}
+	}
+	return ""
+}
+
+// fire starts the task (or hardware change) of an event or fault.
+func (w *World) fire(action, target string) {
+	k := w.K
+	c := &devmodel.Cause{Kind: action}
+	dev, mod := w.devices[target], w.modules[target]
+	c.Device, c.Module = dev, mod
+	w.W.Targeted(c)
+	switch action {
+	case "unbind", "bind":
+		if dev == nil {
+			return // boot has not created it yet
+		}
+		drv := w.drivers[dev.DriverName]
+		k.Spawn("sysfs "+action+" "+target, c, func(t *sim.Task) {
+			if action == "unbind" {
+				k.UnbindStore(t, drv, dev)
+			} else {
+				k.BindStore(t, drv, dev)
+			}
+		})
+	case "remove":
+		if dev == nil {
+			return
+		}
+		k.Spawn("hot-unplug "+target, c, func(t *sim.Task) { k.DeviceUnregister(t, dev) })
+	case "insmod":
+		k.Spawn("insmod "+target, c, func(t *sim.Task) { k.Insmod(t, mod) })
+	case "rmmod":
+		k.Spawn("rmmod "+target, c, func(t *sim.Task) {
+			if err := k.Rmmod(t, mod); err != 0 {
+				k.S.Note(fmt.Sprintf("rmmod: ERROR: Module %s is in use (%s)", target, devmodel.ErrnoName(err)))
+			}
+		})
+	case "link-up", "link-down":
+		w.W.SetLink(w.W.Lane(target), action == "link-up")
+	case "ip-up", "ip-down":
+		nd := w.W.Netdev(target)
+		k.Spawn("ip link set "+target+" "+strings.TrimPrefix(action, "ip-"), c, func(t *sim.Task) {
+			if nd != nil {
+				w.W.IPLinkSet(t, nd, action == "ip-up")
+			}
+		})
+	}
+}

@@ -1,0 +1,207 @@
+package scenarios
+
+import (
+	"fmt"
+	"slices"
+
+	"pcssim/pcs"
+)
+
+// crossCheck validates references between the sections of a scenario.
+func (l *loader) crossCheck(sc *Scenario) {
+	r := l.refs
+	names := func(kind string, list []string) map[string]bool {
+		set := map[string]bool{}
+		for _, n := range list {
+			if set[n] {
+				l.errf(r[kind+":"+n], "duplicate %s name %q", kind, n)
+			}
+			set[n] = true
+		}
+		return set
+	}
+	var modNames, drvNames, devNames, ndNames []string
+	for _, m := range sc.Modules {
+		modNames = append(modNames, m.Name)
+	}
+	for _, d := range sc.Drivers {
+		drvNames = append(drvNames, d.Name)
+	}
+	for _, d := range sc.Devices {
+		devNames = append(devNames, d.Name)
+	}
+	for _, n := range sc.Netdevs {
+		ndNames = append(ndNames, n.Name)
+	}
+	mods, devs := names("module", modNames), names("device", devNames)
+	names("driver", drvNames)
+	names("netdev", ndNames)
+	if sc.Strategy != "" && !slices.Contains(pcs.StrategyIDs(), sc.Strategy) {
+		l.errf(r["strategy"], "unknown strategy %q%s", sc.Strategy, didYouMean(sc.Strategy, pcs.StrategyIDs()))
+	}
+	unknown := func(key, kind, name string, list []string) {
+		l.errf(r[key], "unknown %s %q%s", kind, name, didYouMean(name, list))
+	}
+	for i, m := range sc.Modules {
+		for _, d := range m.Depends {
+			if !mods[d] {
+				unknown(fmt.Sprintf("module-deps:%d", i), "module", d, modNames)
+			}
+		}
+	}
+	l.cycle("module dependency", modNames, func(n string) []string {
+		for _, m := range sc.Modules {
+			if m.Name == n {
+				return m.Depends
+			}
+		}
+		return nil
+	}, "module:")
+	drvKind := map[string]Driver{}
+	for i, d := range sc.Drivers {
+		drvKind[d.Name] = d
+		if d.Module != "" && !mods[d.Module] {
+			unknown(fmt.Sprintf("driver-module:%d", i), "module", d.Module, modNames)
+		}
+	}
+	lanes := map[string]bool{}
+	devDrv := map[string]Driver{}
+	for i, d := range sc.Devices {
+		drv, ok := drvKind[d.Driver]
+		if !ok {
+			unknown(fmt.Sprintf("device-driver:%d", i), "driver", d.Driver, drvNames)
+		} else if d.Bus != "" && d.Bus != drv.Bus {
+			l.errf(r["device:"+d.Name], "device %q is on bus %q but its driver %q is on bus %q", d.Name, d.Bus, drv.Name, drv.Bus)
+		}
+		devDrv[d.Name] = drv
+		if d.Parent != "" && !devs[d.Parent] {
+			unknown(fmt.Sprintf("device-parent:%d", i), "parent device", d.Parent, devNames)
+		}
+		if drv.Kind == KindPCSProvider {
+			for j := 0; j < drv.Lanes; j++ {
+				lanes[pcs.LaneName(d.Name, drv.Lanes, j)] = true
+			}
+		}
+	}
+	l.cycle("device parent", devNames, func(n string) []string {
+		for _, d := range sc.Devices {
+			if d.Name == n && d.Parent != "" {
+				return []string{d.Parent}
+			}
+		}
+		return nil
+	}, "device:")
+	var laneNames []string
+	for _, n := range sc.Netdevs {
+		if n.Integrated && n.PCS != "" {
+			lanes[n.PCS] = true
+		}
+	}
+	for n := range lanes {
+		laneNames = append(laneNames, n)
+	}
+	slices.Sort(laneNames)
+	for i, n := range sc.Netdevs {
+		if drv, ok := devDrv[n.MAC]; !devs[n.MAC] {
+			unknown(fmt.Sprintf("netdev-mac:%d", i), "MAC device", n.MAC, devNames)
+		} else if ok && drv.Kind != KindMAC {
+			l.errf(r[fmt.Sprintf("netdev-mac:%d", i)], "netdev %q: device %q is driven by %q, which is not a mac driver", n.Name, n.MAC, drv.Name)
+		}
+		switch {
+		case n.Integrated && n.PCS == "":
+			l.errf(r["netdev:"+n.Name], "netdev %q: an integrated PCS needs a name (pcs: ...)", n.Name)
+		case !n.Integrated && n.PCS != "" && !lanes[n.PCS]:
+			unknown(fmt.Sprintf("netdev-pcs:%d", i), "PCS", n.PCS, laneNames)
+		}
+		if n.IntegratedModule != "" && !mods[n.IntegratedModule] {
+			unknown(fmt.Sprintf("netdev-imod:%d", i), "module", n.IntegratedModule, modNames)
+		}
+	}
+	for i, lk := range sc.Links {
+		if !devs[lk.Consumer] {
+			unknown(fmt.Sprintf("link-c:%d", i), "device", lk.Consumer, devNames)
+		}
+		if !devs[lk.Supplier] {
+			unknown(fmt.Sprintf("link-s:%d", i), "device", lk.Supplier, devNames)
+		}
+		for _, f := range lk.Flags {
+			if !slices.Contains(linkFlagNames, f) {
+				l.errf(r[fmt.Sprintf("link-f:%d", i)], "unknown device link flag %q%s", f, didYouMean(f, linkFlagNames))
+			}
+		}
+	}
+	target := func(key, action, t string) {
+		switch action {
+		case "bind", "unbind", "remove":
+			if !devs[t] {
+				unknown(key, "device", t, devNames)
+			}
+		case "insmod", "rmmod":
+			if !mods[t] {
+				unknown(key, "module", t, modNames)
+			}
+		case "link-up", "link-down":
+			if !lanes[t] {
+				unknown(key, "PCS lane", t, laneNames)
+			}
+		case "ip-up", "ip-down":
+			if !slices.Contains(ndNames, t) {
+				unknown(key, "netdev", t, ndNames)
+			}
+		}
+	}
+	for i, e := range sc.Events {
+		target(fmt.Sprintf("event-target:%d", i), e.Action, e.Target)
+		if e.At > sc.Horizon {
+			l.errf(r[fmt.Sprintf("event-target:%d", i)], "event at %s lies past the horizon %s", e.At, sc.Horizon)
+		}
+	}
+	for i, f := range sc.Faults {
+		target(fmt.Sprintf("fault-target:%d", i), f.Action, f.Target)
+		if f.From > sc.Horizon {
+			l.errf(r[fmt.Sprintf("fault-target:%d", i)], "fault window starts at %s, past the horizon %s", f.From, sc.Horizon)
+		}
+	}
+}
+
+var linkFlagNames = []string{"stateless", "autoremove-consumer", "autoremove-supplier", "autoprobe-consumer"}
+
+// cycle reports a cycle in the graph given by next, starting at each name.
+func (l *loader) cycle(what string, names []string, next func(string) []string, refPrefix string) {
+	state := map[string]int{} // 1 visiting, 2 done
+	var visit func(n string, path []string) bool
+	visit = func(n string, path []string) bool {
+		switch state[n] {
+		case 1:
+			i := slices.Index(path, n)
+			l.errf(l.refs[refPrefix+n], "%s cycle: %s", what, joinArrow(append(path[i:], n)))
+			return true
+		case 2:
+			return false
+		}
+		state[n] = 1
+		for _, m := range next(n) {
+			if visit(m, append(path, n)) {
+				return true
+			}
+		}
+		state[n] = 2
+		return false
+	}
+	for _, n := range names {
+		if state[n] == 0 && visit(n, nil) {
+			return
+		}
+	}
+}
+
+func joinArrow(p []string) string {
+	s := ""
+	for i, x := range p {
+		if i > 0 {
+			s += " -> "
+		}
+		s += x
+	}
+	return s
+}

@@ -1,0 +1,64 @@
+package scenarios
+
+import (
+	"fmt"
+	"runtime/debug"
+	"slices"
+
+	"pcssim/sim"
+)
+
+// Result is the outcome of one execution.
+type Result struct {
+	Findings []sim.Finding
+	Schedule sim.Schedule
+	Steps    int
+	End      sim.End
+	Trace    []sim.Step
+	EndTime  sim.Time
+}
+
+// Violated lists the violated properties in the order they happened.
+func (r *Result) Violated() []string {
+	out := make([]string, len(r.Findings))
+	for i, f := range r.Findings {
+		out[i] = f.Property
+	}
+	return out
+}
+
+// CrashError is a panic of the simulator itself during an execution.
+type CrashError struct {
+	Panic any
+	Stack string
+}
+
+func (e *CrashError) Error() string { return fmt.Sprintf("simulator crashed: %v", e.Panic) }
+
+// Execute runs one execution of sc under strategy, with every
+// nondeterministic decision answered by c. A panic inside the model is
+// returned as a *CrashError.
+func Execute(sc *Scenario, strategy string, c sim.Chooser, trace bool) (res Result, err error) {
+	s := sim.New(sim.Config{Horizon: sc.Horizon, MaxSteps: sc.MaxSteps, Trace: trace}, c)
+	defer func() {
+		if p := recover(); p != nil {
+			err = &CrashError{Panic: p, Stack: string(debug.Stack())}
+		}
+	}()
+	w, err := Build(sc, strategy, s)
+	if err != nil {
+		return Result{}, err
+	}
+	end := s.Run()
+	if end != sim.EndBudget {
+		w.K.CheckLeaks()
+		w.W.CheckRecovery()
+	}
+	res = Result{Schedule: s.Schedule(), Steps: s.Steps(), End: end, Trace: s.Trace(), EndTime: s.Now()}
+	for _, f := range s.Findings() {
+		if len(sc.Properties) == 0 || slices.Contains(sc.Properties, f.Property) {
+			res.Findings = append(res.Findings, f)
+		}
+	}
+	return res, nil
+}

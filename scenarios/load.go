@@ -1,0 +1,483 @@
+package scenarios
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+
+	"pcssim/pcs"
+	"pcssim/phylink"
+	"pcssim/sim"
+)
+
+// Limits that keep the loader safe on hostile input.
+const (
+	MaxFileSize = 1 << 20
+	MaxNodes    = 100_000
+	MaxDepth    = 32
+	MaxItems    = 1000
+)
+
+// LoadFile reads and loads a scenario file.
+func LoadFile(path string) (*Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Load(path, data)
+}
+
+// Load parses and validates a scenario. Every problem of the file is
+// returned at once in a *LoadError, each with FILE:LINE:COL.
+func Load(file string, data []byte) (*Scenario, error) {
+	l := &loader{file: file}
+	sc := l.load(data)
+	if len(l.problems) > 0 {
+		return nil, &LoadError{Problems: l.problems}
+	}
+	sc.Path = file
+	return sc, nil
+}
+
+type loader struct {
+	file     string
+	problems []Problem
+	nodes    int
+	// refs remembers where names and references were written.
+	refs map[string]*yaml.Node
+}
+
+func (l *loader) errf(n *yaml.Node, format string, args ...any) {
+	p := Problem{File: l.file, Msg: fmt.Sprintf(format, args...)}
+	if n != nil {
+		p.Line, p.Col = n.Line, n.Column
+	}
+	l.problems = append(l.problems, p)
+}
+
+func (l *loader) load(data []byte) *Scenario {
+	sc := &Scenario{}
+	switch {
+	case len(data) > MaxFileSize:
+		l.errf(nil, "file is %d bytes; the limit is %d", len(data), MaxFileSize)
+		return sc
+	case len(bytes.TrimSpace(data)) == 0:
+		l.errf(nil, "file is empty; a scenario needs at least name, drivers and devices")
+		return sc
+	case !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0:
+		l.errf(nil, "file is not UTF-8 text")
+		return sc
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		l.yamlError(err)
+		return sc
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		l.errf(nil, "file holds no YAML document")
+		return sc
+	}
+	if !l.checkTree(doc.Content[0], 0) {
+		return sc
+	}
+	l.scenario(doc.Content[0], sc)
+	if len(l.problems) == 0 {
+		l.crossCheck(sc)
+	}
+	return sc
+}
+
+// yamlError turns a yaml syntax error ("yaml: line N: msg") into a Problem.
+func (l *loader) yamlError(err error) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if i := strings.Index(rest, ":"); i > 0 {
+			if n, e := strconv.Atoi(rest[:i]); e == nil {
+				line, msg = n, strings.TrimSpace(rest[i+1:])
+			}
+		}
+	}
+	l.problems = append(l.problems, Problem{File: l.file, Line: line, Col: map[bool]int{true: 1}[line > 0], Msg: "YAML syntax: " + msg})
+}
+
+// checkTree rejects aliases (no alias bombs), deep nesting and huge trees.
+func (l *loader) checkTree(n *yaml.Node, depth int) bool {
+	l.nodes++
+	switch {
+	case l.nodes > MaxNodes:
+		l.errf(n, "more than %d YAML nodes", MaxNodes)
+		return false
+	case depth > MaxDepth:
+		l.errf(n, "nesting deeper than %d levels", MaxDepth)
+		return false
+	case n.Kind == yaml.AliasNode:
+		l.errf(n, "YAML aliases (*%s) are not supported in scenarios", n.Value)
+		return false
+	case n.Kind == yaml.MappingNode && n.Tag == "!!merge":
+		l.errf(n, "YAML merge keys are not supported")
+		return false
+	}
+	for _, c := range n.Content {
+		if !l.checkTree(c, depth+1) {
+			return false
+		}
+	}
+	return true
+}
+
+// fields walks a mapping, calling set for each known key and reporting
+// unknown and duplicate keys.
+func (l *loader) fields(n *yaml.Node, what string, set map[string]func(v *yaml.Node), required ...string) {
+	if n.Kind != yaml.MappingNode {
+		l.errf(n, "%s must be a mapping, not %s", what, kindName(n))
+		return
+	}
+	known := make([]string, 0, len(set))
+	for k := range set {
+		known = append(known, k)
+	}
+	slices.Sort(known)
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			l.errf(k, "%s: keys must be plain words", what)
+			continue
+		}
+		if seen[k.Value] {
+			l.errf(k, "%s: duplicate key %q", what, k.Value)
+			continue
+		}
+		seen[k.Value] = true
+		f, ok := set[k.Value]
+		if !ok {
+			l.errf(k, "%s: unknown key %q%s", what, k.Value, didYouMean(k.Value, known))
+			continue
+		}
+		f(v)
+	}
+	for _, r := range required {
+		if !seen[r] {
+			l.errf(n, "%s: missing required key %q", what, r)
+		}
+	}
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "empty"
+		}
+		return fmt.Sprintf("%q", n.Value)
+	}
+	return "something else"
+}
+
+func (l *loader) str(n *yaml.Node, what string, dst *string) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" || n.Tag == "!!map" {
+		l.errf(n, "%s must be a string, not %s", what, kindName(n))
+		return
+	}
+	if n.Value == "" {
+		l.errf(n, "%s must not be empty", what)
+		return
+	}
+	*dst = n.Value
+}
+
+func (l *loader) boolean(n *yaml.Node, what string, dst *bool) {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+		l.errf(n, "%s must be true or false, not %s", what, kindName(n))
+		return
+	}
+	*dst = n.Value == "true"
+}
+
+func (l *loader) integer(n *yaml.Node, what string, lo, hi int, dst *int) {
+	v, err := strconv.Atoi(n.Value)
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || err != nil {
+		l.errf(n, "%s must be an integer, not %s", what, kindName(n))
+		return
+	}
+	if v < lo || v > hi {
+		l.errf(n, "%s is %d; it must be between %d and %d", what, v, lo, hi)
+		return
+	}
+	*dst = v
+}
+
+// duration parses "1.5s", "300ms", "20us", "10ns" (no bare numbers).
+func (l *loader) duration(n *yaml.Node, what string, dst *sim.Time) bool {
+	if n.Kind != yaml.ScalarNode {
+		l.errf(n, "%s must be a duration such as 1.5s or 300ms, not %s", what, kindName(n))
+		return false
+	}
+	d, err := ParseDuration(n.Value)
+	if err != nil {
+		l.errf(n, "%s: %v", what, err)
+		return false
+	}
+	*dst = d
+	return true
+}
+
+// ParseDuration parses a non-negative virtual duration with unit s, ms, us
+// or ns, up to one hour.
+func ParseDuration(s string) (sim.Time, error) {
+	units := []struct {
+		suffix string
+		unit   sim.Time
+	}{{"ms", sim.Millisecond}, {"us", sim.Microsecond}, {"ns", sim.Nanosecond}, {"s", sim.Second}}
+	for _, u := range units {
+		if num, ok := strings.CutSuffix(s, u.suffix); ok {
+			f, err := strconv.ParseFloat(num, 64)
+			if err != nil || num == "" || strings.ContainsAny(num, "eE+xX_") {
+				return 0, fmt.Errorf("bad duration %q: want a number and a unit (s, ms, us, ns)", s)
+			}
+			if f < 0 || f*float64(u.unit) > float64(3600*sim.Second) {
+				return 0, fmt.Errorf("duration %q out of range (0 to 3600s)", s)
+			}
+			return sim.Time(f * float64(u.unit)), nil
+		}
+	}
+	return 0, fmt.Errorf("bad duration %q: want a number and a unit (s, ms, us, ns)", s)
+}
+
+func (l *loader) strList(n *yaml.Node, what string, dst *[]string) {
+	if n.Kind != yaml.SequenceNode {
+		l.errf(n, "%s must be a list, not %s", what, kindName(n))
+		return
+	}
+	out := []string{}
+	for _, c := range n.Content {
+		var s string
+		l.str(c, what+" item", &s)
+		out = append(out, s)
+	}
+	*dst = out
+}
+
+func (l *loader) list(n *yaml.Node, what string, item func(i int, c *yaml.Node)) {
+	if n.Kind != yaml.SequenceNode {
+		l.errf(n, "%s must be a list, not %s", what, kindName(n))
+		return
+	}
+	if len(n.Content) > MaxItems {
+		l.errf(n, "%s has %d items; the limit is %d", what, len(n.Content), MaxItems)
+		return
+	}
+	for i, c := range n.Content {
+		item(i, c)
+	}
+}
+
+func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
+	sc.Horizon, sc.MaxSteps = 10*sim.Second, 200_000
+	l.refs = map[string]*yaml.Node{}
+	refs := l.refs
+	at := func(key string, n *yaml.Node) { refs[key] = n }
+	l.fields(root, "scenario", map[string]func(*yaml.Node){
+		"name":        func(v *yaml.Node) { l.str(v, "name", &sc.Name) },
+		"description": func(v *yaml.Node) { l.str(v, "description", &sc.Description) },
+		"strategy": func(v *yaml.Node) {
+			l.str(v, "strategy", &sc.Strategy)
+			at("strategy", v)
+		},
+		"horizon": func(v *yaml.Node) {
+			if l.duration(v, "horizon", &sc.Horizon) && sc.Horizon < sim.Millisecond {
+				l.errf(v, "horizon must be at least 1ms")
+			}
+		},
+		"max_steps":          func(v *yaml.Node) { l.integer(v, "max_steps", 100, 10_000_000, &sc.MaxSteps) },
+		"autoprobe_consumer": func(v *yaml.Node) { l.boolean(v, "autoprobe_consumer", &sc.AutoprobeConsumer) },
+		"modules": func(v *yaml.Node) {
+			l.list(v, "modules", func(i int, c *yaml.Node) {
+				m := Module{Loaded: true}
+				l.fields(c, "module", map[string]func(*yaml.Node){
+					"name":    func(v *yaml.Node) { l.str(v, "module name", &m.Name); at("module:"+m.Name, v) },
+					"depends": func(v *yaml.Node) { l.strList(v, "depends", &m.Depends); at(fmt.Sprintf("module-deps:%d", i), v) },
+					"loaded":  func(v *yaml.Node) { l.boolean(v, "loaded", &m.Loaded) },
+				}, "name")
+				sc.Modules = append(sc.Modules, m)
+			})
+		},
+		"drivers": func(v *yaml.Node) {
+			l.list(v, "drivers", func(i int, c *yaml.Node) {
+				d := Driver{Lanes: 1, Link: "poll", Bus: "platform"}
+				l.fields(c, "driver", map[string]func(*yaml.Node){
+					"name":   func(v *yaml.Node) { l.str(v, "driver name", &d.Name); at("driver:"+d.Name, v) },
+					"kind":   func(v *yaml.Node) { l.str(v, "kind", &d.Kind); at(fmt.Sprintf("driver-kind:%d", i), v) },
+					"module": func(v *yaml.Node) { l.str(v, "module", &d.Module); at(fmt.Sprintf("driver-module:%d", i), v) },
+					"bus":    func(v *yaml.Node) { l.str(v, "bus", &d.Bus) },
+					"lanes":  func(v *yaml.Node) { l.integer(v, "lanes", 1, 8, &d.Lanes) },
+					"link": func(v *yaml.Node) {
+						l.str(v, "link", &d.Link)
+						if d.Link != "poll" && d.Link != "irq" {
+							l.errf(v, "link must be poll or irq, not %q%s", d.Link, didYouMean(d.Link, []string{"poll", "irq"}))
+						}
+					},
+					"suppress_bind_attrs": func(v *yaml.Node) { l.boolean(v, "suppress_bind_attrs", &d.SuppressBindAttrs) },
+					"probe":               func(v *yaml.Node) { l.steps(v, "probe", &d.Probe, phylink.DefaultProbe) },
+					"remove":              func(v *yaml.Node) { l.steps(v, "remove", &d.Remove, phylink.DefaultRemove) },
+				}, "name", "kind")
+				if d.Kind != "" && d.Kind != KindMAC && d.Kind != KindPCSProvider {
+					l.errf(refs[fmt.Sprintf("driver-kind:%d", i)], "driver kind must be mac or pcs-provider, not %q%s", d.Kind, didYouMean(d.Kind, []string{KindMAC, KindPCSProvider}))
+				}
+				sc.Drivers = append(sc.Drivers, d)
+			})
+		},
+		"devices": func(v *yaml.Node) {
+			l.list(v, "devices", func(i int, c *yaml.Node) {
+				var d Device
+				l.fields(c, "device", map[string]func(*yaml.Node){
+					"name":   func(v *yaml.Node) { l.str(v, "device name", &d.Name); at("device:"+d.Name, v) },
+					"bus":    func(v *yaml.Node) { l.str(v, "bus", &d.Bus) },
+					"driver": func(v *yaml.Node) { l.str(v, "driver", &d.Driver); at(fmt.Sprintf("device-driver:%d", i), v) },
+					"parent": func(v *yaml.Node) { l.str(v, "parent", &d.Parent); at(fmt.Sprintf("device-parent:%d", i), v) },
+				}, "name", "driver")
+				sc.Devices = append(sc.Devices, d)
+			})
+		},
+		"netdevs": func(v *yaml.Node) {
+			l.list(v, "netdevs", func(i int, c *yaml.Node) {
+				var nd Netdev
+				l.fields(c, "netdev", map[string]func(*yaml.Node){
+					"name":              func(v *yaml.Node) { l.str(v, "netdev name", &nd.Name); at("netdev:"+nd.Name, v) },
+					"mac":               func(v *yaml.Node) { l.str(v, "mac", &nd.MAC); at(fmt.Sprintf("netdev-mac:%d", i), v) },
+					"pcs":               func(v *yaml.Node) { l.str(v, "pcs", &nd.PCS); at(fmt.Sprintf("netdev-pcs:%d", i), v) },
+					"integrated":        func(v *yaml.Node) { l.boolean(v, "integrated", &nd.Integrated) },
+					"integrated_module": func(v *yaml.Node) { l.str(v, "integrated_module", &nd.IntegratedModule); at(fmt.Sprintf("netdev-imod:%d", i), v) },
+					"required":          func(v *yaml.Node) { l.boolean(v, "required", &nd.Required) },
+					"up":                func(v *yaml.Node) { l.boolean(v, "up", &nd.Up) },
+				}, "name", "mac")
+				sc.Netdevs = append(sc.Netdevs, nd)
+			})
+		},
+		"device_links": func(v *yaml.Node) {
+			l.list(v, "device_links", func(i int, c *yaml.Node) {
+				var lk Link
+				l.fields(c, "device link", map[string]func(*yaml.Node){
+					"consumer": func(v *yaml.Node) { l.str(v, "consumer", &lk.Consumer); at(fmt.Sprintf("link-c:%d", i), v) },
+					"supplier": func(v *yaml.Node) { l.str(v, "supplier", &lk.Supplier); at(fmt.Sprintf("link-s:%d", i), v) },
+					"flags":    func(v *yaml.Node) { l.strList(v, "flags", &lk.Flags); at(fmt.Sprintf("link-f:%d", i), v) },
+				}, "consumer", "supplier")
+				sc.Links = append(sc.Links, lk)
+			})
+		},
+		"events": func(v *yaml.Node) {
+			l.list(v, "events", func(i int, c *yaml.Node) {
+				var e Event
+				l.fields(c, "event", map[string]func(*yaml.Node){
+					"at":     func(v *yaml.Node) { l.duration(v, "at", &e.At) },
+					"action": func(v *yaml.Node) { l.action(v, &e.Action) },
+					"target": func(v *yaml.Node) { l.str(v, "target", &e.Target); at(fmt.Sprintf("event-target:%d", i), v) },
+				}, "at", "action", "target")
+				sc.Events = append(sc.Events, e)
+			})
+		},
+		"faults": func(v *yaml.Node) {
+			l.list(v, "faults", func(i int, c *yaml.Node) {
+				f := Fault{Count: 1}
+				var win *yaml.Node
+				l.fields(c, "fault", map[string]func(*yaml.Node){
+					"action": func(v *yaml.Node) { l.action(v, &f.Action) },
+					"target": func(v *yaml.Node) { l.str(v, "target", &f.Target); at(fmt.Sprintf("fault-target:%d", i), v) },
+					"window": func(v *yaml.Node) {
+						win = v
+						if v.Kind != yaml.SequenceNode || len(v.Content) != 2 {
+							l.errf(v, "window must be a list of two durations [from, until]")
+							return
+						}
+						if l.duration(v.Content[0], "window start", &f.From) && l.duration(v.Content[1], "window end", &f.Until) && f.Until < f.From {
+							l.errf(v, "window ends (%s) before it starts (%s)", f.Until, f.From)
+						}
+					},
+					"count": func(v *yaml.Node) { l.integer(v, "count", 1, 100, &f.Count) },
+				}, "action", "target", "window")
+				_ = win
+				sc.Faults = append(sc.Faults, f)
+			})
+		},
+		"properties": func(v *yaml.Node) {
+			l.strList(v, "properties", &sc.Properties)
+			for i, p := range sc.Properties {
+				if !slices.Contains(AllProperties, p) {
+					l.errf(v.Content[i], "unknown property %q%s", p, didYouMean(p, AllProperties))
+				}
+			}
+		},
+		"expect": func(v *yaml.Node) {
+			sc.Expect = map[string][]string{}
+			if v.Kind != yaml.MappingNode {
+				l.errf(v, "expect must map strategies to lists of properties, not %s", kindName(v))
+				return
+			}
+			ids := pcs.StrategyIDs()
+			for i := 0; i+1 < len(v.Content); i += 2 {
+				k, lv := v.Content[i], v.Content[i+1]
+				if !slices.Contains(ids, k.Value) {
+					l.errf(k, "expect: unknown strategy %q%s", k.Value, didYouMean(k.Value, ids))
+					continue
+				}
+				if _, dup := sc.Expect[k.Value]; dup {
+					l.errf(k, "expect: duplicate strategy %q", k.Value)
+					continue
+				}
+				var props []string
+				l.strList(lv, "expect."+k.Value, &props)
+				if lv.Kind == yaml.SequenceNode {
+					for j, p := range props {
+						if !slices.Contains(AllProperties, p) {
+							l.errf(lv.Content[j], "unknown property %q%s", p, didYouMean(p, AllProperties))
+						}
+					}
+				}
+				sc.Expect[k.Value] = props
+				sc.ExpectOrder = append(sc.ExpectOrder, k.Value)
+			}
+		},
+	}, "name", "drivers", "devices")
+}
+
+func (l *loader) action(n *yaml.Node, dst *string) {
+	l.str(n, "action", dst)
+	if *dst != "" && !slices.Contains(Actions, *dst) {
+		l.errf(n, "unknown action %q%s; actions are %s", *dst, didYouMean(*dst, Actions), strings.Join(Actions, ", "))
+	}
+}
+
+func (l *loader) steps(n *yaml.Node, what string, dst *[]string, valid []string) {
+	l.strList(n, what, dst)
+	if n.Kind != yaml.SequenceNode {
+		return
+	}
+	seen := map[string]bool{}
+	for i, s := range *dst {
+		if !slices.Contains(valid, s) {
+			l.errf(n.Content[i], "%s: unknown step %q%s; steps are %s", what, s, didYouMean(s, valid), strings.Join(valid, ", "))
+		} else if seen[s] {
+			l.errf(n.Content[i], "%s: step %q appears twice", what, s)
+		}
+		seen[s] = true
+	}
+	if len(seen) == len(valid) || len(l.problems) > 0 {
+		return
+	}
+	for _, s := range valid {
+		if !seen[s] {
+			l.errf(n, "%s: step %q is missing (every step must appear once)", what, s)
+		}
+	}
+}

@@ -1,0 +1,120 @@
+// Package scenarios defines pcssim's scenario format (YAML), its strict
+// loader, the builder that turns a scenario into a simulated world, and the
+// shipped scenario files, which are embedded in the binary.
+package scenarios
+
+import "pcssim/sim"
+
+// Scenario is a loaded, validated scenario file.
+type Scenario struct {
+	Name        string
+	Description string
+	// Strategy is the default lifetime strategy.
+	Strategy string
+	Horizon  sim.Time
+	MaxSteps int
+	// AutoprobeConsumer makes the device-link strategy's links
+	// DL_FLAG_AUTOPROBE_CONSUMER.
+	AutoprobeConsumer bool
+	Modules           []Module
+	Drivers           []Driver
+	Devices           []Device
+	Netdevs           []Netdev
+	Links             []Link
+	Events            []Event
+	Faults            []Fault
+	// Properties to check (all when empty).
+	Properties []string
+	// Expect maps a strategy to the properties it must violate (empty: none).
+	Expect map[string][]string
+	// ExpectOrder lists Expect's keys in file order.
+	ExpectOrder []string
+	// Path is where the scenario was loaded from.
+	Path string
+}
+
+// Module is a loadable module.
+type Module struct {
+	Name    string
+	Depends []string
+	// Loaded: insmod at boot (default true).
+	Loaded bool
+}
+
+// Driver kinds.
+const (
+	KindMAC         = "mac"
+	KindPCSProvider = "pcs-provider"
+)
+
+// Driver is a driver model instance.
+type Driver struct {
+	Name              string
+	Kind              string
+	Module            string // "" = built-in
+	Bus               string
+	Lanes             int    // pcs-provider: PCSs per device
+	Link              string // pcs-provider: "poll" or "irq"
+	SuppressBindAttrs bool
+	Probe, Remove     []string // mac: step orders
+}
+
+// Device is a device on a bus.
+type Device struct {
+	Name, Bus, Driver, Parent string
+}
+
+// Netdev is a network interface of a MAC device.
+type Netdev struct {
+	Name string
+	MAC  string
+	// PCS names the PCS reference; with Integrated the MAC creates it.
+	PCS        string
+	Integrated bool
+	// IntegratedModule owns an integrated PCS's ops ("" = the MAC's).
+	IntegratedModule string
+	Required         bool
+	Up               bool
+}
+
+// Link is a device link declared by the scenario.
+type Link struct {
+	Consumer, Supplier string
+	Flags              []string
+}
+
+// Actions of events and faults.
+var Actions = []string{"bind", "unbind", "insmod", "rmmod", "remove", "link-up", "link-down", "ip-up", "ip-down"}
+
+// Event is a scripted action at a virtual time.
+type Event struct {
+	At     sim.Time
+	Action string
+	Target string
+}
+
+// Fault is an injectable action: up to Count times, at moments the
+// explorer chooses within [From, Until].
+type Fault struct {
+	Action      string
+	Target      string
+	From, Until sim.Time
+	Count       int
+}
+
+// AllProperties are the property identifiers of DESIGN.md.
+var AllProperties = []string{"use-after-free", "use-after-unload", "refcount", "leak", "rmmod-blocked",
+	"collateral-teardown", "link-without-pcs", "no-recovery", "deadlock"}
+
+// PropertyDocs explains each property in one line.
+var PropertyDocs = map[string]string{
+	"use-after-free":      "a freed object (above all struct phylink_pcs) is read, written or called through",
+	"use-after-unload":    "code or ops of an unloaded module run or are referenced",
+	"refcount":            "a kref underflows, an object is freed twice, a put has no get",
+	"leak":                "at quiescence an object or reference remains that nothing can free",
+	"rmmod-blocked":       "a module that no other module or user needs cannot be unloaded",
+	"collateral-teardown": "a netdev that never used the departing PCS loses its link or disappears",
+	"link-without-pcs":    "phylink reports link up while its PCS is gone",
+	"no-recovery":         "after the PCS is bound again, a netdev that wants link never gets it back",
+	"deadlock":            "tasks wait on each other forever",
+}
