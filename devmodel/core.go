@@ -34,7 +34,7 @@ type Device struct {
 	// DriverName names the driver that matches the device (empty: match by
 	// name prefix, "lynx-pcs.0" → "lynx-pcs").
 	DriverName string
-	Bus  *Bus
+	Bus        *Bus
 	// Parent is dev->parent; removing a parent removes its children first.
 	Parent *Device
 	// Driver is dev->driver (nil when unbound).

@@ -354,13 +354,16 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 			l.list(v, "netdevs", func(i int, c *yaml.Node) {
 				var nd Netdev
 				l.fields(c, "netdev", map[string]func(*yaml.Node){
-					"name":              func(v *yaml.Node) { l.str(v, "netdev name", &nd.Name); at("netdev:"+nd.Name, v) },
-					"mac":               func(v *yaml.Node) { l.str(v, "mac", &nd.MAC); at(fmt.Sprintf("netdev-mac:%d", i), v) },
-					"pcs":               func(v *yaml.Node) { l.str(v, "pcs", &nd.PCS); at(fmt.Sprintf("netdev-pcs:%d", i), v) },
-					"integrated":        func(v *yaml.Node) { l.boolean(v, "integrated", &nd.Integrated) },
-					"integrated_module": func(v *yaml.Node) { l.str(v, "integrated_module", &nd.IntegratedModule); at(fmt.Sprintf("netdev-imod:%d", i), v) },
-					"required":          func(v *yaml.Node) { l.boolean(v, "required", &nd.Required) },
-					"up":                func(v *yaml.Node) { l.boolean(v, "up", &nd.Up) },
+					"name":       func(v *yaml.Node) { l.str(v, "netdev name", &nd.Name); at("netdev:"+nd.Name, v) },
+					"mac":        func(v *yaml.Node) { l.str(v, "mac", &nd.MAC); at(fmt.Sprintf("netdev-mac:%d", i), v) },
+					"pcs":        func(v *yaml.Node) { l.str(v, "pcs", &nd.PCS); at(fmt.Sprintf("netdev-pcs:%d", i), v) },
+					"integrated": func(v *yaml.Node) { l.boolean(v, "integrated", &nd.Integrated) },
+					"integrated_module": func(v *yaml.Node) {
+						l.str(v, "integrated_module", &nd.IntegratedModule)
+						at(fmt.Sprintf("netdev-imod:%d", i), v)
+					},
+					"required": func(v *yaml.Node) { l.boolean(v, "required", &nd.Required) },
+					"up":       func(v *yaml.Node) { l.boolean(v, "up", &nd.Up) },
 				}, "name", "mac")
 				sc.Netdevs = append(sc.Netdevs, nd)
 			})

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"pcssim/pcs"
+	"pcssim/scenarios"
+)
+
+func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
+	var c common
+	var strategies string
+	fs := newFlagSet("compare", "FILE [--strategies a,b,...] [--seeds N]", stderr)
+	c.register(fs, true)
+	fs.StringVar(&strategies, "strategies", strings.Join(pcs.StrategyIDs(), ","), "strategies to compare")
+	files, err := parse(fs, args)
+	if err != nil {
+		return 0, err
+	}
+	if len(files) != 1 {
+		return 0, usagef("give exactly one scenario")
+	}
+	sc, err := loadScenario(files[0])
+	if err != nil {
+		return 0, err
+	}
+	seeds, err := c.seedList()
+	if err != nil {
+		return 0, err
+	}
+	type row struct {
+		Strategy   string         `json:"strategy"`
+		Executions int            `json:"executions"`
+		Counts     map[string]int `json:"counts"`
+		Expected   []string       `json:"expected,omitempty"`
+		AsExpected *bool          `json:"as_expected,omitempty"`
+	}
+	var rows []row
+	code := exitOK
+	for _, st := range strings.Split(strategies, ",") {
+		c.strategy = st
+		if _, err := c.strategyFor(sc); err != nil {
+			return 0, err
+		}
+		ex, err := c.explorer(sc, st)
+		if err != nil {
+			return 0, err
+		}
+		r := row{Strategy: st, Counts: map[string]int{}}
+		var crash error
+		scenarios.Campaign(sc, st, ex, seeds, c.jobs, func(o scenarios.Outcome) bool {
+			if o.Err != nil {
+				crash = o.Err
+				return false
+			}
+			r.Executions++
+			for _, p := range o.Result.Violated() {
+				r.Counts[p]++
+			}
+			return true
+		})
+		if crash != nil {
+			return 0, crash
+		}
+		if len(r.Counts) > 0 {
+			code = exitViolation
+		}
+		if want, ok := sc.Expect[st]; ok {
+			r.Expected = want
+			ok := len(want) == len(r.Counts)
+			for _, p := range want {
+				ok = ok && r.Counts[p] > 0
+			}
+			r.AsExpected = &ok
+		}
+		rows = append(rows, r)
+	}
+	if c.format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(map[string]any{"scenario": sc.Name, "seeds": c.seeds, "explore": c.explore, "strategies": rows})
+		return code, nil
+	}
+	props := scenarios.AllProperties
+	short := map[string]string{"use-after-free": "uaf", "use-after-unload": "unload", "refcount": "refcnt", "leak": "leak",
+		"rmmod-blocked": "rmmod", "collateral-teardown": "collat", "link-without-pcs": "nopcs", "no-recovery": "norecov", "deadlock": "dlock"}
+	fmt.Fprintf(stdout, "scenario %s: executions with each property violated (%s seeds, explore %s)\n", sc.Name, c.seeds, c.explore)
+	fmt.Fprintf(stdout, "%-20s", "strategy")
+	for _, p := range props {
+		fmt.Fprintf(stdout, " %7s", short[p])
+	}
+	fmt.Fprintf(stdout, "  expect\n")
+	for _, r := range rows {
+		fmt.Fprintf(stdout, "%-20s", r.Strategy)
+		for _, p := range props {
+			cell := "-"
+			if n := r.Counts[p]; n > 0 {
+				cell = fmt.Sprint(n)
+			}
+			fmt.Fprintf(stdout, " %7s", cell)
+		}
+		switch {
+		case r.AsExpected == nil:
+			fmt.Fprintf(stdout, "  (none)\n")
+		case *r.AsExpected:
+			fmt.Fprintf(stdout, "  ok\n")
+		default:
+			fmt.Fprintf(stdout, "  MISMATCH (want %s)\n", strings.Join(append([]string{}, r.Expected...), ","))
+		}
+	}
+	fmt.Fprintf(stdout, "legend: ")
+	for i, p := range props {
+		if i > 0 {
+			fmt.Fprint(stdout, ", ")
+		}
+		fmt.Fprintf(stdout, "%s=%s", short[p], p)
+	}
+	fmt.Fprintln(stdout)
+	return code, nil
+}

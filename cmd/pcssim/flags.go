@@ -1,0 +1,169 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"pcssim/pcs"
+	"pcssim/scenarios"
+	"pcssim/sim"
+)
+
+// common holds the flags shared by the subcommands.
+type common struct {
+	strategy string
+	explore  string
+	depth    int
+	seed     string
+	seeds    string
+	schedule string
+	jobs     int
+	format   string
+}
+
+func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: pcssim %s %s\n\nflags:\n", name, usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func (c *common) register(fs *flag.FlagSet, withSeeds bool) {
+	fs.StringVar(&c.strategy, "strategy", "", "lifetime strategy (default: the scenario's)")
+	fs.StringVar(&c.explore, "explore", "random", "explorer: random or pct")
+	fs.IntVar(&c.depth, "depth", 3, "PCT bug depth")
+	fs.StringVar(&c.seed, "seed", "", "master seed (run) or execution seed (replay, shrink)")
+	if withSeeds {
+		fs.StringVar(&c.seeds, "seeds", "1000", "number of executions, or a list of execution seeds like 1,2,5-10")
+		fs.IntVar(&c.jobs, "jobs", runtime.NumCPU(), "executions run in parallel")
+		fs.StringVar(&c.format, "format", "text", "output format: text or json")
+	}
+}
+
+// parse parses flags anywhere among the positional arguments.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// strategyFor picks the strategy for sc: the flag, else the scenario's.
+func (c *common) strategyFor(sc *scenarios.Scenario) (string, error) {
+	st := c.strategy
+	if st == "" {
+		st = sc.Strategy
+	}
+	if st == "" {
+		st = "none"
+	}
+	if _, err := pcs.NewStrategy(st, pcs.Options{}); err != nil {
+		return "", usagef("%v (known: %s)", err, strings.Join(pcs.StrategyIDs(), ", "))
+	}
+	return st, nil
+}
+
+func (c *common) explorer(sc *scenarios.Scenario, st string) (scenarios.Explorer, error) {
+	if c.depth < 1 || c.depth > 10 {
+		return nil, usagef("--depth must be between 1 and 10")
+	}
+	ex, ok := scenarios.NewExplorer(c.explore, sc, st, c.depth)
+	if !ok {
+		return nil, usagef("unknown or unavailable explorer %q (available: random, pct)", c.explore)
+	}
+	return ex, nil
+}
+
+// seedList expands --seed/--seeds into execution seeds.
+func (c *common) seedList() ([]uint64, error) {
+	master := uint64(1)
+	if c.seed != "" {
+		v, err := strconv.ParseUint(c.seed, 10, 64)
+		if err != nil {
+			return nil, usagef("--seed %q is not a non-negative integer", c.seed)
+		}
+		master = v
+	}
+	if n, err := strconv.Atoi(c.seeds); err == nil {
+		if n < 1 || n > 100_000_000 {
+			return nil, usagef("--seeds %d out of range (1 to 100000000)", n)
+		}
+		out := make([]uint64, n)
+		for i := range out {
+			out[i] = sim.ExecutionSeed(master, i)
+		}
+		return out, nil
+	}
+	var out []uint64
+	for _, part := range strings.Split(c.seeds, ",") {
+		lo, hi, isRange := strings.Cut(part, "-")
+		a, err1 := strconv.ParseUint(lo, 10, 64)
+		b := a
+		var err2 error
+		if isRange {
+			b, err2 = strconv.ParseUint(hi, 10, 64)
+		}
+		if err1 != nil || err2 != nil || b < a || b-a > 10_000_000 {
+			return nil, usagef("--seeds %q: want a count or a list like 1,2,5-10", c.seeds)
+		}
+		for v := a; v <= b; v++ {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// chooser returns the chooser for replay/shrink: --schedule or --seed.
+func (c *common) chooser(sc *scenarios.Scenario, st string) (sim.Chooser, string, error) {
+	switch {
+	case c.schedule != "" && c.seed != "":
+		return nil, "", usagef("give --seed or --schedule, not both")
+	case c.schedule != "":
+		s, err := sim.DecodeSchedule(c.schedule)
+		if err != nil {
+			return nil, "", usagef("--schedule: %v", err)
+		}
+		return sim.NewReplay(s), "schedule", nil
+	case c.seed != "":
+		v, err := strconv.ParseUint(c.seed, 10, 64)
+		if err != nil {
+			return nil, "", usagef("--seed %q is not a non-negative integer", c.seed)
+		}
+		ex, err := c.explorer(sc, st)
+		if err != nil {
+			return nil, "", err
+		}
+		return ex.New(v), "seed " + c.seed, nil
+	}
+	return nil, "", usagef("give --seed N or --schedule S")
+}
+
+func loadScenario(arg string) (*scenarios.Scenario, error) {
+	sc, err := scenarios.Open(arg)
+	if err != nil {
+		var le *scenarios.LoadError
+		if errors.As(err, &le) {
+			return nil, usageError{le.Error()}
+		}
+		return nil, usagef("%v", err)
+	}
+	return sc, nil
+}

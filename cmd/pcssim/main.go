@@ -1,0 +1,90 @@
+// Command pcssim runs pcssim scenarios: it explores interleavings of a
+// simulated Linux driver model and reports lifetime bugs of shared PCS
+// objects with a command that replays them exactly.
+//
+// Usage:
+//
+//	pcssim run FILE... [--seed N] [--seeds N|LIST] [--strategy ID] [--explore ID] [--jobs N] [--format text|json]
+//	pcssim replay FILE --seed N | --schedule S [-v] [--trace OUT.json] [--mermaid OUT.md]
+//	pcssim shrink FILE --seed N | --schedule S
+//	pcssim compare FILE [--strategies a,b,...] [--seeds N]
+//	pcssim validate FILE...
+//	pcssim list
+//
+// Exit status: 0 no violation, 1 a property was violated, 2 usage or input
+// error, 3 the simulator itself failed.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit statuses of DESIGN.md.
+const (
+	exitOK        = 0
+	exitViolation = 1
+	exitUsage     = 2
+	exitCrash     = 3
+)
+
+// usageError is bad input: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+const topUsage = `pcssim — deterministic simulator of PCS lifetimes in the Linux driver model
+
+usage:
+  pcssim run FILE... [flags]        explore executions, report violations
+  pcssim replay FILE --seed N | --schedule S
+  pcssim shrink FILE --seed N | --schedule S
+  pcssim compare FILE [--strategies a,b] [--seeds N]
+  pcssim validate FILE...
+  pcssim list
+
+FILE is a scenario path or the name of a shipped scenario.
+Run 'pcssim COMMAND --help' for the flags of a command.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, topUsage)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	cmds := map[string]func([]string, io.Writer, io.Writer) (int, error){
+		"run": cmdRun, "replay": cmdReplay, "shrink": cmdShrink, "compare": cmdCompare,
+		"validate": cmdValidate, "list": cmdList,
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "pcssim: unknown command %q\n%s", args[0], topUsage)
+		return exitUsage
+	}
+	code, err := cmd(args[1:], stdout, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "pcssim %s: %v\n", args[0], err)
+			return exitUsage
+		}
+		fmt.Fprintf(stderr, "pcssim %s: %v\n", args[0], err)
+		return exitCrash
+	}
+	return code
+}

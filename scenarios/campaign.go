@@ -1,0 +1,118 @@
+package scenarios
+
+import (
+	"runtime"
+	"sync"
+
+	"pcssim/sim"
+)
+
+// Explorer makes the Chooser of one execution from its seed.
+type Explorer interface {
+	Name() string
+	New(seed uint64) sim.Chooser
+}
+
+// RandomExplorer chooses uniformly at random.
+type RandomExplorer struct{}
+
+// Name implements Explorer.
+func (RandomExplorer) Name() string { return "random" }
+
+// New implements Explorer.
+func (RandomExplorer) New(seed uint64) sim.Chooser { return sim.NewRandom(seed) }
+
+// Outcome is one execution of a campaign.
+type Outcome struct {
+	Index  int
+	Seed   uint64
+	Result Result
+	Err    error
+}
+
+// Campaign runs executions for seeds with jobs workers and calls visit for
+// each outcome in seed order (so output never depends on jobs). visit
+// returning false stops the campaign after the current outcome.
+func Campaign(sc *Scenario, strategy string, ex Explorer, seeds []uint64, jobs int, visit func(o Outcome) bool) {
+	if jobs <= 0 {
+		jobs = runtime.NumCPU()
+	}
+	jobs = min(jobs, max(1, len(seeds)))
+	var (
+		mu   sync.Mutex
+		next int
+		stop bool
+	)
+	results := make([]chan Outcome, len(seeds))
+	for i := range results {
+		results[i] = make(chan Outcome, 1)
+	}
+	var wg sync.WaitGroup
+	for range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				halt := stop
+				mu.Unlock()
+				if i >= len(seeds) || halt {
+					return
+				}
+				r, err := Execute(sc, strategy, ex.New(seeds[i]), false)
+				results[i] <- Outcome{Index: i, Seed: seeds[i], Result: r, Err: err}
+			}
+		}()
+	}
+	for i := range seeds {
+		o, ok := <-results[i]
+		if !ok {
+			break
+		}
+		if !visit(o) {
+			mu.Lock()
+			stop = true
+			mu.Unlock()
+			break
+		}
+	}
+	// Let workers finish the executions they started; their results are dropped.
+	go func() { wg.Wait() }()
+}
+
+// PCTExplorer runs PCT with the given depth; Steps estimates the number of
+// scheduling steps of an execution (from a pilot run).
+type PCTExplorer struct {
+	Depth, Steps int
+}
+
+// Name implements Explorer.
+func (PCTExplorer) Name() string { return "pct" }
+
+// New implements Explorer.
+func (e PCTExplorer) New(seed uint64) sim.Chooser { return sim.NewPCT(seed, e.Depth, e.Steps) }
+
+// NewExplorer returns the explorer called name for sc.
+func NewExplorer(name string, sc *Scenario, strategy string, depth int) (Explorer, bool) {
+	switch name {
+	case "random":
+		return RandomExplorer{}, true
+	case "pct":
+		pilot, err := Execute(sc, strategy, sim.NewRandom(0), false)
+		steps := 1000
+		if err == nil {
+			steps = max(pilot.Steps, 10)
+		}
+		return PCTExplorer{Depth: depth, Steps: steps}, true
+	}
+	return nil, false
+}
+
+// Explorers lists the explorer identifiers with one line each.
+var Explorers = [][2]string{
+	{"random", "uniform random choice at every scheduling point"},
+	{"pct", "probabilistic concurrency testing with a depth bound (--depth)"},
+	{"dfs", "bounded exhaustive exploration (preemption bound); not yet available"},
+}
