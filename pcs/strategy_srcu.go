@@ -32,6 +32,13 @@ type wrapper struct {
 
 func wrapperOf(w *PCS) *wrapper { return w.Priv.(*wrapper) }
 
+// isWrapper tells wrappers from PCSs a MAC created for itself, which are
+// never registered and so never wrapped.
+func isWrapper(p *PCS) bool {
+	_, ok := p.Priv.(*wrapper)
+	return ok
+}
+
 // Registered is pcs_register: kzalloc the wrapper, refcount 1 (the
 // registry's), wrapped = pcs.
 func (srcuWrapper) Registered(t *sim.Task, e *Env, p *PCS) *PCS {
@@ -142,7 +149,9 @@ func (srcuWrapper) Unregistering(t *sim.Task, e *Env, p *PCS) {
 
 // Get is _pcs_get_tail: refcount_inc + get_device(wrapper->dev).
 func (srcuWrapper) Get(t *sim.Task, e *Env, mac *devmodel.Device, holder *devmodel.Object, wp *PCS) (*PCS, int) {
-	e.K.KrefGet(t, &wrapperOf(wp).refcnt, holder)
+	if isWrapper(wp) {
+		e.K.KrefGet(t, &wrapperOf(wp).refcnt, holder)
+	}
 	e.K.GetDevice(t, wp.Dev, holder)
 	return wp, 0
 }
@@ -150,5 +159,7 @@ func (srcuWrapper) Get(t *sim.Task, e *Env, mac *devmodel.Device, holder *devmod
 // Put is pcs_put: put_device + refcount drop.
 func (srcuWrapper) Put(t *sim.Task, e *Env, mac *devmodel.Device, holder *devmodel.Object, wp *PCS) {
 	e.K.PutDevice(t, wp.Dev, holder)
-	e.K.KrefPut(t, &wrapperOf(wp).refcnt, holder)
+	if isWrapper(wp) {
+		e.K.KrefPut(t, &wrapperOf(wp).refcnt, holder)
+	}
 }

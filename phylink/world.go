@@ -164,15 +164,16 @@ func stackOf(t *sim.Task) string {
 
 // CheckRecovery reports no-recovery at the end of an execution: a netdev
 // that had link, still wants it and whose PCS device was bound again long
-// enough ago, has no link — unless its own MAC was a target.
-func (w *World) CheckRecovery() {
+// enough ago (or the world is quiescent: nothing will change any more), has
+// no link — unless its own MAC was a target.
+func (w *World) CheckRecovery(quiescent bool) {
 	now := w.Env.K.S.Now()
 	for _, nd := range w.Netdevs {
 		if !nd.everUp || !nd.WantUp || nd.PCSRef == "" || nd.Integrated || !nd.lane.LinkUp || nd.Carrier() {
 			continue
 		}
 		prov := w.providerOf(nd.PCSRef)
-		if prov == nil || !prov.Bound() || prov.BoundCount < 2 || now-w.lastBind[prov] < RecoveryWindow {
+		if prov == nil || !prov.Bound() || prov.BoundCount < 2 || (!quiescent && now-w.lastBind[prov] < RecoveryWindow) {
 			continue
 		}
 		if w.macTargeted(nd.MAC) {

@@ -52,7 +52,7 @@ func Execute(sc *Scenario, strategy string, c sim.Chooser, trace bool) (res Resu
 	end := s.Run()
 	if end != sim.EndBudget {
 		w.K.CheckLeaks()
-		w.W.CheckRecovery()
+		w.W.CheckRecovery(end == sim.EndQuiescent)
 	}
 	res = Result{Schedule: s.Schedule(), Steps: s.Steps(), End: end, Trace: s.Trace(), EndTime: s.Now()}
 	for _, f := range s.Findings() {
