@@ -13,8 +13,39 @@ import (
 type Lane struct {
 	Name   string
 	LinkUp bool
-	// IRQ, when set, raises the PCS interrupt on a link change.
+	// IRQ, when set, is the PCS interrupt handler run on a link change.
 	IRQ func(t *sim.Task)
+	// inFlight counts raised handlers not finished yet (synchronize_irq
+	// waits for them).
+	inFlight int
+	done     sim.WaitQueue
+}
+
+// RaiseIRQ delivers the lane's interrupt: the handler runs as its own task.
+func (e *Env) RaiseIRQ(l *Lane) {
+	irq := l.IRQ
+	if irq == nil {
+		return
+	}
+	l.inFlight++
+	e.K.Spawn("irq: "+l.Name, nil, func(t *sim.Task) {
+		defer func() {
+			l.inFlight--
+			l.done.WakeAll()
+		}()
+		irq(t)
+	})
+}
+
+// FreeIRQ is free_irq: no new handler starts, running ones are waited for
+// (synchronize_irq).
+func FreeIRQ(t *sim.Task, l *Lane) {
+	t.Enter("free_irq")
+	defer t.Leave()
+	l.IRQ = nil
+	for l.inFlight > 0 {
+		l.done.Wait(t, "synchronize_irq("+l.Name+")", nil)
+	}
 }
 
 // Ops is struct phylink_pcs_ops. Obj is the memory the table lives in (the

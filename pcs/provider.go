@@ -94,7 +94,7 @@ func (e *Env) NewProviderDriver(bus *devmodel.Bus, mod *devmodel.Module, name st
 
 // requestIRQ is devm_request_irq for the PCS link interrupt: the handler
 // reads the PCS and calls phylink_pcs_change(). free_irq runs at devres
-// release. Simplification: free_irq does not wait for a running handler.
+// release, after waiting for running handlers.
 func (e *Env) requestIRQ(t *sim.Task, dev *devmodel.Device, prefix string, p *PCS) {
 	lane := p.Lane
 	fn := prefix + "_irq_handler"
@@ -104,7 +104,7 @@ func (e *Env) requestIRQ(t *sim.Task, dev *devmodel.Device, prefix string, p *PC
 		e.K.Heap.Access(t, p.Obj, devmodel.Read)
 		PCSChange(t, e.K, p, lane.LinkUp)
 	}
-	e.K.DevmAddAction(t, dev, "devm_irq_release", func(t *sim.Task) { lane.IRQ = nil })
+	e.K.DevmAddAction(t, dev, "devm_irq_release", func(t *sim.Task) { FreeIRQ(t, lane) })
 }
 
 // PCSChange is phylink_pcs_change(pcs, up): read pcs->phylink and, if set,
@@ -138,6 +138,6 @@ func (e *Env) CreateIntegrated(t *sim.Task, mac *devmodel.Device, name, prefix s
 func (e *Env) DestroyIntegrated(t *sim.Task, p *PCS, prefix string) {
 	t.Enter(prefix + "_destroy")
 	defer t.Leave()
-	p.Lane.IRQ = nil
+	FreeIRQ(t, p.Lane)
 	e.K.Heap.Kfree(t, p.Obj)
 }

@@ -30,6 +30,8 @@ type Strategy interface {
 	Put(t *sim.Task, e *Env, mac *devmodel.Device, holder *devmodel.Object, p *PCS)
 	// Attach runs in phylink_create for the PCS phylink may select.
 	Attach(t *sim.Task, e *Env, p *PCS, pl Phylink)
+	// Detach runs in phylink_destroy for the PCS phylink could still select.
+	Detach(t *sim.Task, e *Env, p *PCS, pl Phylink)
 }
 
 // Options are per-world parameters a strategy may use.
@@ -87,3 +89,4 @@ func (base) Get(t *sim.Task, e *Env, mac *devmodel.Device, holder *devmodel.Obje
 }
 func (base) Put(t *sim.Task, e *Env, mac *devmodel.Device, holder *devmodel.Object, p *PCS) {}
 func (base) Attach(t *sim.Task, e *Env, p *PCS, pl Phylink)                                 {}
+func (base) Detach(t *sim.Task, e *Env, p *PCS, pl Phylink)                                 {}

@@ -36,6 +36,14 @@ func (n notify) Doc() string {
 // Attach records pcs->phylink when phylink adds the PCS to its list.
 func (notify) Attach(t *sim.Task, e *Env, p *PCS, pl Phylink) { p.SetPhylink(t, e.K, pl) }
 
+// Detach: phylink_destroy takes its PCSs off its list, clearing
+// pcs->phylink so the PCS never calls into freed phylink memory.
+func (notify) Detach(t *sim.Task, e *Env, p *PCS, pl Phylink) {
+	if p.ReadPhylink(t, e.K) == pl {
+		p.SetPhylink(t, e.K, nil)
+	}
+}
+
 // Unregistering is the documented remove pattern: rtnl_lock();
 // phylink_release_pcs(pcs); rtnl_unlock().
 func (n notify) Unregistering(t *sim.Task, e *Env, p *PCS) {

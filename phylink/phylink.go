@@ -78,6 +78,9 @@ func (pl *Phylink) phylinkDestroy(t *sim.Task) {
 	t.Enter("phylink_destroy")
 	defer t.Leave()
 	pl.k().CancelWorkSync(t, pl.resolve)
+	if p := pl.avail; p != nil {
+		pl.w.Env.Strategy.Detach(t, pl.w.Env, p, pl)
+	}
 	pl.k().Heap.Kfree(t, pl.obj)
 }
 

@@ -83,9 +83,7 @@ func (w *World) Targeted(c *devmodel.Cause) { w.targeted = append(w.targeted, c)
 // SetLink changes a lane's link partner state and raises its interrupt.
 func (w *World) SetLink(lane *pcs.Lane, up bool) {
 	lane.LinkUp = up
-	if irq := lane.IRQ; irq != nil {
-		w.Env.K.Spawn("irq: "+lane.Name, nil, irq)
-	}
+	w.Env.RaiseIRQ(lane)
 }
 
 // covers reports whether cause c is aimed at dev (directly, through an
