@@ -8,11 +8,11 @@ import "pcssim/sim"
 func (k *Kernel) UnbindStore(t *sim.Task, drv *Driver, dev *Device) int {
 	t.Enter("unbind_store")
 	defer t.Leave()
-	if drv.SuppressBindAttrs || !drv.registered {
-		return -ENOENT
+	d, err := sysfsDevice(drv, dev)
+	if err != 0 {
+		return err
 	}
-	d := drv.Bus.findDevice(dev.Name)
-	if d == nil || d.Driver != drv {
+	if d.Driver != drv {
 		return -ENODEV
 	}
 	k.GetDevice(t, d, nil)
@@ -26,11 +26,11 @@ func (k *Kernel) UnbindStore(t *sim.Task, drv *Driver, dev *Device) int {
 func (k *Kernel) BindStore(t *sim.Task, drv *Driver, dev *Device) int {
 	t.Enter("bind_store")
 	defer t.Leave()
-	if drv.SuppressBindAttrs || !drv.registered {
-		return -ENOENT
+	d, err := sysfsDevice(drv, dev)
+	if err != 0 {
+		return err
 	}
-	d := drv.Bus.findDevice(dev.Name)
-	if d == nil || !match(drv, d) {
+	if !match(drv, d) {
 		return -ENODEV
 	}
 	t.Enter("device_driver_attach")
@@ -41,4 +41,19 @@ func (k *Kernel) BindStore(t *sim.Task, drv *Driver, dev *Device) int {
 		return -EBUSY
 	}
 	return k.driverProbeDevice(t, drv, d)
+}
+
+// sysfsDevice is what both attribute writes do first: the file exists only
+// for a registered driver without suppress_bind_attrs (-ENOENT), and the
+// written name must be a device on the driver's bus
+// (bus_find_device_by_name, -ENODEV).
+func sysfsDevice(drv *Driver, dev *Device) (*Device, int) {
+	if drv.SuppressBindAttrs || !drv.registered {
+		return nil, -ENOENT
+	}
+	d := drv.Bus.findDevice(dev.Name)
+	if d == nil {
+		return nil, -ENODEV
+	}
+	return d, 0
 }

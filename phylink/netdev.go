@@ -1,8 +1,6 @@
 package phylink
 
 import (
-	"fmt"
-
 	"pcssim/devmodel"
 	"pcssim/pcs"
 	"pcssim/sim"
@@ -58,7 +56,13 @@ func (in *netdevInst) setCarrier(t *sim.Task, on bool) {
 		return
 	}
 	in.carrier = on
-	in.w.Env.K.S.Note(fmt.Sprintf("%s: carrier %s", in.nd.Name, map[bool]string{true: "on", false: "off"}[on]))
+	if s := in.w.Env.K.S; s.Tracing() {
+		state := "off"
+		if on {
+			state = "on"
+		}
+		s.Note(in.nd.Name + ": carrier " + state)
+	}
 	if on {
 		in.nd.everUp = true
 	} else {

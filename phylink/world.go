@@ -2,6 +2,7 @@ package phylink
 
 import (
 	"fmt"
+	"strings"
 
 	"pcssim/devmodel"
 	"pcssim/pcs"
@@ -145,19 +146,8 @@ func (w *World) checkCollateral(t *sim.Task, nd *Netdev, what string) {
 		Property: "collateral-teardown",
 		Summary:  fmt.Sprintf("collateral-teardown: %s %s when PCS device %s goes", nd.Name, what, gone[0].Name),
 		Detail: fmt.Sprintf("%s%s never used %s; it %s in %s (task %s) at t=%s\n",
-			nd.Name, role, gone[0].Name, what, stackOf(t), t.Name, w.Env.K.S.Now()),
+			nd.Name, role, gone[0].Name, what, strings.Join(t.Stack(), " <- "), t.Name, w.Env.K.S.Now()),
 	})
-}
-
-func stackOf(t *sim.Task) string {
-	s := ""
-	for i, f := range t.Stack() {
-		if i > 0 {
-			s += " <- "
-		}
-		s += f
-	}
-	return s
 }
 
 // CheckRecovery reports no-recovery at the end of an execution: a netdev

@@ -78,8 +78,8 @@ func Campaign(sc *Scenario, strategy string, ex Explorer, seeds []uint64, jobs i
 			break
 		}
 	}
-	// Let workers finish the executions they started; their results are dropped.
-	go func() { wg.Wait() }()
+	// Workers still running finish the execution they started; their
+	// results land in buffered channels nobody reads.
 }
 
 // PCTExplorer runs PCT with the given depth; Steps estimates the number of

@@ -197,6 +197,19 @@ func (l *loader) str(n *yaml.Node, what string, dst *string) {
 	*dst = n.Value
 }
 
+// strAt is str that also remembers where the value was written under key,
+// for errors found later by crossCheck.
+func (l *loader) strAt(n *yaml.Node, what string, dst *string, key string) {
+	l.str(n, what, dst)
+	l.refs[key] = n
+}
+
+// nameAt is str for a name: its position is remembered under "kind:name".
+func (l *loader) nameAt(n *yaml.Node, what string, dst *string, kind string) {
+	l.str(n, what, dst)
+	l.refs[kind+":"+*dst] = n
+}
+
 func (l *loader) boolean(n *yaml.Node, what string, dst *bool) {
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
 		l.errf(n, "%s must be true or false, not %s", what, kindName(n))
@@ -292,8 +305,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 		"name":        func(v *yaml.Node) { l.str(v, "name", &sc.Name) },
 		"description": func(v *yaml.Node) { l.str(v, "description", &sc.Description) },
 		"strategy": func(v *yaml.Node) {
-			l.str(v, "strategy", &sc.Strategy)
-			at("strategy", v)
+			l.strAt(v, "strategy", &sc.Strategy, "strategy")
 		},
 		"horizon": func(v *yaml.Node) {
 			if l.duration(v, "horizon", &sc.Horizon) && sc.Horizon < sim.Millisecond {
@@ -306,7 +318,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 			l.list(v, "modules", func(i int, c *yaml.Node) {
 				m := Module{Loaded: true}
 				l.fields(c, "module", map[string]func(*yaml.Node){
-					"name":    func(v *yaml.Node) { l.str(v, "module name", &m.Name); at("module:"+m.Name, v) },
+					"name":    func(v *yaml.Node) { l.nameAt(v, "module name", &m.Name, "module") },
 					"depends": func(v *yaml.Node) { l.strList(v, "depends", &m.Depends); at(fmt.Sprintf("module-deps:%d", i), v) },
 					"loaded":  func(v *yaml.Node) { l.boolean(v, "loaded", &m.Loaded) },
 				}, "name")
@@ -317,9 +329,9 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 			l.list(v, "drivers", func(i int, c *yaml.Node) {
 				d := Driver{Lanes: 1, Link: "poll", Bus: "platform"}
 				l.fields(c, "driver", map[string]func(*yaml.Node){
-					"name":   func(v *yaml.Node) { l.str(v, "driver name", &d.Name); at("driver:"+d.Name, v) },
-					"kind":   func(v *yaml.Node) { l.str(v, "kind", &d.Kind); at(fmt.Sprintf("driver-kind:%d", i), v) },
-					"module": func(v *yaml.Node) { l.str(v, "module", &d.Module); at(fmt.Sprintf("driver-module:%d", i), v) },
+					"name":   func(v *yaml.Node) { l.nameAt(v, "driver name", &d.Name, "driver") },
+					"kind":   func(v *yaml.Node) { l.strAt(v, "kind", &d.Kind, fmt.Sprintf("driver-kind:%d", i)) },
+					"module": func(v *yaml.Node) { l.strAt(v, "module", &d.Module, fmt.Sprintf("driver-module:%d", i)) },
 					"bus":    func(v *yaml.Node) { l.str(v, "bus", &d.Bus) },
 					"lanes":  func(v *yaml.Node) { l.integer(v, "lanes", 1, 8, &d.Lanes) },
 					"link": func(v *yaml.Node) {
@@ -342,10 +354,10 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 			l.list(v, "devices", func(i int, c *yaml.Node) {
 				var d Device
 				l.fields(c, "device", map[string]func(*yaml.Node){
-					"name":   func(v *yaml.Node) { l.str(v, "device name", &d.Name); at("device:"+d.Name, v) },
+					"name":   func(v *yaml.Node) { l.nameAt(v, "device name", &d.Name, "device") },
 					"bus":    func(v *yaml.Node) { l.str(v, "bus", &d.Bus) },
-					"driver": func(v *yaml.Node) { l.str(v, "driver", &d.Driver); at(fmt.Sprintf("device-driver:%d", i), v) },
-					"parent": func(v *yaml.Node) { l.str(v, "parent", &d.Parent); at(fmt.Sprintf("device-parent:%d", i), v) },
+					"driver": func(v *yaml.Node) { l.strAt(v, "driver", &d.Driver, fmt.Sprintf("device-driver:%d", i)) },
+					"parent": func(v *yaml.Node) { l.strAt(v, "parent", &d.Parent, fmt.Sprintf("device-parent:%d", i)) },
 				}, "name", "driver")
 				sc.Devices = append(sc.Devices, d)
 			})
@@ -354,13 +366,12 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 			l.list(v, "netdevs", func(i int, c *yaml.Node) {
 				var nd Netdev
 				l.fields(c, "netdev", map[string]func(*yaml.Node){
-					"name":       func(v *yaml.Node) { l.str(v, "netdev name", &nd.Name); at("netdev:"+nd.Name, v) },
-					"mac":        func(v *yaml.Node) { l.str(v, "mac", &nd.MAC); at(fmt.Sprintf("netdev-mac:%d", i), v) },
-					"pcs":        func(v *yaml.Node) { l.str(v, "pcs", &nd.PCS); at(fmt.Sprintf("netdev-pcs:%d", i), v) },
+					"name":       func(v *yaml.Node) { l.nameAt(v, "netdev name", &nd.Name, "netdev") },
+					"mac":        func(v *yaml.Node) { l.strAt(v, "mac", &nd.MAC, fmt.Sprintf("netdev-mac:%d", i)) },
+					"pcs":        func(v *yaml.Node) { l.strAt(v, "pcs", &nd.PCS, fmt.Sprintf("netdev-pcs:%d", i)) },
 					"integrated": func(v *yaml.Node) { l.boolean(v, "integrated", &nd.Integrated) },
 					"integrated_module": func(v *yaml.Node) {
-						l.str(v, "integrated_module", &nd.IntegratedModule)
-						at(fmt.Sprintf("netdev-imod:%d", i), v)
+						l.strAt(v, "integrated_module", &nd.IntegratedModule, fmt.Sprintf("netdev-imod:%d", i))
 					},
 					"required": func(v *yaml.Node) { l.boolean(v, "required", &nd.Required) },
 					"up":       func(v *yaml.Node) { l.boolean(v, "up", &nd.Up) },
@@ -372,8 +383,8 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 			l.list(v, "device_links", func(i int, c *yaml.Node) {
 				var lk Link
 				l.fields(c, "device link", map[string]func(*yaml.Node){
-					"consumer": func(v *yaml.Node) { l.str(v, "consumer", &lk.Consumer); at(fmt.Sprintf("link-c:%d", i), v) },
-					"supplier": func(v *yaml.Node) { l.str(v, "supplier", &lk.Supplier); at(fmt.Sprintf("link-s:%d", i), v) },
+					"consumer": func(v *yaml.Node) { l.strAt(v, "consumer", &lk.Consumer, fmt.Sprintf("link-c:%d", i)) },
+					"supplier": func(v *yaml.Node) { l.strAt(v, "supplier", &lk.Supplier, fmt.Sprintf("link-s:%d", i)) },
 					"flags":    func(v *yaml.Node) { l.strList(v, "flags", &lk.Flags); at(fmt.Sprintf("link-f:%d", i), v) },
 				}, "consumer", "supplier")
 				sc.Links = append(sc.Links, lk)
@@ -385,7 +396,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 				l.fields(c, "event", map[string]func(*yaml.Node){
 					"at":     func(v *yaml.Node) { l.duration(v, "at", &e.At) },
 					"action": func(v *yaml.Node) { l.action(v, &e.Action) },
-					"target": func(v *yaml.Node) { l.str(v, "target", &e.Target); at(fmt.Sprintf("event-target:%d", i), v) },
+					"target": func(v *yaml.Node) { l.strAt(v, "target", &e.Target, fmt.Sprintf("event-target:%d", i)) },
 				}, "at", "action", "target")
 				sc.Events = append(sc.Events, e)
 			})
@@ -393,12 +404,10 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 		"faults": func(v *yaml.Node) {
 			l.list(v, "faults", func(i int, c *yaml.Node) {
 				f := Fault{Count: 1}
-				var win *yaml.Node
 				l.fields(c, "fault", map[string]func(*yaml.Node){
 					"action": func(v *yaml.Node) { l.action(v, &f.Action) },
-					"target": func(v *yaml.Node) { l.str(v, "target", &f.Target); at(fmt.Sprintf("fault-target:%d", i), v) },
+					"target": func(v *yaml.Node) { l.strAt(v, "target", &f.Target, fmt.Sprintf("fault-target:%d", i)) },
 					"window": func(v *yaml.Node) {
-						win = v
 						if v.Kind != yaml.SequenceNode || len(v.Content) != 2 {
 							l.errf(v, "window must be a list of two durations [from, until]")
 							return
@@ -409,7 +418,6 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 					},
 					"count": func(v *yaml.Node) { l.integer(v, "count", 1, 100, &f.Count) },
 				}, "action", "target", "window")
-				_ = win
 				sc.Faults = append(sc.Faults, f)
 			})
 		},

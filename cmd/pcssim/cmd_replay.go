@@ -23,7 +23,7 @@ func strategyDocs() [][2]string {
 
 // replaySetup parses the flags of replay and shrink and runs the execution
 // they name with tracing.
-func replaySetup(name string, args []string, stderr io.Writer, extra func(*common, *flagExtras)) (*scenarios.Scenario, string, string, scenarios.Result, *flagExtras, error) {
+func replaySetup(name string, args []string, stderr io.Writer) (*scenarios.Scenario, string, string, scenarios.Result, *flagExtras, error) {
 	var c common
 	var x flagExtras
 	fs := newFlagSet(name, "FILE --seed N | --schedule S [flags]", stderr)
@@ -59,7 +59,11 @@ func replaySetup(name string, args []string, stderr io.Writer, extra func(*commo
 	}
 	res, err := scenarios.Execute(sc, st, ch, true)
 	if err != nil {
-		crashReport(stderr, sc, st, origin, err)
+		again := "--seed " + c.seed + " --explore " + c.explore
+		if c.schedule != "" {
+			again = "--schedule " + c.schedule
+		}
+		crashReport(stderr, sc, st, origin, again, err)
 		return nil, "", "", res, nil, fmt.Errorf("simulator crash")
 	}
 	return sc, st, origin, res, &x, nil
@@ -72,7 +76,7 @@ type flagExtras struct {
 }
 
 func cmdReplay(args []string, stdout, stderr io.Writer) (int, error) {
-	sc, st, origin, res, x, err := replaySetup("replay", args, stderr, nil)
+	sc, st, origin, res, x, err := replaySetup("replay", args, stderr)
 	if err != nil {
 		return 0, err
 	}
@@ -104,7 +108,7 @@ func cmdReplay(args []string, stdout, stderr io.Writer) (int, error) {
 }
 
 func cmdShrink(args []string, stdout, stderr io.Writer) (int, error) {
-	sc, st, origin, res, x, err := replaySetup("shrink", args, stderr, nil)
+	sc, st, origin, res, x, err := replaySetup("shrink", args, stderr)
 	if err != nil {
 		return 0, err
 	}

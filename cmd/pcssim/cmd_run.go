@@ -116,7 +116,7 @@ func runOne(sc *scenarios.Scenario, st string, ex scenarios.Explorer, seeds []ui
 	fmt.Fprintf(stderr, "pcssim: %s/%s: %d executions, %d steps in %.2fs (%.0f executions/s)\n",
 		sc.Name, st, out.Executions, out.Events, el.Seconds(), float64(out.Executions)/max(el.Seconds(), 1e-9))
 	if crash != nil {
-		crashReport(stderr, sc, st, fmt.Sprintf("seed %d", crash.Seed), crash.Err)
+		crashReport(stderr, sc, st, fmt.Sprintf("seed %d", crash.Seed), fmt.Sprintf("--seed %d --explore %s", crash.Seed, ex.Name()), crash.Err)
 		return out, exitCrash
 	}
 	if c.format == "json" {

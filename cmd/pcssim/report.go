@@ -41,11 +41,12 @@ func traced(sc *scenarios.Scenario, st string, s sim.Schedule) (scenarios.Result
 	return scenarios.Execute(sc, st, sim.NewReplay(s), true)
 }
 
-// crashReport prints a simulator crash with what reproduces it.
-func crashReport(w io.Writer, sc *scenarios.Scenario, st, origin string, err error) {
+// crashReport prints a simulator crash and the replay flags (again) that
+// reproduce it.
+func crashReport(w io.Writer, sc *scenarios.Scenario, st, origin, again string, err error) {
 	fmt.Fprintf(w, "pcssim: internal error in scenario %s, strategy %s, %s: %v\n", sc.Name, st, origin, err)
 	if ce, ok := err.(*scenarios.CrashError); ok {
 		fmt.Fprintln(w, strings.TrimSpace(ce.Stack))
 	}
-	fmt.Fprintf(w, "reproduce: pcssim replay %s --strategy %s --%s\n", sc.Path, st, strings.Replace(origin, " ", " ", 1))
+	fmt.Fprintf(w, "reproduce: pcssim replay %s --strategy %s %s\n", sc.Path, st, again)
 }
