@@ -24,6 +24,11 @@ type Driver struct {
 	SuppressBindAttrs bool
 
 	registered bool
+	// users counts bus_for_each_drv walks holding this driver's klist node
+	// and sysfs bind/unbind writes in progress (kernfs active references);
+	// usersDone wakes driver_unregister waiting for them to drain.
+	users     int
+	usersDone sim.WaitQueue
 	// bound is drv->p->klist_devices, in bind order.
 	bound []*Device
 }
@@ -49,10 +54,21 @@ type Device struct {
 	Lock *sim.Mutex
 
 	registered bool
-	probing    bool
-	devres     []devresNode
+	// dead is dev->p->dead, set by device_del: the device is going away
+	// and will not be probed or removed again.
+	dead    bool
+	probing bool
+	devres  []devresNode
 	// BoundCount counts successful binds (for recovery checks).
 	BoundCount int
+}
+
+// pin and unpin bracket a use of drv that driver_unregister must wait for.
+func (drv *Driver) pin() { drv.users++ }
+
+func (drv *Driver) unpin() {
+	drv.users--
+	drv.usersDone.WakeAll()
 }
 
 // NewBus declares a bus.
@@ -120,9 +136,14 @@ func (k *Kernel) DeviceAdd(t *sim.Task, d *Device) {
 }
 
 // DeviceUnregister is device_unregister for hot-unplug: children are removed
-// first (as a bus driver's remove does), then device_del unbinds the driver
-// (bus_remove_device → device_release_driver), device links are purged and
-// the bus's reference is dropped. The memory lives until the last put.
+// first (as a bus driver's remove does), then device_del marks the device
+// dead under device_lock (kill_device, so a probe in flight finishes first
+// and none starts after), takes it off the deferred list, unbinds the driver
+// (bus_remove_device → device_release_driver), purges device links,
+// releases leftover devres and drops the bus's reference. The memory lives
+// until the last put.
+// Simplification: a second removal of the same device (the kernel's caller
+// does it once) stops at kill_device.
 func (k *Kernel) DeviceUnregister(t *sim.Task, d *Device) {
 	if !d.registered {
 		return
@@ -135,19 +156,27 @@ func (k *Kernel) DeviceUnregister(t *sim.Task, d *Device) {
 		}
 	}
 	t.Enter("device_del")
-	k.driverDeferredProbeDel(d)
+	defer t.Leave()
+	d.Lock.Lock(t)
+	wasDead := d.dead
+	d.dead = true
+	d.Lock.Unlock(t)
+	if wasDead {
+		return
+	}
 	t.Enter("bus_remove_device")
-	k.DeviceReleaseDriver(t, d)
-	t.Leave()
-	d.registered = false
 	for i, x := range d.Bus.Devices {
 		if x == d {
 			d.Bus.Devices = append(d.Bus.Devices[:i], d.Bus.Devices[i+1:]...)
 			break
 		}
 	}
-	k.deviceLinksPurge(d)
+	k.DeviceReleaseDriver(t, d)
 	t.Leave()
+	d.registered = false
+	k.driverDeferredProbeDel(d)
+	k.deviceLinksPurge(d)
+	k.devresReleaseAll(t, d)
 	k.PutDevice(t, d, nil)
 }
 

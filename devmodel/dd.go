@@ -36,6 +36,15 @@ func (k *Kernel) DriverUnregister(t *sim.Task, drv *Driver) {
 		}
 	}
 	drv.registered = false
+	// remove_bind_files drains sysfs bind/unbind writers (kernfs_drain) and
+	// klist_remove waits until no bus iterator (a __device_attach probing
+	// with this driver) holds the node, so a device bound meanwhile is on
+	// the klist and detached below.
+	t.Enter("bus_remove_driver")
+	for drv.users > 0 {
+		drv.usersDone.Wait(t, "bus_remove_driver("+drv.Name+")", nil)
+	}
+	t.Leave()
 	t.Enter("driver_detach")
 	defer t.Leave()
 	for len(drv.bound) > 0 {
@@ -53,12 +62,14 @@ func (k *Kernel) busProbeDevice(t *sim.Task, d *Device) {
 	defer t.Leave()
 	d.Lock.Lock(t)
 	defer d.Lock.Unlock(t)
-	if d.Driver != nil || !d.registered {
+	if d.Driver != nil || !d.registered || d.dead {
 		return
 	}
 	for _, drv := range d.Bus.Drivers {
 		if match(drv, d) {
+			drv.pin()
 			k.driverProbeDevice(t, drv, d)
+			drv.unpin()
 			return
 		}
 	}
@@ -69,11 +80,16 @@ func (k *Kernel) busProbeDevice(t *sim.Task, d *Device) {
 func (k *Kernel) driverProbeDevice(t *sim.Task, drv *Driver, d *Device) int {
 	t.Enter("really_probe")
 	defer t.Leave()
+	// __driver_probe_device: a device being deleted is not probed.
+	if d.dead || !d.registered {
+		return -ENODEV
+	}
 	if d.Driver != nil {
 		return -EBUSY
 	}
+	trigger := k.deferredTriggerCount
 	if !k.deviceLinksCheckSuppliers(d) {
-		k.driverDeferredProbeAdd(d)
+		k.probeDeferred(t, d, trigger)
 		return -EPROBE_DEFER
 	}
 	d.Driver = drv
@@ -91,7 +107,7 @@ func (k *Kernel) driverProbeDevice(t *sim.Task, drv *Driver, d *Device) int {
 		d.Driver = nil
 		d.DriverData = nil
 		if ret == -EPROBE_DEFER {
-			k.driverDeferredProbeAdd(d)
+			k.probeDeferred(t, d, trigger)
 		}
 		return ret
 	}
@@ -168,8 +184,24 @@ func (k *Kernel) deviceReleaseDriverLocked(t *sim.Task, d *Device) {
 	k.notify(t, "unbound_driver", d)
 }
 
+// probeDeferred is what driver_probe_device does on -EPROBE_DEFER: the
+// device goes on the pending list, and if a trigger happened while it
+// probed (a supplier bound meanwhile), the trigger is repeated so the device
+// is not forgotten.
+func (k *Kernel) probeDeferred(t *sim.Task, d *Device, trigger int) {
+	k.driverDeferredProbeAdd(d)
+	if trigger != k.deferredTriggerCount {
+		k.driverDeferredProbeTrigger(t)
+	}
+}
+
 // driverDeferredProbeAdd is driver_deferred_probe_add.
+// Simplification: a device already killed by device_del is not added (the
+// kernel would add it and skip it later; its device link still pins it).
 func (k *Kernel) driverDeferredProbeAdd(d *Device) {
+	if d.dead {
+		return
+	}
 	for _, x := range k.deferredPending {
 		if x == d {
 			return
@@ -205,6 +237,8 @@ func (k *Kernel) Deferred(d *Device) bool {
 // driverDeferredProbeTrigger is driver_deferred_probe_trigger: the pending
 // list moves to the active list and deferred_probe_work is queued.
 func (k *Kernel) driverDeferredProbeTrigger(t *sim.Task) {
+	k.deferredTriggerCount++
+	// Simplification: with nothing pending the (idle) work is not queued.
 	if len(k.deferredPending) == 0 {
 		return
 	}

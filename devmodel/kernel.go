@@ -71,7 +71,9 @@ type Kernel struct {
 	deferredPending []*Device
 	deferredActive  []*Device
 	deferredWork    *Work
-	probeDone       sim.WaitQueue
+	// deferredTriggerCount is deferred_trigger_count.
+	deferredTriggerCount int
+	probeDone            sim.WaitQueue
 
 	// Notifiers are called for bus notifier events (BUS_NOTIFY_*).
 	Notifiers []func(t *sim.Task, event string, dev *Device)

@@ -110,44 +110,50 @@ func (k *Kernel) deviceLinksDriverBound(d *Device) {
 }
 
 // deviceLinksBusy is device_links_busy: a supplier with a consumer that is
-// bound or probing must have that consumer unbound first.
+// bound or probing must have that consumer unbound first. Every other
+// managed consumer link moves to SUPPLIER_UNBIND, so no consumer can start
+// probing while the supplier goes away.
 func (k *Kernel) deviceLinksBusy(d *Device) bool {
-	busy := false
 	for _, l := range k.links {
-		if l.Supplier == d && l.managed() && (l.State == DLActive || l.State == DLConsumerProbe) {
-			busy = true
+		if l.Supplier != d || !l.managed() {
+			continue
 		}
+		if l.State == DLActive || l.State == DLConsumerProbe {
+			return true
+		}
+		l.State = DLSupplierUnbind
 	}
-	return busy
+	return false
 }
 
 // deviceLinksUnbindConsumers is device_links_unbind_consumers: a consumer
-// still probing is waited for (wait_for_device_probe), then every bound
-// consumer is unbound (the whole device, all its functions).
+// still probing is waited for (wait_for_device_probe), every managed link
+// moves to SUPPLIER_UNBIND and each bound consumer is unbound (the whole
+// device, all its functions); the scan restarts after every wait or unbind.
 func (k *Kernel) deviceLinksUnbindConsumers(t *sim.Task, d *Device) {
 	t.Enter("device_links_unbind_consumers")
 	defer t.Leave()
-	for k.consumerProbing(d) {
-		t.Enter("wait_for_device_probe")
-		k.probeDone.Wait(t, "wait_for_device_probe", nil)
-		t.Leave()
-	}
-	for _, l := range append([]*Link(nil), k.links...) {
-		if l.Supplier != d || !l.managed() || l.State != DLActive {
+start:
+	for _, l := range k.links {
+		if l.Supplier != d || !l.managed() {
 			continue
 		}
+		status := l.State
+		if status == DLConsumerProbe {
+			t.Enter("wait_for_device_probe")
+			k.probeDone.Wait(t, "wait_for_device_probe", nil)
+			t.Leave()
+			goto start
+		}
 		l.State = DLSupplierUnbind
-		k.deviceReleaseDriverInternal(t, l.Consumer, nil)
-	}
-}
-
-func (k *Kernel) consumerProbing(d *Device) bool {
-	for _, l := range k.links {
-		if l.Supplier == d && l.managed() && l.State == DLConsumerProbe {
-			return true
+		if status == DLActive {
+			c := l.Consumer
+			k.GetDevice(t, c, nil)
+			k.deviceReleaseDriverInternal(t, c, nil)
+			k.PutDevice(t, c, nil)
+			goto start
 		}
 	}
-	return false
 }
 
 // deviceLinksDriverCleanup is device_links_driver_cleanup (supplier side)

@@ -12,6 +12,8 @@ func (k *Kernel) UnbindStore(t *sim.Task, drv *Driver, dev *Device) int {
 	if err != 0 {
 		return err
 	}
+	drv.pin()
+	defer drv.unpin()
 	if d.Driver != drv {
 		return -ENODEV
 	}
@@ -30,6 +32,8 @@ func (k *Kernel) BindStore(t *sim.Task, drv *Driver, dev *Device) int {
 	if err != 0 {
 		return err
 	}
+	drv.pin()
+	defer drv.unpin()
 	if !match(drv, d) {
 		return -ENODEV
 	}

@@ -61,7 +61,10 @@ func Campaign(sc *Scenario, strategy string, ex Explorer, seeds []uint64, jobs i
 				if i >= len(seeds) || halt {
 					return
 				}
-				r, err := Execute(sc, strategy, ex.New(seeds[i]), false)
+				r, err := Execute(sc, strategy, ex.New(seeds[i]), NoRecord)
+				if err != nil || len(r.Findings) > 0 {
+					r, err = Execute(sc, strategy, ex.New(seeds[i]), 0)
+				}
 				results[i] <- Outcome{Index: i, Seed: seeds[i], Result: r, Err: err}
 			}
 		}()
@@ -100,7 +103,7 @@ func NewExplorer(name string, sc *Scenario, strategy string, depth int) (Explore
 	case "random":
 		return RandomExplorer{}, true
 	case "pct":
-		pilot, err := Execute(sc, strategy, sim.NewRandom(0), false)
+		pilot, err := Execute(sc, strategy, sim.NewRandom(0), NoRecord)
 		steps := 1000
 		if err == nil {
 			steps = max(pilot.Steps, 10)

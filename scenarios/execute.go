@@ -35,11 +35,23 @@ type CrashError struct {
 
 func (e *CrashError) Error() string { return fmt.Sprintf("simulator crashed: %v", e.Panic) }
 
+// Mode selects what an execution records.
+type Mode uint8
+
+// Execution modes.
+const (
+	// Trace records every step for reports and exports.
+	Trace Mode = 1 << iota
+	// NoRecord keeps no schedule (campaigns re-run a failing seed with
+	// recording, which gives the identical execution).
+	NoRecord
+)
+
 // Execute runs one execution of sc under strategy, with every
 // nondeterministic decision answered by c. A panic inside the model is
 // returned as a *CrashError.
-func Execute(sc *Scenario, strategy string, c sim.Chooser, trace bool) (res Result, err error) {
-	s := sim.New(sim.Config{Horizon: sc.Horizon, MaxSteps: sc.MaxSteps, Trace: trace}, c)
+func Execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode) (res Result, err error) {
+	s := sim.New(sim.Config{Horizon: sc.Horizon, MaxSteps: sc.MaxSteps, Trace: mode&Trace != 0, NoRecord: mode&NoRecord != 0}, c)
 	defer func() {
 		if p := recover(); p != nil {
 			err = &CrashError{Panic: p, Stack: string(debug.Stack())}

@@ -30,7 +30,7 @@ func TestShippedVerdicts(t *testing.T) {
 				t.Parallel()
 				got := map[string]bool{}
 				for i := 0; i < n; i++ {
-					r, err := Execute(sc, st, sim.NewRandom(sim.ExecutionSeed(1, i)), false)
+					r, err := Execute(sc, st, sim.NewRandom(sim.ExecutionSeed(1, i)), NoRecord)
 					if err != nil {
 						t.Fatalf("execution %d: %v", i, err)
 					}
@@ -61,11 +61,11 @@ func TestReplayReproduces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := Execute(sc, "module-ref", sim.NewRandom(7), true)
+	a, err := Execute(sc, "module-ref", sim.NewRandom(7), Trace)
 	if err != nil || len(a.Findings) == 0 {
 		t.Fatalf("no violation: %v", err)
 	}
-	b, err := Execute(sc, "module-ref", sim.NewReplay(a.Schedule), true)
+	b, err := Execute(sc, "module-ref", sim.NewReplay(a.Schedule), Trace)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,10 +87,10 @@ func TestRacyReleaseFoundAndSafeClean(t *testing.T) {
 	}
 	found := false
 	for i := 0; i < 2000 && !found; i++ {
-		r, _ := Execute(sc, "phylink-notify-racy", sim.NewRandom(sim.ExecutionSeed(1, i)), false)
+		r, _ := Execute(sc, "phylink-notify-racy", sim.NewRandom(sim.ExecutionSeed(1, i)), 0)
 		if slices.Contains(r.Violated(), "use-after-free") {
 			found = true
-			again, _ := Execute(sc, "phylink-notify-racy", sim.NewReplay(r.Schedule), false)
+			again, _ := Execute(sc, "phylink-notify-racy", sim.NewReplay(r.Schedule), 0)
 			if !slices.Contains(again.Violated(), "use-after-free") {
 				t.Fatalf("seed index %d: replay does not reproduce", i)
 			}
@@ -100,7 +100,7 @@ func TestRacyReleaseFoundAndSafeClean(t *testing.T) {
 		t.Fatal("no seed among the first 2000 finds the racy release")
 	}
 	for i := 0; i < 2000; i++ {
-		r, _ := Execute(sc, "phylink-notify", sim.NewRandom(sim.ExecutionSeed(1, i)), false)
+		r, _ := Execute(sc, "phylink-notify", sim.NewRandom(sim.ExecutionSeed(1, i)), NoRecord)
 		if len(r.Findings) > 0 {
 			t.Fatalf("safe strategy violates %v at seed index %d", r.Violated(), i)
 		}

@@ -16,6 +16,10 @@ type Config struct {
 	StepCost Time
 	// Trace records every step (slower; used for replays and reports).
 	Trace bool
+	// NoRecord keeps no schedule: for campaign executions whose chooser
+	// regenerates every answer from its seed (re-run with recording when
+	// the schedule is needed).
+	NoRecord bool
 }
 
 // End says why an execution stopped.
@@ -143,7 +147,9 @@ func (s *Sim) Choose(n int, label string) int {
 		return 0
 	}
 	v := s.chooser.Choose(n, label)
-	s.schedule = append(s.schedule, uint32(v))
+	if !s.cfg.NoRecord {
+		s.schedule = append(s.schedule, uint32(v))
+	}
 	if s.cfg.Trace {
 		s.note(fmt.Sprintf("choose %s: %d of %d", label, v, n))
 	}
@@ -217,7 +223,9 @@ func (s *Sim) Run() End {
 		i := 0
 		if len(s.cands) > 1 {
 			i = s.chooser.Pick(s.cands, s.steps)
-			s.schedule = append(s.schedule, uint32(i))
+			if !s.cfg.NoRecord {
+				s.schedule = append(s.schedule, uint32(i))
+			}
 		}
 		switch c := s.cands[i]; {
 		case i < nRunnable:

@@ -57,7 +57,7 @@ func replaySetup(name string, args []string, stderr io.Writer) (*scenarios.Scena
 	if c.schedule != "" {
 		x.explore = "replay"
 	}
-	res, err := scenarios.Execute(sc, st, ch, true)
+	res, err := scenarios.Execute(sc, st, ch, scenarios.Trace)
 	if err != nil {
 		again := "--seed " + c.seed + " --explore " + c.explore
 		if c.schedule != "" {
@@ -118,7 +118,7 @@ func cmdShrink(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	prop := res.Findings[0].Property
 	keep := func(s sim.Schedule) bool {
-		r, err := scenarios.Execute(sc, st, sim.NewReplay(s), false)
+		r, err := scenarios.Execute(sc, st, sim.NewReplay(s), 0)
 		return err == nil && slices.Contains(r.Violated(), prop)
 	}
 	small := sim.Shrink(res.Schedule, keep, 20000)

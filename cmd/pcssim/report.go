@@ -38,7 +38,7 @@ func writeReport(w io.Writer, sc *scenarios.Scenario, st, explore, origin string
 
 // traced replays schedule with tracing on.
 func traced(sc *scenarios.Scenario, st string, s sim.Schedule) (scenarios.Result, error) {
-	return scenarios.Execute(sc, st, sim.NewReplay(s), true)
+	return scenarios.Execute(sc, st, sim.NewReplay(s), scenarios.Trace)
 }
 
 // crashReport prints a simulator crash and the replay flags (again) that
