@@ -80,3 +80,61 @@ func TestDevresReleasedLIFOAfterRemove(t *testing.T) {
 		t.Fatalf("order %v, want [remove b a]", order)
 	}
 }
+
+func TestLeakFiresWhenHolderFreedWithReference(t *testing.T) {
+	leak := func(putFirst bool) []sim.Finding {
+		s := sim.New(sim.Config{}, sim.NewRandom(1))
+		k := New(s)
+		s.Spawn("test", func(t *sim.Task) {
+			d := k.NewDevice(t, k.NewBus("b"), "d.0", nil)
+			holder := k.Heap.Alloc(t, "struct phylink", "eth0")
+			k.GetDevice(t, d, holder)
+			if putFirst {
+				k.PutDevice(t, d, holder)
+			}
+			k.Heap.Kfree(t, holder)
+		})
+		s.Run()
+		k.CheckLeaks()
+		return s.Findings()
+	}
+	if f := leak(false); len(f) != 1 || f[0].Property != "leak" {
+		t.Fatalf("findings %+v, want leak", f)
+	}
+	if f := leak(true); len(f) != 0 {
+		t.Fatalf("findings %+v, want none after put", f)
+	}
+}
+
+func TestKrefUnderflowAndUseAfterUnload(t *testing.T) {
+	f := runTask(func(k *Kernel, t *sim.Task) {
+		d := k.NewDevice(t, k.NewBus("b"), "d.0", nil)
+		h := k.Heap.Alloc(t, "struct x", "x")
+		k.GetDevice(t, d, h)
+		k.PutDevice(t, d, h)
+		k.PutDevice(t, d, nil) // the bus's reference: count reaches 0, freed
+		k.PutDevice(t, d, nil) // one put too many
+	})
+	if len(f) != 1 || (f[0].Property != "refcount" && f[0].Property != "use-after-free") {
+		t.Fatalf("findings %+v, want a refcount or use-after-free finding", f)
+	}
+	f = runTask(func(k *Kernel, t *sim.Task) {
+		m := k.NewModule("pcs-lynx")
+		k.Insmod(t, m)
+		ops := m.Core
+		k.Rmmod(t, m)
+		k.Heap.Access(t, ops, Call)
+	})
+	if len(f) != 1 || f[0].Property != "use-after-unload" {
+		t.Fatalf("findings %+v, want use-after-unload", f)
+	}
+	f = runTask(func(k *Kernel, t *sim.Task) {
+		m := k.NewModule("pcs-lynx")
+		k.Insmod(t, m)
+		k.Heap.Access(t, m.Core, Call)
+		k.Rmmod(t, m)
+	})
+	if len(f) != 0 {
+		t.Fatalf("findings %+v, want none for a call before rmmod", f)
+	}
+}
