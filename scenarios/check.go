@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"pcssim/pcs"
 )
@@ -66,9 +67,13 @@ func (l *loader) crossCheck(sc *Scenario) {
 	}
 	lanes := map[string]bool{}
 	devDrv := map[string]Driver{}
+	// undriven devices have an unknown driver: references to their PCS
+	// lanes are not reported again.
+	undriven := map[string]bool{}
 	for i, d := range sc.Devices {
 		drv, ok := drvKind[d.Driver]
 		if !ok {
+			undriven[d.Name] = true
 			unknown(fmt.Sprintf("device-driver:%d", i), "driver", d.Driver, drvNames)
 		} else if d.Bus != "" && d.Bus != drv.Bus {
 			l.errf(r["device:"+d.Name], "device %q is on bus %q but its driver %q is on bus %q", d.Name, d.Bus, drv.Name, drv.Bus)
@@ -110,7 +115,7 @@ func (l *loader) crossCheck(sc *Scenario) {
 		switch {
 		case n.Integrated && n.PCS == "":
 			l.errf(r["netdev:"+n.Name], "netdev %q: an integrated PCS needs a name (pcs: ...)", n.Name)
-		case !n.Integrated && n.PCS != "" && !lanes[n.PCS]:
+		case !n.Integrated && n.PCS != "" && !lanes[n.PCS] && !undriven[laneDevice(n.PCS)]:
 			unknown(fmt.Sprintf("netdev-pcs:%d", i), "PCS", n.PCS, laneNames)
 		}
 		if n.IntegratedModule != "" && !mods[n.IntegratedModule] {
@@ -141,7 +146,7 @@ func (l *loader) crossCheck(sc *Scenario) {
 				unknown(key, "module", t, modNames)
 			}
 		case "link-up", "link-down":
-			if !lanes[t] {
+			if !lanes[t] && !undriven[laneDevice(t)] {
 				unknown(key, "PCS lane", t, laneNames)
 			}
 		case "ip-up", "ip-down":
@@ -162,6 +167,12 @@ func (l *loader) crossCheck(sc *Scenario) {
 			l.errf(r[fmt.Sprintf("fault-target:%d", i)], "fault window starts at %s, past the horizon %s", f.From, sc.Horizon)
 		}
 	}
+}
+
+// laneDevice returns the device part of a PCS lane name ("dev:1" → "dev").
+func laneDevice(lane string) string {
+	dev, _, _ := strings.Cut(lane, ":")
+	return dev
 }
 
 var linkFlagNames = []string{"stateless", "autoremove-consumer", "autoremove-supplier", "autoprobe-consumer"}

@@ -2,7 +2,9 @@ package scenarios
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strconv"
@@ -75,7 +77,19 @@ func (l *loader) load(data []byte) *Scenario {
 		return sc
 	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
+		l.errf(nil, "file holds no YAML document")
+		return sc
+	} else if err != nil {
+		l.yamlError(err)
+		return sc
+	}
+	var next yaml.Node
+	if err := dec.Decode(&next); err == nil {
+		l.errf(&next, "a second YAML document starts here; a scenario file holds one")
+		return sc
+	} else if !errors.Is(err, io.EOF) {
 		l.yamlError(err)
 		return sc
 	}
