@@ -79,14 +79,26 @@ func StrategyIDs() []string {
 	return append(out, rest...)
 }
 
-// base gives strategies no-op hooks to embed.
-type base struct{}
+// Base gives a strategy no-op hooks: embed it and override only the hooks
+// the strategy needs.
+type Base struct{}
 
-func (base) Registered(t *sim.Task, e *Env, p *PCS) *PCS { return p }
-func (base) Unregistering(t *sim.Task, e *Env, p *PCS)   {}
-func (base) Get(t *sim.Task, e *Env, mac *devmodel.Device, holder *devmodel.Object, p *PCS) (*PCS, int) {
+// Registered returns p unchanged.
+func (Base) Registered(t *sim.Task, e *Env, p *PCS) *PCS { return p }
+
+// Unregistering does nothing.
+func (Base) Unregistering(t *sim.Task, e *Env, p *PCS) {}
+
+// Get returns p.
+func (Base) Get(t *sim.Task, e *Env, mac *devmodel.Device, holder *devmodel.Object, p *PCS) (*PCS, int) {
 	return p, 0
 }
-func (base) Put(t *sim.Task, e *Env, mac *devmodel.Device, holder *devmodel.Object, p *PCS) {}
-func (base) Attach(t *sim.Task, e *Env, p *PCS, pl Phylink)                                 {}
-func (base) Detach(t *sim.Task, e *Env, p *PCS, pl Phylink)                                 {}
+
+// Put does nothing.
+func (Base) Put(t *sim.Task, e *Env, mac *devmodel.Device, holder *devmodel.Object, p *PCS) {}
+
+// Attach does nothing.
+func (Base) Attach(t *sim.Task, e *Env, p *PCS, pl Phylink) {}
+
+// Detach does nothing.
+func (Base) Detach(t *sim.Task, e *Env, p *PCS, pl Phylink) {}

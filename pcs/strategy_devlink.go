@@ -14,7 +14,7 @@ func init() {
 // AUTOPROBE_CONSUMER the link is AUTOREMOVE_CONSUMER and the MAC stays
 // unbound when the PCS comes back.
 type deviceLink struct {
-	base
+	Base
 	o Options
 }
 

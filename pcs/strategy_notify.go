@@ -15,7 +15,7 @@ func init() {
 // variant holds rtnl only, as earlier versions did, so a resolve already
 // running under state_mutex can still use the PCS.
 type notify struct {
-	base
+	Base
 	stateMutex bool
 }
 

@@ -12,13 +12,13 @@ func init() {
 }
 
 // none: the MAC keeps a bare pointer to the PCS.
-type none struct{ base }
+type none struct{ Base }
 
 func (none) ID() string  { return "none" }
 func (none) Doc() string { return "the PCS user keeps a bare pointer" }
 
 // deviceRef: get_device(pcs->dev) only; keeps struct device, not the PCS.
-type deviceRef struct{ base }
+type deviceRef struct{ Base }
 
 func (deviceRef) ID() string  { return "device-ref" }
 func (deviceRef) Doc() string { return "get_device(pcs->dev) only" }
@@ -34,7 +34,7 @@ func (deviceRef) Put(t *sim.Task, e *Env, mac *devmodel.Device, holder *devmodel
 
 // moduleRef is the 2022 RFC's pcs_get_tail: try_module_get(ops->owner) and
 // get_device(pcs->dev); pcs_put drops both.
-type moduleRef struct{ base }
+type moduleRef struct{ Base }
 
 func (moduleRef) ID() string { return "module-ref" }
 func (moduleRef) Doc() string {

@@ -15,7 +15,7 @@ func init() {
 // pointer, synchronize_srcu()s, reports link down and drops its reference.
 // A re-registered PCS gets a new wrapper: a MAC holding the old one never
 // sees it.
-type srcuWrapper struct{ base }
+type srcuWrapper struct{ Base }
 
 func (srcuWrapper) ID() string { return "srcu-wrapper" }
 func (srcuWrapper) Doc() string {

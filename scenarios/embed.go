@@ -24,11 +24,15 @@ func Shipped() []string {
 	return out
 }
 
-// Open loads a scenario from a path, or a shipped scenario by name.
+// Open loads a scenario from a path, or a shipped scenario by name. A path
+// that does not exist and names a shipped file as reports print it
+// ("scenarios/NAME.yaml") loads the embedded copy, so a printed replay
+// command works from any directory.
 func Open(arg string) (*Scenario, error) {
 	data, err := os.ReadFile(arg)
-	if errors.Is(err, fs.ErrNotExist) && !strings.ContainsRune(arg, '/') {
-		name := strings.TrimSuffix(arg, ".yaml") + ".yaml"
+	dir, file := path.Split(arg)
+	if errors.Is(err, fs.ErrNotExist) && (dir == "" || dir == "scenarios/") {
+		name := strings.TrimSuffix(file, ".yaml") + ".yaml"
 		if d, e := shipped.ReadFile(path.Clean(name)); e == nil {
 			return Load("scenarios/"+name, d)
 		}

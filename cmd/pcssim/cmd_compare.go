@@ -14,7 +14,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	var c common
 	var strategies string
 	fs := newFlagSet("compare", "FILE [--strategies a,b,...] [--seeds N]", stderr)
-	c.register(fs, true)
+	c.register(fs.FlagSet, true)
 	fs.StringVar(&strategies, "strategies", strings.Join(pcs.StrategyIDs(), ","), "strategies to compare")
 	files, err := parse(fs, args)
 	if err != nil {

@@ -27,7 +27,7 @@ func replaySetup(name string, args []string, stderr io.Writer) (*scenarios.Scena
 	var c common
 	var x flagExtras
 	fs := newFlagSet(name, "FILE --seed N | --schedule S [flags]", stderr)
-	c.register(fs, false)
+	c.register(fs.FlagSet, false)
 	fs.StringVar(&c.schedule, "schedule", "", "schedule string printed by run")
 	if name == "replay" {
 		fs.BoolVar(&x.verbose, "v", false, "print the full trace")

@@ -37,7 +37,7 @@ type runJSON struct {
 func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	var c common
 	fs := newFlagSet("run", "FILE... [flags]", stderr)
-	c.register(fs, true)
+	c.register(fs.FlagSet, true)
 	files, err := parse(fs, args)
 	if err != nil {
 		return 0, err
@@ -88,7 +88,9 @@ func runOne(sc *scenarios.Scenario, st string, ex scenarios.Explorer, seeds []ui
 	out := runJSON{Scenario: sc.Name, Strategy: st, Explore: ex.Name(), Seeds: c.seeds, Counts: map[string]int{}, Violations: []violationJSON{}}
 	var first *scenarios.Outcome
 	var crash *scenarios.Outcome
+	prog := newProgress(stderr, sc.Name+"/"+st, len(seeds))
 	scenarios.Campaign(sc, st, ex, seeds, c.jobs, func(o scenarios.Outcome) bool {
+		prog.update(o.Index + 1)
 		if o.Err != nil {
 			crash = &o
 			return false
@@ -112,6 +114,7 @@ func runOne(sc *scenarios.Scenario, st string, ex scenarios.Explorer, seeds []ui
 		}
 		return true
 	})
+	prog.clear()
 	el := time.Since(start)
 	fmt.Fprintf(stderr, "pcssim: %s/%s: %d executions, %d steps in %.2fs (%.0f executions/s)\n",
 		sc.Name, st, out.Executions, out.Events, el.Seconds(), float64(out.Executions)/max(el.Seconds(), 1e-9))

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"runtime"
 	"strconv"
 	"strings"
 
@@ -26,14 +25,29 @@ type common struct {
 	format   string
 }
 
-func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
+// cmdFlags is a subcommand's flag set with its usage text.
+type cmdFlags struct {
+	*flag.FlagSet
+	stderr io.Writer
+	usage  string
+}
+
+// newFlagSet returns the flag set of a subcommand. The flag package prints
+// nothing itself: --help prints the usage (parse does), a bad flag gives one
+// line (exit 2).
+func newFlagSet(name, usage string, stderr io.Writer) *cmdFlags {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: pcssim %s %s\n\nflags:\n", name, usage)
-		fs.PrintDefaults()
-	}
-	return fs
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return &cmdFlags{FlagSet: fs, stderr: stderr, usage: usage}
+}
+
+// printUsage writes the usage and the flags to stderr.
+func (f *cmdFlags) printUsage() {
+	fmt.Fprintf(f.stderr, "usage: pcssim %s %s\n\nflags:\n", f.Name(), f.usage)
+	f.SetOutput(f.stderr)
+	f.PrintDefaults()
+	f.SetOutput(io.Discard)
 }
 
 func (c *common) register(fs *flag.FlagSet, withSeeds bool) {
@@ -43,20 +57,21 @@ func (c *common) register(fs *flag.FlagSet, withSeeds bool) {
 	fs.StringVar(&c.seed, "seed", "", "master seed (run) or execution seed (replay, shrink)")
 	if withSeeds {
 		fs.StringVar(&c.seeds, "seeds", "1000", "number of executions, or a list of execution seeds like 1,2,5-10")
-		fs.IntVar(&c.jobs, "jobs", runtime.NumCPU(), "executions run in parallel")
+		fs.IntVar(&c.jobs, "jobs", 0, "executions run in parallel (0: one per CPU)")
 		fs.StringVar(&c.format, "format", "text", "output format: text or json")
 	}
 }
 
 // parse parses flags anywhere among the positional arguments.
-func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+func parse(fs *cmdFlags, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				fs.printUsage()
 				return nil, err
 			}
-			return nil, usageError{err.Error()}
+			return nil, usagef("%v (see pcssim %s --help)", err, fs.Name())
 		}
 		if fs.NArg() == 0 {
 			return pos, nil

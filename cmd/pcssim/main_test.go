@@ -1,0 +1,228 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"pcssim/devmodel"
+	"pcssim/pcs"
+	"pcssim/sim"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/golden")
+
+// pcssim runs the command in-process and returns its exit status, stdout
+// and stderr.
+func pcssim(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// golden compares got with testdata/golden/name (rewritten with -update).
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (go test -update rewrites it):\ngot:\n%s\nwant:\n%s", path, got, want)
+	}
+}
+
+// TestGolden pins the text and JSON output of every subcommand and its
+// exit status. stderr is pinned where it is deterministic (usage, errors).
+func TestGolden(t *testing.T) {
+	cases := []struct {
+		name       string
+		args       []string
+		code       int
+		withStderr bool
+	}{
+		{"list", []string{"list"}, 0, false},
+		{"validate-ok", []string{"validate", "rmk-2022-unbind", "pcs-rebind"}, 0, false},
+		{"validate-bad", []string{"validate", "../../scenarios/testdata/bad/many-errors.yaml"}, 2, false},
+		{"run-violation", []string{"run", "rmk-2022-unbind", "--strategy", "module-ref", "--seeds", "40"}, 1, false},
+		{"run-clean", []string{"run", "rmk-2022-unbind", "--strategy", "phylink-notify", "--seeds", "40"}, 0, false},
+		{"run-json", []string{"run", "pcs-rebind", "--strategy", "srcu-wrapper", "--seeds", "20", "--format", "json"}, 1, false},
+		{"run-pct", []string{"run", "racy-release", "--strategy", "phylink-notify-racy", "--explore", "pct", "--seeds", "200"}, 1, false},
+		{"replay", []string{"replay", "rmk-2022-self-pin", "--strategy", "module-ref", "--seed", "3"}, 1, false},
+		{"replay-verbose", []string{"replay", "rmk-2022-unbind", "--strategy", "none", "--seed", "1", "-v"}, 1, false},
+		{"shrink", []string{"shrink", "rmk-2022-unbind", "--strategy", "module-ref", "--seed", "1"}, 1, false},
+		{"compare", []string{"compare", "pcs-rebind", "--seeds", "60"}, 1, false},
+		{"unknown-flag", []string{"run", "rmk-2022-unbind", "--no-such-flag"}, 2, true},
+		{"unknown-command", []string{"frobnicate"}, 2, true},
+		{"missing-file", []string{"run", "no/such/file.yaml"}, 2, true},
+		{"unknown-strategy", []string{"run", "rmk-2022-unbind", "--strategy", "phylink-notfy"}, 2, true},
+		{"bad-seeds", []string{"run", "rmk-2022-unbind", "--seeds", "5-1"}, 2, true},
+		{"bad-schedule", []string{"replay", "rmk-2022-unbind", "--schedule", "!!!"}, 2, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, stdout, stderr := pcssim(append(c.args, jobsFlag(c.args)...)...)
+			if code != c.code {
+				t.Errorf("exit status %d, want %d\nstderr:\n%s", code, c.code, stderr)
+			}
+			got := "$ pcssim " + strings.Join(c.args, " ") + "\n" + stdout
+			if c.withStderr {
+				got += "--- stderr\n" + stderr
+			}
+			if c.name == "list" {
+				got = dropLines(got, crashStrategy)
+			}
+			golden(t, c.name+".txt", got)
+		})
+	}
+}
+
+// jobsFlag pins --jobs 1 for run, so the golden files also assert that the
+// output does not depend on it (TestJobsDoNotChangeOutput compares).
+func jobsFlag(args []string) []string {
+	if len(args) > 0 && args[0] == "run" {
+		return []string{"--jobs", "1"}
+	}
+	return nil
+}
+
+func dropLines(s, substr string) string {
+	var keep []string
+	for _, l := range strings.SplitAfter(s, "\n") {
+		if !strings.Contains(l, substr) {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "")
+}
+
+// TestHelp checks that every subcommand answers --help with its usage on
+// stderr and exit status 0.
+func TestHelp(t *testing.T) {
+	for _, cmd := range []string{"run", "replay", "shrink", "compare", "validate", "list"} {
+		code, stdout, stderr := pcssim(cmd, "--help")
+		if code != 0 || stdout != "" || !strings.Contains(stderr, "usage: pcssim "+cmd) {
+			t.Errorf("pcssim %s --help: exit %d, stdout %q, stderr %q", cmd, code, stdout, stderr)
+		}
+	}
+	if code, _, stderr := pcssim("--help"); code != 0 || !strings.Contains(stderr, "usage:") {
+		t.Errorf("pcssim --help: exit %d, stderr %q", code, stderr)
+	}
+	if code, _, _ := pcssim(); code != 2 {
+		t.Errorf("pcssim without arguments: exit %d, want 2", code)
+	}
+}
+
+// reproduceArgs returns the arguments of the "reproduce: pcssim ..." line.
+func reproduceArgs(t *testing.T, report string) []string {
+	t.Helper()
+	for _, l := range strings.Split(report, "\n") {
+		if rest, ok := strings.CutPrefix(l, "reproduce: pcssim "); ok {
+			return strings.Fields(rest)
+		}
+	}
+	t.Fatalf("no reproduce line in:\n%s", report)
+	return nil
+}
+
+// fromReport returns the first report: from its BUG line to the line that
+// says where it came from (a seed or a schedule), exclusive.
+func fromReport(t *testing.T, out string) string {
+	t.Helper()
+	i := strings.Index(out, "BUG: ")
+	if i < 0 {
+		t.Fatalf("no BUG line in:\n%s", out)
+	}
+	body, _, _ := strings.Cut(out[i:], "\nscenario ")
+	return body
+}
+
+// TestReplayRoundTrip runs a failing scenario, runs the printed replay
+// command and expects the identical report; the same after shrink.
+func TestReplayRoundTrip(t *testing.T) {
+	for _, st := range []string{"module-ref", "none", "device-link"} {
+		scen := map[string]string{"module-ref": "rmk-2022-unbind", "none": "rmk-2022-rmmod", "device-link": "rmk-2022-nfsroot"}[st]
+		code, out, _ := pcssim("run", scen, "--strategy", st, "--seeds", "100", "--jobs", "2")
+		if code != 1 {
+			t.Fatalf("%s/%s: exit %d, want 1", scen, st, code)
+		}
+		report := fromReport(t, out)
+		code, again, _ := pcssim(reproduceArgs(t, out)...)
+		if code != 1 || fromReport(t, again) != report {
+			t.Fatalf("%s/%s: replay (exit %d) gave a different report:\n%s\nwant:\n%s", scen, st, code, again, report)
+		}
+		code, shrunk, _ := pcssim(append([]string{"shrink"}, reproduceArgs(t, out)[1:]...)...)
+		if code != 1 {
+			t.Fatalf("%s/%s: shrink exit %d", scen, st, code)
+		}
+		sreport := fromReport(t, shrunk)
+		code, sagain, _ := pcssim(reproduceArgs(t, shrunk)...)
+		if code != 1 || fromReport(t, sagain) != sreport {
+			t.Fatalf("%s/%s: the shrunk schedule's replay differs:\n%s\nwant:\n%s", scen, st, sagain, sreport)
+		}
+	}
+}
+
+// TestJobsDoNotChangeOutput: stdout of run is byte-identical for --jobs 1
+// and --jobs 4, and across two runs.
+func TestJobsDoNotChangeOutput(t *testing.T) {
+	for _, st := range []string{"none", "phylink-notify"} {
+		seeds := "150"
+		if testing.Short() {
+			seeds = "40"
+		}
+		_, a, _ := pcssim("run", "soak", "--strategy", st, "--seeds", seeds, "--jobs", "1")
+		_, b, _ := pcssim("run", "soak", "--strategy", st, "--seeds", seeds, "--jobs", "4")
+		_, c, _ := pcssim("run", "soak", "--strategy", st, "--seeds", seeds, "--jobs", "4", "--format", "text")
+		if a != b || b != c {
+			t.Fatalf("soak/%s: stdout differs between --jobs 1 and --jobs 4:\n%s\n---\n%s", st, a, b)
+		}
+	}
+}
+
+const crashStrategy = "test-crash"
+
+var registerCrash sync.Once
+
+// crashing is a strategy whose Get panics: it stands for a bug in the
+// simulator itself.
+type crashing struct{ pcs.Base }
+
+func (crashing) ID() string  { return crashStrategy }
+func (crashing) Doc() string { return "test only: panics in pcs_get" }
+func (crashing) Get(*sim.Task, *pcs.Env, *devmodel.Device, *devmodel.Object, *pcs.PCS) (*pcs.PCS, int) {
+	panic("deliberate test panic")
+}
+
+// TestCrashExits3 checks that a panic inside the model is reported with the
+// seed that reproduces it and exit status 3.
+func TestCrashExits3(t *testing.T) {
+	registerCrash.Do(func() { pcs.RegisterStrategy(crashStrategy, func(pcs.Options) pcs.Strategy { return crashing{} }) })
+	code, _, stderr := pcssim("run", "rmk-2022-unbind", "--strategy", crashStrategy, "--seeds", "5", "--jobs", "1")
+	if code != 3 {
+		t.Fatalf("exit %d, want 3; stderr:\n%s", code, stderr)
+	}
+	for _, want := range []string{"deliberate test panic", "--seed", "pcssim replay"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("crash report lacks %q:\n%s", want, stderr)
+		}
+	}
+	code, _, stderr = pcssim("replay", "rmk-2022-unbind", "--strategy", crashStrategy, "--seed", "1")
+	if code != 3 || !strings.Contains(stderr, "deliberate test panic") {
+		t.Errorf("replay of a crash: exit %d, stderr:\n%s", code, stderr)
+	}
+}
