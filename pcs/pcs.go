@@ -78,6 +78,9 @@ type Phylink interface {
 	PCSAvailable(t *sim.Task, p *PCS)
 	// Wants reports whether this phylink uses PCSs named name.
 	Wants(name string) bool
+	// ListedPCS returns the PCS on phylink's list (the one mac_select_pcs
+	// may return), or nil; callers hold the lock the strategy needs.
+	ListedPCS() *PCS
 }
 
 // PCS is struct phylink_pcs.

@@ -44,15 +44,23 @@ func (r *Registry) remove(p *PCS) {
 	}
 }
 
+// find is pcs_find: the visible PCS registered as name, or nil.
+func (r *Registry) find(name string) *PCS {
+	for _, x := range r.entries {
+		if x.real.Name == name {
+			return x.visible
+		}
+	}
+	return nil
+}
+
 // Lookup is pcs_find + pcs_get: it returns the PCS registered as name,
 // through the strategy's Get, or -EPROBE_DEFER when none is registered.
 func (e *Env) Lookup(t *sim.Task, mac *devmodel.Device, holder *devmodel.Object, name string) (*PCS, int) {
 	t.Enter("pcs_get")
 	defer t.Leave()
-	for _, x := range e.Registry.entries {
-		if x.real.Name == name {
-			return e.Strategy.Get(t, e, mac, holder, x.visible)
-		}
+	if p := e.Registry.find(name); p != nil {
+		return e.Strategy.Get(t, e, mac, holder, p)
 	}
 	return nil, -devmodel.EPROBE_DEFER
 }

@@ -28,10 +28,18 @@ type Strategy interface {
 	Get(t *sim.Task, e *Env, mac *devmodel.Device, holder *devmodel.Object, p *PCS) (*PCS, int)
 	// Put is pcs_put: the MAC is done with what Get returned.
 	Put(t *sim.Task, e *Env, mac *devmodel.Device, holder *devmodel.Object, p *PCS)
-	// Attach runs in phylink_create for the PCS phylink may select.
-	Attach(t *sim.Task, e *Env, p *PCS, pl Phylink)
-	// Detach runs in phylink_destroy for the PCS phylink could still select.
-	Detach(t *sim.Task, e *Env, p *PCS, pl Phylink)
+	// ReleaseLock is the lock that serialises phylink_create's and
+	// phylink_destroy's use of a PCS with the provider's release of it
+	// (nil: none); phylink holds it around Attach and PCS validation, and
+	// around Detach.
+	ReleaseLock(e *Env) *sim.Mutex
+	// Attach runs in phylink_create, before phylink touches the PCS: p is
+	// what the MAC looked up for the PCS called name (it may have gone
+	// since); Attach returns the PCS phylink may select (p, or nil).
+	Attach(t *sim.Task, e *Env, name string, p *PCS, pl Phylink) *PCS
+	// Detach runs in phylink_destroy; the strategy reads phylink's PCS
+	// list itself, under the lock it needs.
+	Detach(t *sim.Task, e *Env, pl Phylink)
 }
 
 // Options are per-world parameters a strategy may use.
@@ -59,10 +67,14 @@ func NewStrategy(id string, o Options) (Strategy, error) {
 	return mk(o), nil
 }
 
+// DesignIDs are the strategies of DESIGN.md, in its order. Every shipped
+// scenario states a verdict for each.
+var DesignIDs = []string{"none", "device-ref", "module-ref", "device-link", "srcu-wrapper", "phylink-notify", "phylink-notify-racy"}
+
 // StrategyIDs lists the registered strategies in the order of DESIGN.md
 // followed by any others sorted by name.
 func StrategyIDs() []string {
-	order := []string{"none", "device-ref", "module-ref", "device-link", "srcu-wrapper", "phylink-notify", "phylink-notify-racy"}
+	order := DesignIDs
 	var out []string
 	for _, id := range order {
 		if _, ok := registry[id]; ok {
@@ -97,8 +109,11 @@ func (Base) Get(t *sim.Task, e *Env, mac *devmodel.Device, holder *devmodel.Obje
 // Put does nothing.
 func (Base) Put(t *sim.Task, e *Env, mac *devmodel.Device, holder *devmodel.Object, p *PCS) {}
 
-// Attach does nothing.
-func (Base) Attach(t *sim.Task, e *Env, p *PCS, pl Phylink) {}
+// ReleaseLock returns nil: no lock.
+func (Base) ReleaseLock(e *Env) *sim.Mutex { return nil }
+
+// Attach returns p.
+func (Base) Attach(t *sim.Task, e *Env, name string, p *PCS, pl Phylink) *PCS { return p }
 
 // Detach does nothing.
-func (Base) Detach(t *sim.Task, e *Env, p *PCS, pl Phylink) {}
+func (Base) Detach(t *sim.Task, e *Env, pl Phylink) {}

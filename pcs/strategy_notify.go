@@ -33,13 +33,26 @@ func (n notify) Doc() string {
 	return "like phylink-notify, but the release holds rtnl only"
 }
 
-// Attach records pcs->phylink when phylink adds the PCS to its list.
-func (notify) Attach(t *sim.Task, e *Env, p *PCS, pl Phylink) { p.SetPhylink(t, e.K, pl) }
+// ReleaseLock: phylink_release_pcs runs under rtnl, so phylink_create and
+// phylink_destroy hold rtnl while they look at their PCS.
+func (notify) ReleaseLock(e *Env) *sim.Mutex { return e.K.Rtnl }
 
-// Detach: phylink_destroy takes its PCSs off its list, clearing
-// pcs->phylink so the PCS never calls into freed phylink memory.
-func (notify) Detach(t *sim.Task, e *Env, p *PCS, pl Phylink) {
-	if p.ReadPhylink(t, e.K) == pl {
+// Attach: phylink_create takes the PCS from the provider list itself (under
+// rtnl) and records pcs->phylink, so a PCS released between the MAC's
+// lookup and phylink_create is never used (the MAC's pointer may be stale).
+func (notify) Attach(t *sim.Task, e *Env, name string, _ *PCS, pl Phylink) *PCS {
+	p := e.Registry.find(name)
+	if p != nil {
+		p.SetPhylink(t, e.K, pl)
+	}
+	return p
+}
+
+// Detach: phylink_destroy takes its PCSs off its list (under rtnl),
+// clearing pcs->phylink, so a provider's release (which reads pcs->phylink
+// under rtnl) either finishes before the phylink is freed or finds none.
+func (notify) Detach(t *sim.Task, e *Env, pl Phylink) {
+	if p := pl.ListedPCS(); p != nil && p.ReadPhylink(t, e.K) == pl {
 		p.SetPhylink(t, e.K, nil)
 	}
 }
@@ -54,10 +67,13 @@ func (n notify) Unregistering(t *sim.Task, e *Env, p *PCS) {
 	e.K.Rtnl.Unlock(t)
 }
 
-// Registered offers the new PCS to every live phylink that wants it.
+// Registered offers the new PCS, under rtnl, to every live phylink that
+// wants it.
 func (notify) Registered(t *sim.Task, e *Env, p *PCS) *PCS {
 	t.Enter("pcs_provider_notify")
 	defer t.Leave()
+	e.K.Rtnl.Lock(t)
+	defer e.K.Rtnl.Unlock(t)
 	for _, pl := range e.Phylinks {
 		if !pl.Obj().Freed() && pl.Wants(p.Name) {
 			pl.PCSAvailable(t, p)

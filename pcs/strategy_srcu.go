@@ -73,6 +73,7 @@ func (f forwardChange) PCSChange(t *sim.Task, p *PCS, up bool) {
 func (f forwardChange) ReleasePCS(t *sim.Task, p *PCS, stateMutex bool) {}
 func (f forwardChange) PCSAvailable(t *sim.Task, p *PCS)                {}
 func (f forwardChange) Wants(name string) bool                          { return false }
+func (f forwardChange) ListedPCS() *PCS                                 { return nil }
 
 // wrapperOps returns the wrapper's phylink_pcs_ops (built-in pcs core).
 func wrapperOps(e *Env) *Ops {

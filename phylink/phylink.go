@@ -62,14 +62,27 @@ func (w *World) phylinkCreate(t *sim.Task, nd *Netdev, inst *netdevInst, avail *
 	pl.stateMutex = sim.NewMutex("state_mutex(" + nd.Name + ")")
 	pl.resolve = k.NewWork("phylink_resolve "+nd.Name, pl.phylinkResolve)
 	pl.linkPoll = k.NewTimer("phylink_fixed_poll "+nd.Name, pl.phylinkFixedPoll)
-	if avail != nil {
-		t.Enter("phylink_validate")
-		avail.Validate(t, k)
-		t.Leave()
-		w.Env.Strategy.Attach(t, w.Env, avail, pl)
-	}
 	w.Env.Phylinks = append(w.Env.Phylinks, pl)
+	w.releaseLocked(t, func() {
+		if avail != nil || nd.PCSRef != "" {
+			pl.avail = w.Env.Strategy.Attach(t, w.Env, nd.PCSRef, avail, pl)
+		}
+		if pl.avail != nil {
+			t.Enter("phylink_validate")
+			pl.avail.Validate(t, k)
+			t.Leave()
+		}
+	})
 	return pl
+}
+
+// releaseLocked runs fn under the strategy's ReleaseLock, if it has one.
+func (w *World) releaseLocked(t *sim.Task, fn func()) {
+	if m := w.Env.Strategy.ReleaseLock(w.Env); m != nil {
+		m.Lock(t)
+		defer m.Unlock(t)
+	}
+	fn()
 }
 
 // phylinkDestroy is phylink_destroy: cancel_work_sync(resolve), kfree. It
@@ -78,9 +91,7 @@ func (pl *Phylink) phylinkDestroy(t *sim.Task) {
 	t.Enter("phylink_destroy")
 	defer t.Leave()
 	pl.k().CancelWorkSync(t, pl.resolve)
-	if p := pl.avail; p != nil {
-		pl.w.Env.Strategy.Detach(t, pl.w.Env, p, pl)
-	}
+	pl.w.releaseLocked(t, func() { pl.w.Env.Strategy.Detach(t, pl.w.Env, pl) })
 	pl.k().Heap.Kfree(t, pl.obj)
 }
 
@@ -304,6 +315,9 @@ func (pl *Phylink) ReleasePCS(t *sim.Task, p *pcs.PCS, stateMutex bool) {
 	}
 	pl.phylinkRunResolve(t)
 }
+
+// ListedPCS implements pcs.Phylink.
+func (pl *Phylink) ListedPCS() *pcs.PCS { return pl.avail }
 
 // PCSAvailable implements pcs.Phylink: a wanted PCS registered again is
 // added to phylink's list and a major config is forced.

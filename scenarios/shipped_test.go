@@ -5,52 +5,107 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"pcssim/pcs"
 	"pcssim/sim"
 )
 
-// TestShippedVerdicts runs every shipped scenario under every strategy it
-// states an expectation for and checks that exactly the expected properties
-// are violated. The verdicts come from executing the model.
-func TestShippedVerdicts(t *testing.T) {
-	n := 400
+// verdictSeeds is how many executions each explorer runs per (scenario,
+// strategy) in TestShippedVerdicts.
+func verdictSeeds() int {
 	if testing.Short() {
-		n = 100
+		return 150
 	}
+	return 1000
+}
+
+// violatedOver runs n executions of sc under st with each of random and
+// pct and returns the properties violated in any of them, in the order of
+// AllProperties.
+func violatedOver(t *testing.T, sc *Scenario, st string, n int) []string {
+	got := map[string]bool{}
+	for _, name := range []string{"random", "pct"} {
+		ex, _ := NewExplorer(name, sc, st, 3)
+		for i := range n {
+			r, err := Execute(sc, st, ex.New(sim.ExecutionSeed(1, i)), NoRecord)
+			if err != nil {
+				t.Fatalf("%s execution %d: %v", name, i, err)
+			}
+			for _, p := range r.Violated() {
+				got[p] = true
+			}
+		}
+	}
+	var out []string
+	for _, p := range AllProperties {
+		if got[p] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// TestShippedVerdicts runs every shipped scenario under every strategy and
+// checks its expect section: exactly the expected properties are violated
+// over the random and pct explorers' first executions (in -short mode, with
+// fewer executions, nothing unexpected is). The verdicts come from
+// executing the model, never from a table.
+func TestShippedVerdicts(t *testing.T) {
+	n := verdictSeeds()
 	for _, name := range Shipped() {
 		sc, err := Open(name)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if len(sc.Expect) == 0 {
-			t.Errorf("%s: no expect section", name)
-		}
-		for _, st := range sc.ExpectOrder {
+		for _, st := range pcs.DesignIDs {
+			want, ok := sc.Expect[st]
+			if !ok {
+				t.Errorf("%s: expect names no verdict for %s", name, st)
+				continue
+			}
 			t.Run(name+"/"+st, func(t *testing.T) {
 				t.Parallel()
-				got := map[string]bool{}
-				for i := 0; i < n; i++ {
-					r, err := Execute(sc, st, sim.NewRandom(sim.ExecutionSeed(1, i)), NoRecord)
-					if err != nil {
-						t.Fatalf("execution %d: %v", i, err)
-					}
-					for _, p := range r.Violated() {
-						got[p] = true
-					}
-				}
-				var gotList []string
-				for _, p := range AllProperties {
-					if got[p] {
-						gotList = append(gotList, p)
-					}
-				}
-				want := slices.Clone(sc.Expect[st])
+				got := violatedOver(t, sc, st, n)
+				want := slices.Clone(want)
 				slices.SortFunc(want, func(a, b string) int { return slices.Index(AllProperties, a) - slices.Index(AllProperties, b) })
-				if diff := cmp.Diff(want, gotList, cmp.Comparer(func(a, b []string) bool { return slices.Equal(a, b) })); diff != "" && !(len(want) == 0 && len(gotList) == 0) {
-					t.Errorf("violated properties over %d executions (-want +got):\n%s", n, diff)
+				if testing.Short() {
+					for _, p := range got {
+						if !slices.Contains(want, p) {
+							t.Errorf("unexpected %s over %d executions per explorer (expect %v)", p, n, want)
+						}
+					}
+					return
+				}
+				if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+					t.Errorf("violated properties over %d executions per explorer (-want +got):\n%s", n, diff)
 				}
 			})
 		}
+	}
+}
+
+// TestSafeStrategyOnCanonicalWorlds runs phylink-notify 20 000 times on
+// every canonical world: no property may ever be violated.
+func TestSafeStrategyOnCanonicalWorlds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("20 000 executions per world; run without -short")
+	}
+	for _, name := range []string{"rmk-2022-unbind", "rmk-2022-rmmod", "rmk-2022-self-pin", "rmk-2022-nfsroot",
+		"rmk-2022-get-device", "pcs-rebind", "racy-release"} {
+		sc, err := Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			for i := range 20_000 {
+				r, err := Execute(sc, "phylink-notify", sim.NewRandom(sim.ExecutionSeed(7, i)), NoRecord)
+				if err != nil || len(r.Findings) > 0 {
+					t.Fatalf("execution %d: %v %v", i, err, r.Violated())
+				}
+			}
+		})
 	}
 }
 
