@@ -103,10 +103,14 @@ func NewExplorer(name string, sc *Scenario, strategy string, depth int) (Explore
 	case "random":
 		return RandomExplorer{}, true
 	case "pct":
-		pilot, err := Execute(sc, strategy, sim.NewRandom(0), NoRecord)
-		steps := 1000
-		if err == nil {
-			steps = max(pilot.Steps, 10)
+		// k, the number of scheduling decisions, is the largest of 16
+		// pilot runs of PCT itself (depth 1: priorities only), whose
+		// decision counts differ from a random run's.
+		steps := 10
+		for seed := range uint64(16) {
+			if pilot, err := Execute(sc, strategy, sim.NewPCT(seed, 1, 1), NoRecord); err == nil {
+				steps = max(steps, pilot.Decisions)
+			}
 		}
 		return PCTExplorer{Depth: depth, Steps: steps}, true
 	}

@@ -13,9 +13,11 @@ type Result struct {
 	Findings []sim.Finding
 	Schedule sim.Schedule
 	Steps    int
-	End      sim.End
-	Trace    []sim.Step
-	EndTime  sim.Time
+	// Decisions counts scheduling points with more than one candidate.
+	Decisions int
+	End       sim.End
+	Trace     []sim.Step
+	EndTime   sim.Time
 }
 
 // Violated lists the violated properties in the order they happened.
@@ -66,7 +68,7 @@ func Execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode) (res Resul
 		w.K.CheckLeaks()
 		w.W.CheckRecovery(end == sim.EndQuiescent)
 	}
-	res = Result{Schedule: s.Schedule(), Steps: s.Steps(), End: end, Trace: s.Trace(), EndTime: s.Now()}
+	res = Result{Schedule: s.Schedule(), Steps: s.Steps(), Decisions: s.Decisions(), End: end, Trace: s.Trace(), EndTime: s.Now()}
 	for _, f := range s.Findings() {
 		if len(sc.Properties) == 0 || slices.Contains(sc.Properties, f.Property) {
 			res.Findings = append(res.Findings, f)

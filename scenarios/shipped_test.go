@@ -132,32 +132,43 @@ func TestReplayReproduces(t *testing.T) {
 	}
 }
 
-// TestRacyReleaseFoundAndSafeClean: some early seed finds the racy
-// release's use-after-free and its schedule reproduces it; the safe
-// strategy is clean on every seed tried.
+// TestRacyReleaseFoundAndSafeClean: PCT finds the racy release's
+// use-after-free among its first executions and the schedule replays it;
+// uniform random does not within as many (the race is a one-step window);
+// the safe strategy is clean on every seed tried with either explorer.
 func TestRacyReleaseFoundAndSafeClean(t *testing.T) {
 	sc, err := Open("racy-release")
 	if err != nil {
 		t.Fatal(err)
 	}
-	found := false
-	for i := 0; i < 2000 && !found; i++ {
-		r, _ := Execute(sc, "phylink-notify-racy", sim.NewRandom(sim.ExecutionSeed(1, i)), 0)
-		if slices.Contains(r.Violated(), "use-after-free") {
-			found = true
-			again, _ := Execute(sc, "phylink-notify-racy", sim.NewReplay(r.Schedule), 0)
-			if !slices.Contains(again.Violated(), "use-after-free") {
-				t.Fatalf("seed index %d: replay does not reproduce", i)
+	first := func(explorer string, n int) int {
+		ex, _ := NewExplorer(explorer, sc, "phylink-notify-racy", 3)
+		for i := range n {
+			r, _ := Execute(sc, "phylink-notify-racy", ex.New(sim.ExecutionSeed(1, i)), 0)
+			if slices.Contains(r.Violated(), "use-after-free") {
+				again, _ := Execute(sc, "phylink-notify-racy", sim.NewReplay(r.Schedule), 0)
+				if !slices.Contains(again.Violated(), "use-after-free") {
+					t.Fatalf("%s execution %d: replay does not reproduce", explorer, i)
+				}
+				return i
 			}
 		}
+		return -1
 	}
-	if !found {
-		t.Fatal("no seed among the first 2000 finds the racy release")
+	pct := first("pct", 3000)
+	if pct < 0 {
+		t.Fatal("pct: no execution among the first 3000 finds the racy release")
 	}
-	for i := 0; i < 2000; i++ {
-		r, _ := Execute(sc, "phylink-notify", sim.NewRandom(sim.ExecutionSeed(1, i)), NoRecord)
-		if len(r.Findings) > 0 {
-			t.Fatalf("safe strategy violates %v at seed index %d", r.Violated(), i)
+	if r := first("random", 3000); r >= 0 && r < 10*pct {
+		t.Errorf("random found the race at execution %d, pct at %d: the scenario no longer separates them", r, pct)
+	}
+	for _, explorer := range []string{"random", "pct"} {
+		ex, _ := NewExplorer(explorer, sc, "phylink-notify", 3)
+		for i := range 2000 {
+			r, _ := Execute(sc, "phylink-notify", ex.New(sim.ExecutionSeed(1, i)), NoRecord)
+			if len(r.Findings) > 0 {
+				t.Fatalf("safe strategy violates %v at %s execution %d", r.Violated(), explorer, i)
+			}
 		}
 	}
 }

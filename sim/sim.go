@@ -66,6 +66,7 @@ type Sim struct {
 	chooser    Chooser
 	now        Time
 	steps      int
+	decisions  int
 	events     eventQueue
 	tasks      []*Task
 	triggers   []*Trigger
@@ -103,6 +104,9 @@ func (s *Sim) Now() Time { return s.now }
 
 // Steps returns the number of task steps run so far.
 func (s *Sim) Steps() int { return s.steps }
+
+// Decisions returns the number of scheduling decisions (Pick calls) so far.
+func (s *Sim) Decisions() int { return s.decisions }
 
 // Current returns the running task, or nil in event context.
 func (s *Sim) Current() *Task { return s.current }
@@ -222,6 +226,7 @@ func (s *Sim) Run() End {
 		}
 		i := 0
 		if len(s.cands) > 1 {
+			s.decisions++
 			i = s.chooser.Pick(s.cands, s.steps)
 			if !s.cfg.NoRecord {
 				s.schedule = append(s.schedule, uint32(i))
