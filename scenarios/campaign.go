@@ -61,9 +61,9 @@ func Campaign(sc *Scenario, strategy string, ex Explorer, seeds []uint64, jobs i
 				if i >= len(seeds) || halt {
 					return
 				}
-				r, err := Execute(sc, strategy, ex.New(seeds[i]), NoRecord)
+				r, err := Execute(sc, strategy, ex.New(seeds[i]), NoRecord|Cover)
 				if err != nil || len(r.Findings) > 0 {
-					r, err = Execute(sc, strategy, ex.New(seeds[i]), 0)
+					r, err = Execute(sc, strategy, ex.New(seeds[i]), Cover)
 				}
 				results[i] <- Outcome{Index: i, Seed: seeds[i], Result: r, Err: err}
 			}
@@ -122,4 +122,26 @@ var Explorers = [][2]string{
 	{"random", "uniform random choice at every scheduling point"},
 	{"pct", "probabilistic concurrency testing with a depth bound (--depth)"},
 	{"dfs", "bounded exhaustive exploration (preemption bound); not yet available"},
+}
+
+// DFSResult summarises a bounded exhaustive exploration.
+type DFSResult struct {
+	// Runs is the number of schedules executed.
+	Runs int
+	// Exhausted is true when every schedule within the bound was run.
+	Exhausted bool
+}
+
+// ExploreDFS runs every schedule of sc under strategy with at most bound
+// preemptions (see sim.DFS), up to limit executions, calling visit for each
+// in exploration order; visit returning false stops the exploration.
+func ExploreDFS(sc *Scenario, strategy string, bound, limit int, visit func(o Outcome) bool) DFSResult {
+	d := sim.NewDFS(bound)
+	for d.Runs() < limit && d.Next() {
+		r, err := Execute(sc, strategy, d.Chooser(), Cover)
+		if !visit(Outcome{Index: d.Runs() - 1, Result: r, Err: err}) {
+			break
+		}
+	}
+	return DFSResult{Runs: d.Runs(), Exhausted: d.Exhausted()}
 }

@@ -17,7 +17,9 @@ type Result struct {
 	Decisions int
 	End       sim.End
 	Trace     []sim.Step
-	EndTime   sim.Time
+	// Coverage is set in Cover mode.
+	Coverage *sim.Coverage
+	EndTime  sim.Time
 }
 
 // Violated lists the violated properties in the order they happened.
@@ -47,16 +49,23 @@ const (
 	// NoRecord keeps no schedule (campaigns re-run a failing seed with
 	// recording, which gives the identical execution).
 	NoRecord
+	// Cover records coverage (interleaving pairs, faults in flight).
+	Cover
 )
 
 // Execute runs one execution of sc under strategy, with every
 // nondeterministic decision answered by c. A panic inside the model is
 // returned as a *CrashError.
 func Execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode) (res Result, err error) {
-	s := sim.New(sim.Config{Horizon: sc.Horizon, MaxSteps: sc.MaxSteps, Trace: mode&Trace != 0, NoRecord: mode&NoRecord != 0}, c)
+	cfg := sim.Config{Horizon: sc.Horizon, MaxSteps: sc.MaxSteps, Trace: mode&Trace != 0, NoRecord: mode&NoRecord != 0}
+	if mode&Cover != 0 {
+		cfg.Coverage = sim.NewCoverage()
+	}
+	s := sim.New(cfg, c)
 	defer func() {
 		if p := recover(); p != nil {
 			err = &CrashError{Panic: p, Stack: string(debug.Stack())}
+			res = Result{Schedule: s.Schedule(), Steps: s.Steps()}
 		}
 	}()
 	w, err := Build(sc, strategy, s)
@@ -68,7 +77,7 @@ func Execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode) (res Resul
 		w.K.CheckLeaks()
 		w.W.CheckRecovery(end == sim.EndQuiescent)
 	}
-	res = Result{Schedule: s.Schedule(), Steps: s.Steps(), Decisions: s.Decisions(), End: end, Trace: s.Trace(), EndTime: s.Now()}
+	res = Result{Schedule: s.Schedule(), Steps: s.Steps(), Decisions: s.Decisions(), End: end, Trace: s.Trace(), EndTime: s.Now(), Coverage: cfg.Coverage}
 	for _, f := range s.Findings() {
 		if len(sc.Properties) == 0 || slices.Contains(sc.Properties, f.Property) {
 			res.Findings = append(res.Findings, f)

@@ -9,6 +9,9 @@ import "math/rand/v2"
 type Candidate struct {
 	ID   int
 	Name string
+	// Last marks the task that ran the previous step: choosing another
+	// candidate while it is runnable is a preemption.
+	Last bool
 }
 
 // AdvanceID is the Candidate.ID of "let virtual time advance".

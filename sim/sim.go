@@ -20,6 +20,8 @@ type Config struct {
 	// regenerates every answer from its seed (re-run with recording when
 	// the schedule is needed).
 	NoRecord bool
+	// Coverage, if set, records interleaving pairs and faults in flight.
+	Coverage *Coverage
 }
 
 // End says why an execution stopped.
@@ -71,6 +73,7 @@ type Sim struct {
 	tasks      []*Task
 	triggers   []*Trigger
 	current    *Task
+	lastRan    *Task
 	nextTaskID int
 	cands      []Candidate
 	candTask   []*Task
@@ -184,7 +187,7 @@ func (s *Sim) Run() End {
 		s.cands, s.candTask = s.cands[:0], s.candTask[:0]
 		for _, t := range s.tasks {
 			if t.state == Runnable {
-				s.cands = append(s.cands, Candidate{ID: t.ID, Name: t.Name})
+				s.cands = append(s.cands, Candidate{ID: t.ID, Name: t.Name, Last: t == s.lastRan})
 				s.candTask = append(s.candTask, t)
 			}
 		}
@@ -261,6 +264,9 @@ func (s *Sim) Run() End {
 			if s.cfg.Trace {
 				s.note("inject " + tr.Name)
 			}
+			if s.cfg.Coverage != nil {
+				s.cfg.Coverage.fault(tr.Name, s.tasks)
+			}
 			tr.fire()
 		}
 	}
@@ -270,6 +276,10 @@ func (s *Sim) Run() End {
 func (s *Sim) runStep(t *Task) {
 	s.steps++
 	s.current = t
+	s.lastRan = t
+	if s.cfg.Coverage != nil {
+		s.cfg.Coverage.step(t, t.label)
+	}
 	if s.cfg.Trace {
 		s.trace = append(s.trace, Step{N: s.steps, At: s.now, Task: t.ID, TaskName: t.Name, Label: t.label})
 	}

@@ -27,10 +27,6 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	seeds, err := c.seedList()
-	if err != nil {
-		return 0, err
-	}
 	type row struct {
 		Strategy   string         `json:"strategy"`
 		Executions int            `json:"executions"`
@@ -45,13 +41,13 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 		if _, err := c.strategyFor(sc); err != nil {
 			return 0, err
 		}
-		ex, err := c.explorer(sc, st)
+		pl, err := c.plan(sc, st)
 		if err != nil {
 			return 0, err
 		}
 		r := row{Strategy: st, Counts: map[string]int{}}
 		var crash error
-		scenarios.Campaign(sc, st, ex, seeds, c.jobs, func(o scenarios.Outcome) bool {
+		pl.drive(func(o scenarios.Outcome) bool {
 			if o.Err != nil {
 				crash = o.Err
 				return false
@@ -81,13 +77,13 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	if c.format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		enc.Encode(map[string]any{"scenario": sc.Name, "seeds": c.seeds, "explore": c.explore, "strategies": rows})
+		enc.Encode(map[string]any{"scenario": sc.Name, "seeds": c.seedsArg(), "explore": c.explore, "strategies": rows})
 		return code, nil
 	}
 	props := scenarios.AllProperties
 	short := map[string]string{"use-after-free": "uaf", "use-after-unload": "unload", "refcount": "refcnt", "leak": "leak",
 		"rmmod-blocked": "rmmod", "collateral-teardown": "collat", "link-without-pcs": "nopcs", "no-recovery": "norecov", "deadlock": "dlock"}
-	fmt.Fprintf(stdout, "scenario %s: executions with each property violated (%s seeds, explore %s)\n", sc.Name, c.seeds, c.explore)
+	fmt.Fprintf(stdout, "scenario %s: executions with each property violated (%s seeds, explore %s)\n", sc.Name, c.seedsArg(), c.explore)
 	fmt.Fprintf(stdout, "%-20s", "strategy")
 	for _, p := range props {
 		fmt.Fprintf(stdout, " %7s", short[p])

@@ -11,7 +11,8 @@ import (
 	"pcssim/sim"
 )
 
-// violationJSON is one violation in --format json.
+// violationJSON is one violation in --format json: the first execution
+// that violated the property.
 type violationJSON struct {
 	Property  string `json:"property"`
 	Execution int    `json:"execution"`
@@ -21,17 +22,32 @@ type violationJSON struct {
 }
 
 // runJSON is the --format json object of one scenario run (DESIGN.md).
+// Everything but Timing is deterministic.
 type runJSON struct {
 	Scenario       string          `json:"scenario"`
 	Strategy       string          `json:"strategy"`
 	Explore        string          `json:"explore"`
 	Seeds          string          `json:"seeds"`
+	Shard          string          `json:"shard,omitempty"`
 	Executions     int             `json:"executions"`
 	Events         int             `json:"events"`
 	FirstViolation *int            `json:"first_violation"`
 	Violations     []violationJSON `json:"violations"`
 	Counts         map[string]int  `json:"counts"`
 	BudgetExceeded int             `json:"budget_exceeded"`
+	// Preemptions and Exhausted describe a dfs run.
+	Preemptions *int  `json:"preemptions,omitempty"`
+	Exhausted   *bool `json:"exhausted,omitempty"`
+	// Stopped says why a run ended early ("time budget", "interrupted").
+	Stopped  string        `json:"stopped,omitempty"`
+	Coverage *coverageJSON `json:"coverage,omitempty"`
+	Timing   *timingJSON   `json:"timing,omitempty"`
+}
+
+// timingJSON holds the wall-clock figures of a run (not deterministic).
+type timingJSON struct {
+	Seconds        float64 `json:"seconds"`
+	ExecutionsPerS float64 `json:"executions_per_second"`
 }
 
 func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
@@ -48,12 +64,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	if c.format != "text" && c.format != "json" {
 		return 0, usagef("--format must be text or json")
 	}
-	seeds, err := c.seedList()
-	if err != nil {
-		return 0, err
-	}
 	var all []runJSON
 	code := exitOK
+	stop := newStopper(c.timeBudget)
+	defer stop.release()
 	for _, f := range files {
 		sc, err := loadScenario(f)
 		if err != nil {
@@ -63,33 +77,52 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		ex, err := c.explorer(sc, st)
+		pl, err := c.plan(sc, st)
 		if err != nil {
 			return 0, err
 		}
-		out, rc := runOne(sc, st, ex, seeds, &c, stdout, stderr)
+		out, rc := runOne(sc, st, pl, &c, stop, stdout, stderr)
 		all = append(all, out)
 		code = max(code, rc)
+		if stop.why() != "" {
+			break
+		}
 	}
 	if c.format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if len(all) == 1 {
-			enc.Encode(all[0])
-		} else {
-			enc.Encode(all)
-		}
+		writeJSON(stdout, all)
+	}
+	if stop.why() == "interrupted" {
+		return exitInterrupted, nil
 	}
 	return code, nil
 }
 
-func runOne(sc *scenarios.Scenario, st string, ex scenarios.Explorer, seeds []uint64, c *common, stdout, stderr io.Writer) (runJSON, int) {
+// writeJSON prints one object for one run, an array for several.
+func writeJSON(w io.Writer, all []runJSON) {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if len(all) == 1 {
+		enc.Encode(all[0])
+	} else {
+		enc.Encode(all)
+	}
+}
+
+// runOne runs the plan's executions of one scenario, prints the summary
+// and the first violation's report, and returns the JSON object and the
+// exit status.
+func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stopper, stdout, stderr io.Writer) (runJSON, int) {
 	start := time.Now()
-	out := runJSON{Scenario: sc.Name, Strategy: st, Explore: ex.Name(), Seeds: c.seeds, Counts: map[string]int{}, Violations: []violationJSON{}}
-	var first *scenarios.Outcome
-	var crash *scenarios.Outcome
-	prog := newProgress(stderr, sc.Name+"/"+st, len(seeds))
-	scenarios.Campaign(sc, st, ex, seeds, c.jobs, func(o scenarios.Outcome) bool {
+	out := runJSON{Scenario: sc.Name, Strategy: st, Explore: pl.explore, Seeds: c.seedsArg(), Shard: c.shard,
+		Counts: map[string]int{}, Violations: []violationJSON{}}
+	if pl.explore == "dfs" {
+		out.Seeds = ""
+		out.Preemptions = &c.preemptions
+	}
+	var first, crash *scenarios.Outcome
+	cov := newCoverage()
+	prog := newProgress(stderr, sc.Name+"/"+st, pl.total)
+	dfs := pl.drive(func(o scenarios.Outcome) bool {
 		prog.update(o.Index + 1)
 		if o.Err != nil {
 			crash = &o
@@ -97,6 +130,7 @@ func runOne(sc *scenarios.Scenario, st string, ex scenarios.Explorer, seeds []ui
 		}
 		out.Executions++
 		out.Events += o.Result.Steps
+		cov.add(&o.Result)
 		if o.Result.End == sim.EndBudget {
 			out.BudgetExceeded++
 		}
@@ -112,26 +146,43 @@ func runOne(sc *scenarios.Scenario, st string, ex scenarios.Explorer, seeds []ui
 			idx := o.Index
 			out.FirstViolation = &idx
 		}
-		return true
+		return stop.why() == ""
 	})
 	prog.clear()
-	el := time.Since(start)
+	out.Stopped = stop.why()
+	if dfs != nil {
+		out.Exhausted = &dfs.Exhausted
+	}
+	out.Coverage = cov.json()
+	el := time.Since(start).Seconds()
+	out.Timing = &timingJSON{Seconds: el, ExecutionsPerS: float64(out.Executions) / max(el, 1e-9)}
 	fmt.Fprintf(stderr, "pcssim: %s/%s: %d executions, %d steps in %.2fs (%.0f executions/s)\n",
-		sc.Name, st, out.Executions, out.Events, el.Seconds(), float64(out.Executions)/max(el.Seconds(), 1e-9))
+		sc.Name, st, out.Executions, out.Events, el, out.Timing.ExecutionsPerS)
 	if crash != nil {
-		crashReport(stderr, sc, st, fmt.Sprintf("seed %d", crash.Seed), fmt.Sprintf("--seed %d --explore %s", crash.Seed, ex.Name()), crash.Err)
+		origin, again := pl.origin(crash)
+		crashReport(stderr, sc, st, origin, again, crash.Err)
 		return out, exitCrash
 	}
-	if c.format == "json" {
-		if first != nil {
-			return out, exitViolation
-		}
-		return out, exitOK
+	code := exitOK
+	if first != nil {
+		code = exitViolation
 	}
-	fmt.Fprintf(stdout, "scenario %s, strategy %s, explore %s: %d executions, %d steps\n", sc.Name, st, ex.Name(), out.Executions, out.Events)
+	if c.format == "json" {
+		return out, code
+	}
+	fmt.Fprintf(stdout, "scenario %s, strategy %s, explore %s: %d executions, %d steps\n", sc.Name, st, pl.explore, out.Executions, out.Events)
+	switch {
+	case out.Stopped != "":
+		fmt.Fprintf(stdout, "stopped (%s) after %d of %d executions\n", out.Stopped, out.Executions, pl.total)
+	case dfs != nil && dfs.Exhausted:
+		fmt.Fprintf(stdout, "explored all %d schedules with <= %d preemptions\n", dfs.Runs, c.preemptions)
+	case dfs != nil:
+		fmt.Fprintf(stdout, "explored %d schedules with <= %d preemptions; limit reached, the bounded space is not exhausted\n", dfs.Runs, c.preemptions)
+	}
 	if out.BudgetExceeded > 0 {
 		fmt.Fprintf(stdout, "warning: %d executions ran out of their step budget (%d)\n", out.BudgetExceeded, sc.MaxSteps)
 	}
+	cov.write(stdout)
 	if first == nil {
 		fmt.Fprintf(stdout, "no violation in %d executions\n", out.Executions)
 		return out, exitOK
@@ -140,14 +191,15 @@ func runOne(sc *scenarios.Scenario, st string, ex scenarios.Explorer, seeds []ui
 	for _, v := range out.Violations {
 		parts = append(parts, fmt.Sprintf("%s %d", v.Property, out.Counts[v.Property]))
 	}
+	origin, _ := pl.origin(first)
 	fmt.Fprintf(stdout, "violations (executions): %s\n", strings.Join(parts, ", "))
-	fmt.Fprintf(stdout, "first violation: execution %d, seed %d\n\n", first.Index, first.Seed)
+	fmt.Fprintf(stdout, "first violation: execution %d, %s\n\n", first.Index, origin)
 	res, err := traced(sc, st, first.Result.Schedule)
 	if err != nil || len(res.Findings) == 0 {
 		fmt.Fprintf(stderr, "pcssim: replay of the first violation did not reproduce it (%v)\n", err)
 		return out, exitCrash
 	}
-	writeReport(stdout, sc, st, ex.Name(), fmt.Sprintf("seed %d", first.Seed), &res, res.Findings[0])
+	writeReport(stdout, sc, st, pl.explore, origin, &res, res.Findings[0])
 	return out, exitViolation
 }
 

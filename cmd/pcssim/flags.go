@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"pcssim/pcs"
 	"pcssim/scenarios"
@@ -23,6 +24,10 @@ type common struct {
 	schedule string
 	jobs     int
 	format   string
+	shard    string
+	// preemptions bounds dfs; timeBudget stops launching executions.
+	preemptions int
+	timeBudget  time.Duration
 }
 
 // cmdFlags is a subcommand's flag set with its usage text.
@@ -52,11 +57,14 @@ func (f *cmdFlags) printUsage() {
 
 func (c *common) register(fs *flag.FlagSet, withSeeds bool) {
 	fs.StringVar(&c.strategy, "strategy", "", "lifetime strategy (default: the scenario's)")
-	fs.StringVar(&c.explore, "explore", "random", "explorer: random or pct")
+	fs.StringVar(&c.explore, "explore", "random", "explorer: random, swarm, pct or dfs")
 	fs.IntVar(&c.depth, "depth", 3, "PCT bug depth")
 	fs.StringVar(&c.seed, "seed", "", "master seed (run) or execution seed (replay, shrink)")
 	if withSeeds {
-		fs.StringVar(&c.seeds, "seeds", "1000", "number of executions, or a list of execution seeds like 1,2,5-10")
+		fs.StringVar(&c.seeds, "seeds", "", "number of executions (default 1000), or execution seeds like 1,2,5-10; with dfs a limit (default 1000000)")
+		fs.StringVar(&c.shard, "shard", "", "run only the I-th of N disjoint slices of the executions (I/N)")
+		fs.IntVar(&c.preemptions, "preemptions", 2, "dfs: preemption bound")
+		fs.DurationVar(&c.timeBudget, "time-budget", 0, "stop launching executions after this wall time (e.g. 30s)")
 		fs.IntVar(&c.jobs, "jobs", 0, "executions run in parallel (0: one per CPU)")
 		fs.StringVar(&c.format, "format", "text", "output format: text or json")
 	}
@@ -96,15 +104,12 @@ func (c *common) strategyFor(sc *scenarios.Scenario) (string, error) {
 	return st, nil
 }
 
-func (c *common) explorer(sc *scenarios.Scenario, st string) (scenarios.Explorer, error) {
-	if c.depth < 1 || c.depth > 10 {
-		return nil, usagef("--depth must be between 1 and 10")
+// seedsArg is --seeds with its default.
+func (c *common) seedsArg() string {
+	if c.seeds == "" {
+		return "1000"
 	}
-	ex, ok := scenarios.NewExplorer(c.explore, sc, st, c.depth)
-	if !ok {
-		return nil, usagef("unknown or unavailable explorer %q (available: random, pct)", c.explore)
-	}
-	return ex, nil
+	return c.seeds
 }
 
 // seedList expands --seed/--seeds into execution seeds.
@@ -117,7 +122,8 @@ func (c *common) seedList() ([]uint64, error) {
 		}
 		master = v
 	}
-	if n, err := strconv.Atoi(c.seeds); err == nil {
+	seeds := c.seedsArg()
+	if n, err := strconv.Atoi(seeds); err == nil {
 		if n < 1 || n > 100_000_000 {
 			return nil, usagef("--seeds %d out of range (1 to 100000000)", n)
 		}
@@ -128,7 +134,7 @@ func (c *common) seedList() ([]uint64, error) {
 		return out, nil
 	}
 	var out []uint64
-	for _, part := range strings.Split(c.seeds, ",") {
+	for _, part := range strings.Split(seeds, ",") {
 		lo, hi, isRange := strings.Cut(part, "-")
 		a, err1 := strconv.ParseUint(lo, 10, 64)
 		b := a
@@ -162,7 +168,7 @@ func (c *common) chooser(sc *scenarios.Scenario, st string) (sim.Chooser, string
 		if err != nil {
 			return nil, "", usagef("--seed %q is not a non-negative integer", c.seed)
 		}
-		ex, err := c.explorer(sc, st)
+		ex, err := c.seededExplorer(sc, st)
 		if err != nil {
 			return nil, "", err
 		}

@@ -4,7 +4,9 @@
 //
 // Usage:
 //
-//	pcssim run FILE... [--seed N] [--seeds N|LIST] [--strategy ID] [--explore ID] [--jobs N] [--format text|json]
+//	pcssim run FILE... [--seed N] [--seeds N|LIST] [--strategy ID] [--explore random|swarm|pct|dfs]
+//	           [--depth D] [--preemptions K] [--jobs N] [--shard I/N] [--time-budget 30s] [--format text|json]
+//	pcssim merge SHARD.json... [--format text|json]
 //	pcssim replay FILE --seed N | --schedule S [-v] [--trace OUT.json] [--mermaid OUT.md]
 //	pcssim shrink FILE --seed N | --schedule S
 //	pcssim compare FILE [--strategies a,b,...] [--seeds N]
@@ -12,7 +14,7 @@
 //	pcssim list
 //
 // Exit status: 0 no violation, 1 a property was violated, 2 usage or input
-// error, 3 the simulator itself failed.
+// error, 3 the simulator itself failed, 130 interrupted (partial summary).
 package main
 
 import (
@@ -29,6 +31,8 @@ const (
 	exitViolation = 1
 	exitUsage     = 2
 	exitCrash     = 3
+	// exitInterrupted is the shell's status for SIGINT (128+2).
+	exitInterrupted = 130
 )
 
 // usageError is bad input: exit status 2.
@@ -45,6 +49,7 @@ usage:
   pcssim replay FILE --seed N | --schedule S
   pcssim shrink FILE --seed N | --schedule S
   pcssim compare FILE [--strategies a,b] [--seeds N]
+  pcssim merge SHARD.json...        combine the JSON of --shard runs
   pcssim validate FILE...
   pcssim list
 
@@ -66,7 +71,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmds := map[string]func([]string, io.Writer, io.Writer) (int, error){
 		"run": cmdRun, "replay": cmdReplay, "shrink": cmdShrink, "compare": cmdCompare,
-		"validate": cmdValidate, "list": cmdList,
+		"validate": cmdValidate, "list": cmdList, "merge": cmdMerge,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+)
+
+// cmdMerge combines the --format json outputs of sharded runs (--shard I/N)
+// into the summary the unsharded run prints: executions, events and counts
+// add up; each property's first violation is the earliest over the shards.
+// Coverage and timing are not merged (a shard reports only its counts).
+// It exits 0 once the results are merged, whatever they contain: each
+// shard's run already exited 1 on a violation, which is what fails a CI job;
+// --fail-on-violation makes merge exit 1 too.
+func cmdMerge(args []string, stdout, stderr io.Writer) (int, error) {
+	var c common
+	fs := newFlagSet("merge", "FILE.json... [--format text|json]", stderr)
+	fs.StringVar(&c.format, "format", "text", "output format: text or json")
+	failOn := fs.Bool("fail-on-violation", false, "exit 1 if any merged run violated a property")
+	files, err := parse(fs, args)
+	if err != nil {
+		return 0, err
+	}
+	if len(files) == 0 {
+		return 0, usagef("no shard results given")
+	}
+	if c.format != "text" && c.format != "json" {
+		return 0, usagef("--format must be text or json")
+	}
+	var merged []runJSON
+	for _, f := range files {
+		runs, err := readRuns(f)
+		if err != nil {
+			return 0, err
+		}
+		for _, r := range runs {
+			i := slices.IndexFunc(merged, func(m runJSON) bool {
+				return m.Scenario == r.Scenario && m.Strategy == r.Strategy && m.Explore == r.Explore && m.Seeds == r.Seeds
+			})
+			if i < 0 {
+				r.Shard, r.Coverage, r.Timing = "", nil, nil
+				r.Counts = copyCounts(r.Counts)
+				merged = append(merged, r)
+				continue
+			}
+			mergeRun(&merged[i], r)
+		}
+	}
+	code := exitOK
+	for _, m := range merged {
+		if m.FirstViolation != nil && *failOn {
+			code = exitViolation
+		}
+	}
+	if c.format == "json" {
+		writeJSON(stdout, merged)
+		return code, nil
+	}
+	for _, m := range merged {
+		fmt.Fprintf(stdout, "scenario %s, strategy %s, explore %s: %d executions, %d steps\n", m.Scenario, m.Strategy, m.Explore, m.Executions, m.Events)
+		if m.FirstViolation == nil {
+			fmt.Fprintf(stdout, "no violation in %d executions\n", m.Executions)
+			continue
+		}
+		var parts []string
+		for _, v := range m.Violations {
+			parts = append(parts, fmt.Sprintf("%s %d", v.Property, m.Counts[v.Property]))
+		}
+		fmt.Fprintf(stdout, "violations (executions): %s\n", strings.Join(parts, ", "))
+		for _, v := range m.Violations {
+			fmt.Fprintf(stdout, "%s: first at execution %d, seed %d: %s\n  reproduce: pcssim replay %s --strategy %s --schedule %s\n",
+				v.Property, v.Execution, v.Seed, v.Summary, m.Scenario, m.Strategy, v.Schedule)
+		}
+	}
+	return code, nil
+}
+
+// readRuns reads one run object or an array of them.
+func readRuns(path string) ([]runJSON, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	var runs []runJSON
+	if err := json.Unmarshal(data, &runs); err != nil {
+		var one runJSON
+		if err2 := json.Unmarshal(data, &one); err2 != nil {
+			return nil, usagef("%s: not the JSON output of pcssim run: %v", path, err2)
+		}
+		runs = []runJSON{one}
+	}
+	return runs, nil
+}
+
+func copyCounts(m map[string]int) map[string]int {
+	out := map[string]int{}
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// mergeRun adds shard r into m.
+func mergeRun(m *runJSON, r runJSON) {
+	m.Executions += r.Executions
+	m.Events += r.Events
+	m.BudgetExceeded += r.BudgetExceeded
+	for k, v := range r.Counts {
+		m.Counts[k] += v
+	}
+	if r.FirstViolation != nil && (m.FirstViolation == nil || *r.FirstViolation < *m.FirstViolation) {
+		m.FirstViolation = r.FirstViolation
+	}
+	for _, v := range r.Violations {
+		i := slices.IndexFunc(m.Violations, func(x violationJSON) bool { return x.Property == v.Property })
+		switch {
+		case i < 0:
+			m.Violations = append(m.Violations, v)
+		case v.Execution < m.Violations[i].Execution:
+			m.Violations[i] = v
+		}
+	}
+	slices.SortStableFunc(m.Violations, func(a, b violationJSON) int { return a.Execution - b.Execution })
+}

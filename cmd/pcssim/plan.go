@@ -1,0 +1,116 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"pcssim/scenarios"
+)
+
+// plan says which executions a run performs and how to describe one.
+type plan struct {
+	explore string
+	// total is the number of executions planned (dfs: the limit).
+	total int
+	// drive runs the executions, calling visit for each in a fixed order;
+	// it returns the dfs summary for dfs, else nil.
+	drive func(visit func(o scenarios.Outcome) bool) *scenarios.DFSResult
+	// origin names an execution ("seed N") and the replay flags for it.
+	origin func(o *scenarios.Outcome) (origin, again string)
+}
+
+// dfsLimit caps a dfs run unless --seeds gives another limit.
+const dfsLimit = 1_000_000
+
+// plan builds the run's plan from the flags.
+func (c *common) plan(sc *scenarios.Scenario, st string) (*plan, error) {
+	if c.explore == "dfs" {
+		return c.dfsPlan(sc, st)
+	}
+	ex, err := c.seededExplorer(sc, st)
+	if err != nil {
+		return nil, err
+	}
+	seeds, err := c.seedList()
+	if err != nil {
+		return nil, err
+	}
+	lo, hi, err := c.shardRange(len(seeds))
+	if err != nil {
+		return nil, err
+	}
+	return &plan{
+		explore: ex.Name(),
+		total:   hi - lo,
+		drive: func(visit func(o scenarios.Outcome) bool) *scenarios.DFSResult {
+			scenarios.Campaign(sc, st, ex, seeds[lo:hi], c.jobs, func(o scenarios.Outcome) bool {
+				o.Index += lo
+				return visit(o)
+			})
+			return nil
+		},
+		origin: func(o *scenarios.Outcome) (string, string) {
+			return fmt.Sprintf("seed %d", o.Seed), fmt.Sprintf("--seed %d --explore %s", o.Seed, ex.Name())
+		},
+	}, nil
+}
+
+// seededExplorer returns the explorer of --explore, which must make an
+// execution from a seed (not dfs).
+func (c *common) seededExplorer(sc *scenarios.Scenario, st string) (scenarios.Explorer, error) {
+	if c.depth < 1 || c.depth > 10 {
+		return nil, usagef("--depth must be between 1 and 10")
+	}
+	if c.explore == "dfs" {
+		return nil, usagef("dfs executions are named by --schedule, not --seed")
+	}
+	ex, ok := scenarios.NewExplorer(c.explore, sc, st, c.depth)
+	if !ok {
+		return nil, usagef("unknown explorer %q (known: random, swarm, pct, dfs)", c.explore)
+	}
+	return ex, nil
+}
+
+func (c *common) dfsPlan(sc *scenarios.Scenario, st string) (*plan, error) {
+	if c.preemptions < 0 || c.preemptions > 10 {
+		return nil, usagef("--preemptions must be between 0 and 10")
+	}
+	if c.shard != "" {
+		return nil, usagef("--shard applies to seeded explorers (random, swarm, pct), not dfs")
+	}
+	limit := dfsLimit
+	if c.seeds != "" {
+		n, err := strconv.Atoi(c.seeds)
+		if err != nil || n < 1 {
+			return nil, usagef("with --explore dfs, --seeds is a limit on executions (a count)")
+		}
+		limit = n
+	}
+	return &plan{
+		explore: "dfs",
+		total:   limit,
+		drive: func(visit func(o scenarios.Outcome) bool) *scenarios.DFSResult {
+			r := scenarios.ExploreDFS(sc, st, c.preemptions, limit, visit)
+			return &r
+		},
+		origin: func(o *scenarios.Outcome) (string, string) {
+			return fmt.Sprintf("dfs schedule %d", o.Index), "--schedule " + o.Result.Schedule.Encode()
+		},
+	}, nil
+}
+
+// shardRange returns the slice [lo, hi) of n executions that --shard I/N
+// selects: contiguous, disjoint, covering all n over I = 1..N.
+func (c *common) shardRange(n int) (int, int, error) {
+	if c.shard == "" {
+		return 0, n, nil
+	}
+	is, ns, ok := strings.Cut(c.shard, "/")
+	i, err1 := strconv.Atoi(is)
+	k, err2 := strconv.Atoi(ns)
+	if !ok || err1 != nil || err2 != nil || k < 1 || i < 1 || i > k {
+		return 0, 0, usagef("--shard %q: want I/N with 1 <= I <= N", c.shard)
+	}
+	return (i - 1) * n / k, i * n / k, nil
+}
