@@ -23,8 +23,9 @@ type World struct {
 }
 
 // Build creates the kernel objects of sc on s with the given strategy and
-// schedules boot, the scripted events and the injectable faults.
-func Build(sc *Scenario, strategy string, s *sim.Sim) (*World, error) {
+// schedules boot, the scripted events and the injectable faults (with swarm,
+// the chooser first picks how many times each fault may fire).
+func Build(sc *Scenario, strategy string, s *sim.Sim, swarm bool) (*World, error) {
 	st, err := pcs.NewStrategy(strategy, pcs.Options{AutoprobeConsumer: sc.AutoprobeConsumer})
 	if err != nil {
 		return nil, err
@@ -72,8 +73,13 @@ func Build(sc *Scenario, strategy string, s *sim.Sim) (*World, error) {
 		s.At(e.At, func() { w.fire(e.Action, e.Target) })
 	}
 	for _, f := range sc.Faults {
-		for i := 0; i < f.Count; i++ {
-			s.Arm(f.Action+" "+f.Target, f.From, f.Until, func() { w.fire(f.Action, f.Target) })
+		name := f.Action + " " + f.Target
+		n := f.Count
+		if swarm {
+			n = s.Choose(f.Count+1, "swarm: times "+name+" may fire")
+		}
+		for range n {
+			s.Arm(name, f.From, f.Until, func() { w.fire(f.Action, f.Target) })
 		}
 	}
 	return w, nil

@@ -2,7 +2,7 @@ package scenarios
 
 import (
 	"runtime"
-	"sync"
+	"sync/atomic"
 
 	"pcssim/sim"
 )
@@ -11,6 +11,8 @@ import (
 type Explorer interface {
 	Name() string
 	New(seed uint64) sim.Chooser
+	// Mode is the execution mode the explorer needs (Swarm or 0).
+	Mode() Mode
 }
 
 // RandomExplorer chooses uniformly at random.
@@ -21,6 +23,20 @@ func (RandomExplorer) Name() string { return "random" }
 
 // New implements Explorer.
 func (RandomExplorer) New(seed uint64) sim.Chooser { return sim.NewRandom(seed) }
+
+// Mode implements Explorer.
+func (RandomExplorer) Mode() Mode { return 0 }
+
+// SwarmExplorer is random exploration with swarm variation (Groce et al.,
+// ISSTA 2012): each execution first draws how many times each fault may
+// fire, from 0 to the scenario's count.
+type SwarmExplorer struct{ RandomExplorer }
+
+// Name implements Explorer.
+func (SwarmExplorer) Name() string { return "swarm" }
+
+// Mode implements Explorer.
+func (SwarmExplorer) Mode() Mode { return Swarm }
 
 // Outcome is one execution of a campaign.
 type Outcome struct {
@@ -33,52 +49,54 @@ type Outcome struct {
 // Campaign runs executions for seeds with jobs workers and calls visit for
 // each outcome in seed order (so output never depends on jobs). visit
 // returning false stops the campaign after the current outcome.
+//
+// Workers take chunks of consecutive seeds, so the visiting goroutine wakes
+// once per chunk rather than once per execution.
 func Campaign(sc *Scenario, strategy string, ex Explorer, seeds []uint64, jobs int, visit func(o Outcome) bool) {
 	if jobs <= 0 {
 		jobs = runtime.NumCPU()
 	}
 	jobs = min(jobs, max(1, len(seeds)))
+	chunk := max(1, min(64, len(seeds)/(jobs*16)))
+	nChunks := (len(seeds) + chunk - 1) / chunk
 	var (
-		mu   sync.Mutex
-		next int
-		stop bool
+		next atomic.Int64
+		stop atomic.Bool
 	)
-	results := make([]chan Outcome, len(seeds))
+	results := make([]chan []Outcome, nChunks)
 	for i := range results {
-		results[i] = make(chan Outcome, 1)
+		results[i] = make(chan []Outcome, 1)
 	}
-	var wg sync.WaitGroup
 	for range jobs {
-		wg.Add(1)
 		go func() {
-			defer wg.Done()
 			for {
-				mu.Lock()
-				i := next
-				next++
-				halt := stop
-				mu.Unlock()
-				if i >= len(seeds) || halt {
+				c := int(next.Add(1) - 1)
+				if c >= nChunks || stop.Load() {
 					return
 				}
-				r, err := Execute(sc, strategy, ex.New(seeds[i]), NoRecord|Cover)
-				if err != nil || len(r.Findings) > 0 {
-					r, err = Execute(sc, strategy, ex.New(seeds[i]), Cover)
+				lo, hi := c*chunk, min((c+1)*chunk, len(seeds))
+				outs := make([]Outcome, 0, hi-lo)
+				for i := lo; i < hi && !stop.Load(); i++ {
+					r, err := Execute(sc, strategy, ex.New(seeds[i]), ex.Mode()|NoRecord|Cover)
+					if err != nil || len(r.Findings) > 0 {
+						r, err = Execute(sc, strategy, ex.New(seeds[i]), ex.Mode()|Cover)
+					}
+					outs = append(outs, Outcome{Index: i, Seed: seeds[i], Result: r, Err: err})
 				}
-				results[i] <- Outcome{Index: i, Seed: seeds[i], Result: r, Err: err}
+				results[c] <- outs
 			}
 		}()
 	}
-	for i := range seeds {
-		o, ok := <-results[i]
-		if !ok {
-			break
+	for c := range nChunks {
+		outs := <-results[c]
+		for _, o := range outs {
+			if !visit(o) {
+				stop.Store(true)
+				return
+			}
 		}
-		if !visit(o) {
-			mu.Lock()
-			stop = true
-			mu.Unlock()
-			break
+		if len(outs) < min((c+1)*chunk, len(seeds))-c*chunk {
+			return // stopped meanwhile
 		}
 	}
 	// Workers still running finish the execution they started; their
@@ -97,11 +115,16 @@ func (PCTExplorer) Name() string { return "pct" }
 // New implements Explorer.
 func (e PCTExplorer) New(seed uint64) sim.Chooser { return sim.NewPCT(seed, e.Depth, e.Steps) }
 
+// Mode implements Explorer.
+func (PCTExplorer) Mode() Mode { return 0 }
+
 // NewExplorer returns the explorer called name for sc.
 func NewExplorer(name string, sc *Scenario, strategy string, depth int) (Explorer, bool) {
 	switch name {
 	case "random":
 		return RandomExplorer{}, true
+	case "swarm":
+		return SwarmExplorer{}, true
 	case "pct":
 		// k, the number of scheduling decisions, is the largest of 16
 		// pilot runs of PCT itself (depth 1: priorities only), whose
@@ -120,8 +143,9 @@ func NewExplorer(name string, sc *Scenario, strategy string, depth int) (Explore
 // Explorers lists the explorer identifiers with one line each.
 var Explorers = [][2]string{
 	{"random", "uniform random choice at every scheduling point"},
+	{"swarm", "random, and each execution draws how often each fault may fire (quiet to stormy)"},
 	{"pct", "probabilistic concurrency testing with a depth bound (--depth)"},
-	{"dfs", "bounded exhaustive exploration (preemption bound); not yet available"},
+	{"dfs", "bounded exhaustive exploration with a preemption bound (--preemptions)"},
 }
 
 // DFSResult summarises a bounded exhaustive exploration.

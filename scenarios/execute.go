@@ -51,6 +51,9 @@ const (
 	NoRecord
 	// Cover records coverage (interleaving pairs, faults in flight).
 	Cover
+	// Swarm lets the chooser pick, per execution, how many times each fault
+	// may fire (0 to its count): some executions are quiet, some stormy.
+	Swarm
 )
 
 // Execute runs one execution of sc under strategy, with every
@@ -68,7 +71,7 @@ func Execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode) (res Resul
 			res = Result{Schedule: s.Schedule(), Steps: s.Steps()}
 		}
 	}()
-	w, err := Build(sc, strategy, s)
+	w, err := Build(sc, strategy, s, mode&Swarm != 0)
 	if err != nil {
 		return Result{}, err
 	}

@@ -6,17 +6,19 @@ package sim
 // flight when it fired. Keys are deterministic (FNV-1a), so coverage figures
 // are identical for any --jobs.
 type Coverage struct {
-	Pairs map[uint64]struct{}
-	// Faults counts "FAULT during TASK" keys.
+	// Pairs holds the pair keys in the order reached (with repeats: the
+	// consumer deduplicates, which keeps this hot path a plain append).
+	Pairs []uint64
+	// Faults counts "FAULT during TASK" keys (nil until a fault fires).
 	Faults map[string]int
 
-	last uint64 // hash of the previous step's task and label
-	prev *Task
+	prev      *Task // task and label of the previous step
+	prevLabel string
 }
 
 // NewCoverage returns an empty Coverage.
 func NewCoverage() *Coverage {
-	return &Coverage{Pairs: map[uint64]struct{}{}, Faults: map[string]int{}}
+	return &Coverage{}
 }
 
 const (
@@ -32,19 +34,32 @@ func fnv(h uint64, s string) uint64 {
 	return h
 }
 
-// step records that t runs the step labelled label.
+// step records that t runs the step labelled label. Hashing happens only
+// on a task switch, the only time a pair is recorded.
 func (c *Coverage) step(t *Task, label string) {
-	h := fnv(fnv(fnvOffset, t.Name), label)
 	if c.prev != nil && c.prev != t {
-		c.Pairs[c.last*fnvPrime^h] = struct{}{}
+		a := fnv(c.prev.nameHash(), c.prevLabel)
+		b := fnv(t.nameHash(), label)
+		c.Pairs = append(c.Pairs, a*fnvPrime^b)
 	}
-	c.prev, c.last = t, h
+	c.prev, c.prevLabel = t, label
+}
+
+// nameHash returns the FNV-1a hash of the task's name, computed once.
+func (t *Task) nameHash() uint64 {
+	if t.nameH == 0 {
+		t.nameH = fnv(fnvOffset, t.Name)
+	}
+	return t.nameH
 }
 
 // fault records that the fault called name fires while tasks run.
 func (c *Coverage) fault(name string, tasks []*Task) {
 	for _, t := range tasks {
 		if t.state != Done && t.label != "start" {
+			if c.Faults == nil {
+				c.Faults = map[string]int{}
+			}
 			c.Faults[name+" during "+t.Name]++
 		}
 	}

@@ -46,12 +46,19 @@ type Task struct {
 	stop      func()
 	yield     func(struct{}) bool
 	aborting  bool
+	nameH     uint64 // nameHash cache
+	stackBuf  [12]string
+	heldBuf   [4]*Mutex
 }
 
 // Spawn creates a runnable task running body. The new task inherits the
 // Origin of the task that is running when Spawn is called, if any.
 func (s *Sim) Spawn(name string, body func(t *Task)) *Task {
 	t := &Task{ID: s.nextTaskID, Name: name, s: s, label: "start"}
+	// One backing array for the simulated stack and held locks: most
+	// tasks never outgrow it.
+	t.stack = t.stackBuf[:0]
+	t.held = t.heldBuf[:0]
 	s.nextTaskID++
 	if s.current != nil {
 		t.Origin = s.current.Origin

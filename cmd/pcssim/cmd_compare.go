@@ -27,6 +27,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	defer c.useCPUs()()
 	type row struct {
 		Strategy   string         `json:"strategy"`
 		Executions int            `json:"executions"`

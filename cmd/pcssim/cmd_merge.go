@@ -12,7 +12,7 @@ import (
 // cmdMerge combines the --format json outputs of sharded runs (--shard I/N)
 // into the summary the unsharded run prints: executions, events and counts
 // add up; each property's first violation is the earliest over the shards.
-// Coverage and timing are not merged (a shard reports only its counts).
+// Coverage is not merged (a shard reports only its counts).
 // It exits 0 once the results are merged, whatever they contain: each
 // shard's run already exited 1 on a violation, which is what fails a CI job;
 // --fail-on-violation makes merge exit 1 too.
@@ -42,7 +42,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) (int, error) {
 				return m.Scenario == r.Scenario && m.Strategy == r.Strategy && m.Explore == r.Explore && m.Seeds == r.Seeds
 			})
 			if i < 0 {
-				r.Shard, r.Coverage, r.Timing = "", nil, nil
+				r.Shard, r.Coverage = "", nil
 				r.Counts = copyCounts(r.Counts)
 				merged = append(merged, r)
 				continue

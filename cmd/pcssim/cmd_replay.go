@@ -54,14 +54,14 @@ func replaySetup(name string, args []string, stderr io.Writer) (*scenarios.Scena
 		return nil, "", "", scenarios.Result{}, nil, err
 	}
 	x.explore = c.explore
-	if c.schedule != "" {
+	if c.schedule != "" && c.explore != "swarm" {
 		x.explore = "replay"
 	}
-	res, err := scenarios.Execute(sc, st, ch, scenarios.Trace)
+	res, err := scenarios.Execute(sc, st, ch, scenarios.Trace|modeOf(c.explore))
 	if err != nil {
 		again := "--seed " + c.seed + " --explore " + c.explore
 		if c.schedule != "" {
-			again = "--schedule " + c.schedule
+			again = "--schedule " + c.schedule + swarmFlag(c.explore)
 		}
 		crashReport(stderr, sc, st, origin, again, err)
 		return nil, "", "", res, nil, fmt.Errorf("simulator crash")
@@ -118,11 +118,11 @@ func cmdShrink(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	prop := res.Findings[0].Property
 	keep := func(s sim.Schedule) bool {
-		r, err := scenarios.Execute(sc, st, sim.NewReplay(s), 0)
+		r, err := scenarios.Execute(sc, st, sim.NewReplay(s), modeOf(x.explore)|scenarios.NoRecord)
 		return err == nil && slices.Contains(r.Violated(), prop)
 	}
 	small := sim.Shrink(res.Schedule, keep, 20000)
-	out, err := traced(sc, st, small)
+	out, err := traced(sc, st, x.explore, small)
 	if err != nil {
 		return 0, err
 	}

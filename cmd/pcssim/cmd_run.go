@@ -22,7 +22,8 @@ type violationJSON struct {
 }
 
 // runJSON is the --format json object of one scenario run (DESIGN.md).
-// Everything but Timing is deterministic.
+// It is deterministic: timing goes to stderr only, so stdout stays
+// byte-identical across runs and --jobs.
 type runJSON struct {
 	Scenario       string          `json:"scenario"`
 	Strategy       string          `json:"strategy"`
@@ -41,13 +42,6 @@ type runJSON struct {
 	// Stopped says why a run ended early ("time budget", "interrupted").
 	Stopped  string        `json:"stopped,omitempty"`
 	Coverage *coverageJSON `json:"coverage,omitempty"`
-	Timing   *timingJSON   `json:"timing,omitempty"`
-}
-
-// timingJSON holds the wall-clock figures of a run (not deterministic).
-type timingJSON struct {
-	Seconds        float64 `json:"seconds"`
-	ExecutionsPerS float64 `json:"executions_per_second"`
 }
 
 func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
@@ -64,6 +58,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	if c.format != "text" && c.format != "json" {
 		return 0, usagef("--format must be text or json")
 	}
+	defer c.useCPUs()()
 	var all []runJSON
 	code := exitOK
 	stop := newStopper(c.timeBudget)
@@ -155,9 +150,8 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	}
 	out.Coverage = cov.json()
 	el := time.Since(start).Seconds()
-	out.Timing = &timingJSON{Seconds: el, ExecutionsPerS: float64(out.Executions) / max(el, 1e-9)}
 	fmt.Fprintf(stderr, "pcssim: %s/%s: %d executions, %d steps in %.2fs (%.0f executions/s)\n",
-		sc.Name, st, out.Executions, out.Events, el, out.Timing.ExecutionsPerS)
+		sc.Name, st, out.Executions, out.Events, el, float64(out.Executions)/max(el, 1e-9))
 	if crash != nil {
 		origin, again := pl.origin(crash)
 		crashReport(stderr, sc, st, origin, again, crash.Err)
@@ -194,7 +188,7 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	origin, _ := pl.origin(first)
 	fmt.Fprintf(stdout, "violations (executions): %s\n", strings.Join(parts, ", "))
 	fmt.Fprintf(stdout, "first violation: execution %d, %s\n\n", first.Index, origin)
-	res, err := traced(sc, st, first.Result.Schedule)
+	res, err := traced(sc, st, pl.explore, first.Result.Schedule)
 	if err != nil || len(res.Findings) == 0 {
 		fmt.Fprintf(stderr, "pcssim: replay of the first violation did not reproduce it (%v)\n", err)
 		return out, exitCrash

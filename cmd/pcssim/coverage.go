@@ -32,7 +32,7 @@ func (c *coverage) add(r *scenarios.Result) {
 	if r.Coverage == nil {
 		return
 	}
-	for p := range r.Coverage.Pairs {
+	for _, p := range r.Coverage.Pairs {
 		c.pairs[p] = struct{}{}
 	}
 	for k := range r.Coverage.Faults {

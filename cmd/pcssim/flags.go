@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -102,6 +103,17 @@ func (c *common) strategyFor(sc *scenarios.Scenario) (string, error) {
 		return "", usagef("%v (known: %s)", err, strings.Join(pcs.StrategyIDs(), ", "))
 	}
 	return st, nil
+}
+
+// useCPUs makes --jobs N use N CPUs (GOMAXPROCS, so the garbage collector
+// too stays within them: a CI job running several shards side by side gets
+// what it asked for). It returns the function that restores the setting.
+func (c *common) useCPUs() func() {
+	if c.jobs <= 0 {
+		return func() {}
+	}
+	prev := runtime.GOMAXPROCS(c.jobs)
+	return func() { runtime.GOMAXPROCS(prev) }
 }
 
 // seedsArg is --seeds with its default.

@@ -2,12 +2,16 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"pcssim/devmodel"
 	"pcssim/pcs"
@@ -62,6 +66,12 @@ func TestGolden(t *testing.T) {
 		{"run-clean", []string{"run", "rmk-2022-unbind", "--strategy", "phylink-notify", "--seeds", "40"}, 0, false},
 		{"run-json", []string{"run", "pcs-rebind", "--strategy", "srcu-wrapper", "--seeds", "20", "--format", "json"}, 1, false},
 		{"run-pct", []string{"run", "racy-release", "--strategy", "phylink-notify-racy", "--explore", "pct", "--seeds", "200"}, 1, false},
+		{"run-swarm", []string{"run", "soak", "--strategy", "phylink-notify", "--explore", "swarm", "--seeds", "30"}, 0, false},
+		{"run-dfs-exhausted", []string{"run", "rmk-2022-self-pin", "--strategy", "module-ref", "--explore", "dfs", "--preemptions", "1"}, 1, false},
+		{"run-dfs-clean", []string{"run", "rmk-2022-unbind", "--strategy", "phylink-notify", "--explore", "dfs", "--preemptions", "1"}, 0, false},
+		{"run-dfs-limit", []string{"run", "rmk-2022-unbind", "--strategy", "phylink-notify", "--explore", "dfs", "--seeds", "50"}, 0, false},
+		{"run-shard", []string{"run", "rmk-2022-unbind", "--strategy", "module-ref", "--seeds", "40", "--shard", "2/3"}, 1, false},
+		{"bad-shard", []string{"run", "rmk-2022-unbind", "--shard", "3/2"}, 2, true},
 		{"replay", []string{"replay", "rmk-2022-self-pin", "--strategy", "module-ref", "--seed", "3"}, 1, false},
 		{"replay-verbose", []string{"replay", "rmk-2022-unbind", "--strategy", "none", "--seed", "1", "-v"}, 1, false},
 		{"shrink", []string{"shrink", "rmk-2022-unbind", "--strategy", "module-ref", "--seed", "1"}, 1, false},
@@ -113,7 +123,7 @@ func dropLines(s, substr string) string {
 // TestHelp checks that every subcommand answers --help with its usage on
 // stderr and exit status 0.
 func TestHelp(t *testing.T) {
-	for _, cmd := range []string{"run", "replay", "shrink", "compare", "validate", "list"} {
+	for _, cmd := range []string{"run", "replay", "shrink", "compare", "merge", "validate", "list"} {
 		code, stdout, stderr := pcssim(cmd, "--help")
 		if code != 0 || stdout != "" || !strings.Contains(stderr, "usage: pcssim "+cmd) {
 			t.Errorf("pcssim %s --help: exit %d, stdout %q, stderr %q", cmd, code, stdout, stderr)
@@ -224,5 +234,49 @@ func TestCrashExits3(t *testing.T) {
 	code, _, stderr = pcssim("replay", "rmk-2022-unbind", "--strategy", crashStrategy, "--seed", "1")
 	if code != 3 || !strings.Contains(stderr, "deliberate test panic") {
 		t.Errorf("replay of a crash: exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+// TestShardsMergeToTheWholeRun: the JSON of --shard 1/3, 2/3 and 3/3,
+// merged, equals the unsharded run's (coverage aside).
+func TestShardsMergeToTheWholeRun(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"run", "qsgmii-shared", "--strategy", "module-ref", "--seeds", "90", "--format", "json", "--jobs", "2"}
+	_, whole, _ := pcssim(args...)
+	var files []string
+	for i := 1; i <= 3; i++ {
+		_, out, _ := pcssim(append(args, "--shard", fmt.Sprintf("%d/3", i))...)
+		f := filepath.Join(dir, fmt.Sprintf("s%d.json", i))
+		if err := os.WriteFile(f, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	code, merged, stderr := pcssim(append([]string{"merge", "--format", "json"}, files...)...)
+	if code != 0 {
+		t.Fatalf("merge exit %d: %s", code, stderr)
+	}
+	var a, b runJSON
+	if err := json.Unmarshal([]byte(whole), &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(merged), &b); err != nil {
+		t.Fatal(err)
+	}
+	a.Coverage = nil
+	if diff := cmp.Diff(a, b); diff != "" {
+		t.Fatalf("merged shards differ from the whole run (-whole +merged):\n%s", diff)
+	}
+	if code, _, _ := pcssim(append([]string{"merge", "--fail-on-violation"}, files...)...); code != 1 {
+		t.Errorf("merge --fail-on-violation with violations: exit %d, want 1", code)
+	}
+}
+
+// TestTimeBudgetStopsEarly: a run stops launching executions once its
+// wall-time budget is spent and says so.
+func TestTimeBudgetStopsEarly(t *testing.T) {
+	code, out, _ := pcssim("run", "soak", "--strategy", "phylink-notify", "--seeds", "100000000", "--time-budget", "200ms", "--jobs", "2")
+	if code != 0 || !strings.Contains(out, "stopped (time budget) after") {
+		t.Fatalf("exit %d, output:\n%s", code, out)
 	}
 }

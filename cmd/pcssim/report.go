@@ -33,12 +33,29 @@ func writeReport(w io.Writer, sc *scenarios.Scenario, st, explore, origin string
 		}
 	}
 	fmt.Fprintf(w, "scenario %s, strategy %s, explore %s, %s\n", sc.Name, st, explore, origin)
-	fmt.Fprintf(w, "reproduce: pcssim replay %s --strategy %s --schedule %s\n", sc.Path, st, res.Schedule.Encode())
+	fmt.Fprintf(w, "reproduce: pcssim replay %s --strategy %s --schedule %s%s\n", sc.Path, st, res.Schedule.Encode(), swarmFlag(explore))
 }
 
-// traced replays schedule with tracing on.
-func traced(sc *scenarios.Scenario, st string, s sim.Schedule) (scenarios.Result, error) {
-	return scenarios.Execute(sc, st, sim.NewReplay(s), scenarios.Trace)
+// swarmFlag is the flag a replay of a swarm execution needs.
+func swarmFlag(explore string) string {
+	if explore == "swarm" {
+		return " --explore swarm"
+	}
+	return ""
+}
+
+// modeOf is the execution mode an explorer's executions replay in.
+func modeOf(explore string) scenarios.Mode {
+	if explore == "swarm" {
+		return scenarios.Swarm
+	}
+	return 0
+}
+
+// traced replays schedule (of an execution of explorer explore) with
+// tracing on.
+func traced(sc *scenarios.Scenario, st, explore string, s sim.Schedule) (scenarios.Result, error) {
+	return scenarios.Execute(sc, st, sim.NewReplay(s), scenarios.Trace|modeOf(explore))
 }
 
 // crashReport prints a simulator crash and the replay flags (again) that

@@ -1,0 +1,29 @@
+package scenarios
+
+import (
+	"fmt"
+	"testing"
+
+	"pcssim/sim"
+)
+
+// BenchmarkCampaign measures campaign throughput with 1 and 2 workers on
+// rmk-2022-unbind under the safe strategy; exec/s at jobs=2 over jobs=1 is
+// the parallel speed-up.
+func BenchmarkCampaign(b *testing.B) {
+	sc, err := Open("rmk-2022-unbind")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, jobs := range []int{1, 2} {
+		b.Run(fmt.Sprintf("jobs=%d", jobs), func(b *testing.B) {
+			seeds := make([]uint64, b.N)
+			for i := range seeds {
+				seeds[i] = sim.ExecutionSeed(1, i)
+			}
+			b.ResetTimer()
+			Campaign(sc, "phylink-notify", RandomExplorer{}, seeds, jobs, func(Outcome) bool { return true })
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "exec/s")
+		})
+	}
+}
