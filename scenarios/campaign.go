@@ -46,61 +46,62 @@ type Outcome struct {
 	Err    error
 }
 
-// Campaign runs executions for seeds with jobs workers and calls visit for
-// each outcome in seed order (so output never depends on jobs). visit
-// returning false stops the campaign after the current outcome.
+// Campaign runs n executions, the i-th with seed(i), on jobs workers and
+// calls visit for each outcome in index order (so output never depends on
+// jobs). visit returning false stops the campaign after that outcome.
 //
-// Workers take chunks of consecutive seeds, so the visiting goroutine wakes
-// once per chunk rather than once per execution.
-func Campaign(sc *Scenario, strategy string, ex Explorer, seeds []uint64, jobs int, visit func(o Outcome) bool) {
+// Workers take chunks of consecutive indices, so the visiting goroutine
+// wakes once per chunk rather than once per execution, and at most a few
+// chunks per worker are in flight, so memory does not grow with n.
+func Campaign(sc *Scenario, strategy string, ex Explorer, n int, seed func(i int) uint64, jobs int, visit func(o Outcome) bool) {
 	if jobs <= 0 {
 		jobs = runtime.NumCPU()
 	}
-	jobs = min(jobs, max(1, len(seeds)))
-	chunk := max(1, min(64, len(seeds)/(jobs*16)))
-	nChunks := (len(seeds) + chunk - 1) / chunk
-	var (
-		next atomic.Int64
-		stop atomic.Bool
-	)
-	results := make([]chan []Outcome, nChunks)
-	for i := range results {
-		results[i] = make(chan []Outcome, 1)
+	jobs = min(jobs, max(1, n))
+	chunk := max(1, min(64, n/(jobs*16)))
+	type work struct {
+		lo, hi int
+		out    chan []Outcome
 	}
+	todo := make(chan work, 4*jobs)
+	var stop atomic.Bool
 	for range jobs {
 		go func() {
-			for {
-				c := int(next.Add(1) - 1)
-				if c >= nChunks || stop.Load() {
-					return
-				}
-				lo, hi := c*chunk, min((c+1)*chunk, len(seeds))
-				outs := make([]Outcome, 0, hi-lo)
-				for i := lo; i < hi && !stop.Load(); i++ {
-					r, err := Execute(sc, strategy, ex.New(seeds[i]), ex.Mode()|NoRecord|Cover)
+			for w := range todo {
+				outs := make([]Outcome, 0, w.hi-w.lo)
+				for i := w.lo; i < w.hi && !stop.Load(); i++ {
+					s := seed(i)
+					r, err := Execute(sc, strategy, ex.New(s), ex.Mode()|NoRecord|Cover)
 					if err != nil || len(r.Findings) > 0 {
-						r, err = Execute(sc, strategy, ex.New(seeds[i]), ex.Mode()|Cover)
+						r, err = Execute(sc, strategy, ex.New(s), ex.Mode()|Cover)
 					}
-					outs = append(outs, Outcome{Index: i, Seed: seeds[i], Result: r, Err: err})
+					outs = append(outs, Outcome{Index: i, Seed: s, Result: r, Err: err})
 				}
-				results[c] <- outs
+				w.out <- outs
 			}
 		}()
 	}
-	for c := range nChunks {
-		outs := <-results[c]
+	defer close(todo)
+	var pending []chan []Outcome
+	next := 0
+	for next < n || len(pending) > 0 {
+		for len(pending) < cap(todo) && next < n {
+			w := work{lo: next, hi: min(next+chunk, n), out: make(chan []Outcome, 1)}
+			todo <- w
+			pending = append(pending, w.out)
+			next = w.hi
+		}
+		outs := <-pending[0]
+		pending = pending[1:]
 		for _, o := range outs {
 			if !visit(o) {
+				// Workers finish the chunk they hold (skipping the rest of
+				// it) into buffered channels nobody reads.
 				stop.Store(true)
 				return
 			}
 		}
-		if len(outs) < min((c+1)*chunk, len(seeds))-c*chunk {
-			return // stopped meanwhile
-		}
 	}
-	// Workers still running finish the execution they started; their
-	// results land in buffered channels nobody reads.
 }
 
 // PCTExplorer runs PCT with the given depth; Steps estimates the number of

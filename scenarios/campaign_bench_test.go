@@ -17,12 +17,8 @@ func BenchmarkCampaign(b *testing.B) {
 	}
 	for _, jobs := range []int{1, 2} {
 		b.Run(fmt.Sprintf("jobs=%d", jobs), func(b *testing.B) {
-			seeds := make([]uint64, b.N)
-			for i := range seeds {
-				seeds[i] = sim.ExecutionSeed(1, i)
-			}
-			b.ResetTimer()
-			Campaign(sc, "phylink-notify", RandomExplorer{}, seeds, jobs, func(Outcome) bool { return true })
+			seed := func(i int) uint64 { return sim.ExecutionSeed(1, i) }
+			Campaign(sc, "phylink-notify", RandomExplorer{}, b.N, seed, jobs, func(Outcome) bool { return true })
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "exec/s")
 		})
 	}

@@ -47,8 +47,8 @@ type Task struct {
 	yield     func(struct{}) bool
 	aborting  bool
 	nameH     uint64 // nameHash cache
-	stackBuf  [12]string
-	heldBuf   [4]*Mutex
+	stackBuf  [8]string
+	heldBuf   [2]*Mutex
 }
 
 // Spawn creates a runnable task running body. The new task inherits the

@@ -124,26 +124,24 @@ func (c *common) seedsArg() string {
 	return c.seeds
 }
 
-// seedList expands --seed/--seeds into execution seeds.
-func (c *common) seedList() ([]uint64, error) {
+// seedList expands --seed/--seeds into the number of executions and the
+// execution seed of each: a count N means executions 0..N-1 of the master
+// seed (--seed, default 1); a list like 1,2,5-10 gives execution seeds.
+func (c *common) seedList() (int, func(i int) uint64, error) {
 	master := uint64(1)
 	if c.seed != "" {
 		v, err := strconv.ParseUint(c.seed, 10, 64)
 		if err != nil {
-			return nil, usagef("--seed %q is not a non-negative integer", c.seed)
+			return 0, nil, usagef("--seed %q is not a non-negative integer", c.seed)
 		}
 		master = v
 	}
 	seeds := c.seedsArg()
 	if n, err := strconv.Atoi(seeds); err == nil {
-		if n < 1 || n > 100_000_000 {
-			return nil, usagef("--seeds %d out of range (1 to 100000000)", n)
+		if n < 1 || n > 1_000_000_000_000 {
+			return 0, nil, usagef("--seeds %d out of range (1 to 10^12)", n)
 		}
-		out := make([]uint64, n)
-		for i := range out {
-			out[i] = sim.ExecutionSeed(master, i)
-		}
-		return out, nil
+		return n, func(i int) uint64 { return sim.ExecutionSeed(master, i) }, nil
 	}
 	var out []uint64
 	for _, part := range strings.Split(seeds, ",") {
@@ -155,13 +153,13 @@ func (c *common) seedList() ([]uint64, error) {
 			b, err2 = strconv.ParseUint(hi, 10, 64)
 		}
 		if err1 != nil || err2 != nil || b < a || b-a > 10_000_000 {
-			return nil, usagef("--seeds %q: want a count or a list like 1,2,5-10", c.seeds)
+			return 0, nil, usagef("--seeds %q: want a count or a list like 1,2,5-10", seeds)
 		}
 		for v := a; v <= b; v++ {
 			out = append(out, v)
 		}
 	}
-	return out, nil
+	return len(out), func(i int) uint64 { return out[i] }, nil
 }
 
 // chooser returns the chooser for replay/shrink: --schedule or --seed.

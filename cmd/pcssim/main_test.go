@@ -3,13 +3,17 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -278,5 +282,49 @@ func TestTimeBudgetStopsEarly(t *testing.T) {
 	code, out, _ := pcssim("run", "soak", "--strategy", "phylink-notify", "--seeds", "100000000", "--time-budget", "200ms", "--jobs", "2")
 	if code != 0 || !strings.Contains(out, "stopped (time budget) after") {
 		t.Fatalf("exit %d, output:\n%s", code, out)
+	}
+}
+
+// TestHelperMain runs pcssim's main in a subprocess for tests that need a
+// real process (signals); it does nothing in a normal test run.
+func TestHelperMain(t *testing.T) {
+	if os.Getenv("PCSSIM_HELPER") != "1" {
+		t.Skip("helper process only")
+	}
+	args := os.Args
+	for i, a := range args {
+		if a == "--" {
+			args = args[i+1:]
+			break
+		}
+	}
+	os.Exit(run(args, os.Stdout, os.Stderr))
+}
+
+// TestInterruptExits130: SIGINT stops a run cleanly with its partial
+// summary on stdout and exit status 130.
+func TestInterruptExits130(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGINT")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperMain$", "--",
+		"run", "soak", "--strategy", "phylink-notify", "--seeds", "100000000", "--jobs", "2")
+	cmd.Env = append(os.Environ(), "PCSSIM_HELPER=1")
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Fatalf("exit: %v, want status 130; stdout:\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "stopped (interrupted) after") {
+		t.Fatalf("no partial summary on stdout:\n%s", out.String())
 	}
 }

@@ -32,11 +32,11 @@ func (c *common) plan(sc *scenarios.Scenario, st string) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	seeds, err := c.seedList()
+	n, seed, err := c.seedList()
 	if err != nil {
 		return nil, err
 	}
-	lo, hi, err := c.shardRange(len(seeds))
+	lo, hi, err := c.shardRange(n)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +44,8 @@ func (c *common) plan(sc *scenarios.Scenario, st string) (*plan, error) {
 		explore: ex.Name(),
 		total:   hi - lo,
 		drive: func(visit func(o scenarios.Outcome) bool) *scenarios.DFSResult {
-			scenarios.Campaign(sc, st, ex, seeds[lo:hi], c.jobs, func(o scenarios.Outcome) bool {
+			shifted := func(i int) uint64 { return seed(lo + i) }
+			scenarios.Campaign(sc, st, ex, hi-lo, shifted, c.jobs, func(o scenarios.Outcome) bool {
 				o.Index += lo
 				return visit(o)
 			})
