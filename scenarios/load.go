@@ -435,6 +435,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 				sc.Faults = append(sc.Faults, f)
 			})
 		},
+		"sometimes": func(v *yaml.Node) { l.strList(v, "sometimes", &sc.Sometimes) },
 		"properties": func(v *yaml.Node) {
 			l.strList(v, "properties", &sc.Properties)
 			for i, p := range sc.Properties {

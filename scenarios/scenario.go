@@ -25,6 +25,11 @@ type Scenario struct {
 	Faults            []Fault
 	// Properties to check (all when empty).
 	Properties []string
+	// Sometimes names situations a campaign must reach at least once, as
+	// substrings of "FAULT during TASK" (e.g. "unbind lynx-pcs.0 during
+	// kworker: phylink_resolve"); a campaign that never reaches one is
+	// vacuous.
+	Sometimes []string
 	// Expect maps a strategy to the properties it must violate (empty: none).
 	Expect map[string][]string
 	// ExpectOrder lists Expect's keys in file order.

@@ -57,11 +57,14 @@ func replaySetup(name string, args []string, stderr io.Writer) (*scenarios.Scena
 	if c.schedule != "" && c.explore != "swarm" {
 		x.explore = "replay"
 	}
-	res, err := scenarios.Execute(sc, st, ch, scenarios.Trace|modeOf(c.explore))
+	res, err := scenarios.Execute(sc, st, ch, scenarios.Trace|scenarios.ModeOf(c.explore))
 	if err != nil {
 		again := "--seed " + c.seed + " --explore " + c.explore
 		if c.schedule != "" {
-			again = "--schedule " + c.schedule + swarmFlag(c.explore)
+			again = "--schedule " + c.schedule
+			if c.explore == "swarm" {
+				again += " --explore swarm"
+			}
 		}
 		crashReport(stderr, sc, st, origin, again, err)
 		return nil, "", "", res, nil, fmt.Errorf("simulator crash")
@@ -102,7 +105,7 @@ func cmdReplay(args []string, stdout, stderr io.Writer) (int, error) {
 		if i > 0 {
 			fmt.Fprintln(stdout)
 		}
-		writeReport(stdout, sc, st, x.explore, origin, &res, f)
+		scenarios.WriteReport(stdout, sc, st, x.explore, origin, &res, f)
 	}
 	return exitViolation, nil
 }
@@ -118,11 +121,11 @@ func cmdShrink(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	prop := res.Findings[0].Property
 	keep := func(s sim.Schedule) bool {
-		r, err := scenarios.Execute(sc, st, sim.NewReplay(s), modeOf(x.explore)|scenarios.NoRecord)
+		r, err := scenarios.Execute(sc, st, sim.NewReplay(s), scenarios.ModeOf(x.explore)|scenarios.NoRecord)
 		return err == nil && slices.Contains(r.Violated(), prop)
 	}
 	small := sim.Shrink(res.Schedule, keep, 20000)
-	out, err := traced(sc, st, x.explore, small)
+	out, err := scenarios.Traced(sc, st, x.explore, small)
 	if err != nil {
 		return 0, err
 	}
@@ -133,6 +136,6 @@ func cmdShrink(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 	fmt.Fprintf(stdout, "shrunk %s from %d choices to %d (%d steps to %d)\n\n", prop, len(res.Schedule), len(small), res.Steps, out.Steps)
-	writeReport(stdout, sc, st, x.explore, strings.Replace(origin, "seed", "shrunk from seed", 1), &out, f)
+	scenarios.WriteReport(stdout, sc, st, x.explore, strings.Replace(origin, "seed", "shrunk from seed", 1), &out, f)
 	return exitViolation, nil
 }

@@ -42,6 +42,10 @@ type runJSON struct {
 	// Stopped says why a run ended early ("time budget", "interrupted").
 	Stopped  string        `json:"stopped,omitempty"`
 	Coverage *coverageJSON `json:"coverage,omitempty"`
+	// Sometimes counts the executions that reached each situation the
+	// scenario names; Vacuous is true when one was never reached.
+	Sometimes []faultCoverage `json:"sometimes,omitempty"`
+	Vacuous   bool            `json:"vacuous,omitempty"`
 }
 
 func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
@@ -116,6 +120,7 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	}
 	var first, crash *scenarios.Outcome
 	cov := newCoverage()
+	reach := scenarios.NewReach(sc.Sometimes)
 	prog := newProgress(stderr, sc.Name+"/"+st, pl.total)
 	dfs := pl.drive(func(o scenarios.Outcome) bool {
 		prog.update(o.Index + 1)
@@ -126,6 +131,7 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 		out.Executions++
 		out.Events += o.Result.Steps
 		cov.add(&o.Result)
+		reach.Add(&o.Result)
 		if o.Result.End == sim.EndBudget {
 			out.BudgetExceeded++
 		}
@@ -149,6 +155,10 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 		out.Exhausted = &dfs.Exhausted
 	}
 	out.Coverage = cov.json()
+	for i, s := range reach.Situations {
+		out.Sometimes = append(out.Sometimes, faultCoverage{What: s, Executions: reach.Counts[i]})
+	}
+	out.Vacuous = len(reach.Unreached()) > 0 && out.Stopped == ""
 	el := time.Since(start).Seconds()
 	fmt.Fprintf(stderr, "pcssim: %s/%s: %d executions, %d steps in %.2fs (%.0f executions/s)\n",
 		sc.Name, st, out.Executions, out.Events, el, float64(out.Executions)/max(el, 1e-9))
@@ -158,7 +168,7 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 		return out, exitCrash
 	}
 	code := exitOK
-	if first != nil {
+	if first != nil || out.Vacuous {
 		code = exitViolation
 	}
 	if c.format == "json" {
@@ -177,9 +187,16 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 		fmt.Fprintf(stdout, "warning: %d executions ran out of their step budget (%d)\n", out.BudgetExceeded, sc.MaxSteps)
 	}
 	cov.write(stdout)
+	for _, s := range out.Sometimes {
+		fmt.Fprintf(stdout, "sometimes %q: reached in %d executions\n", s.What, s.Executions)
+	}
+	if out.Vacuous {
+		fmt.Fprintf(stdout, "VACUOUS: never reached %q in %d executions; the campaign proves nothing about it\n",
+			strings.Join(reach.Unreached(), `", "`), out.Executions)
+	}
 	if first == nil {
 		fmt.Fprintf(stdout, "no violation in %d executions\n", out.Executions)
-		return out, exitOK
+		return out, code
 	}
 	var parts []string
 	for _, v := range out.Violations {
@@ -188,12 +205,12 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	origin, _ := pl.origin(first)
 	fmt.Fprintf(stdout, "violations (executions): %s\n", strings.Join(parts, ", "))
 	fmt.Fprintf(stdout, "first violation: execution %d, %s\n\n", first.Index, origin)
-	res, err := traced(sc, st, pl.explore, first.Result.Schedule)
+	res, err := scenarios.Traced(sc, st, pl.explore, first.Result.Schedule)
 	if err != nil || len(res.Findings) == 0 {
 		fmt.Fprintf(stderr, "pcssim: replay of the first violation did not reproduce it (%v)\n", err)
 		return out, exitCrash
 	}
-	writeReport(stdout, sc, st, pl.explore, origin, &res, res.Findings[0])
+	scenarios.WriteReport(stdout, sc, st, pl.explore, origin, &res, res.Findings[0])
 	return out, exitViolation
 }
 

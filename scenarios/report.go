@@ -1,0 +1,60 @@
+package scenarios
+
+import (
+	"fmt"
+	"io"
+
+	"pcssim/sim"
+)
+
+// ReportSteps is how many trace steps a report shows before the violation.
+const ReportSteps = 12
+
+// WriteReport prints the KASAN-style report of finding f of res (a traced
+// execution of sc under strategy, made by explorer explore and named by
+// origin, e.g. "seed 42"), ending with the command that replays it.
+func WriteReport(w io.Writer, sc *Scenario, strategy, explore, origin string, res *Result, f sim.Finding) {
+	fmt.Fprintf(w, "BUG: pcssim: %s\n", f.Summary)
+	fmt.Fprint(w, f.Detail)
+	var before []sim.Step
+	for _, s := range res.Trace {
+		if s.N <= f.Step {
+			before = append(before, s)
+		}
+	}
+	if len(before) > ReportSteps {
+		before = before[len(before)-ReportSteps:]
+	}
+	if len(before) > 0 {
+		fmt.Fprintf(w, "last steps before the violation (step %d, t=%s):\n", f.Step, f.At)
+		for _, s := range before {
+			fmt.Fprintf(w, "  %s\n", s)
+		}
+	}
+	fmt.Fprintf(w, "scenario %s, strategy %s, explore %s, %s\n", sc.Name, strategy, explore, origin)
+	fmt.Fprintf(w, "reproduce: %s\n", ReplayCommand(sc, strategy, explore, res.Schedule))
+}
+
+// ReplayCommand is the pcssim command line that replays schedule.
+func ReplayCommand(sc *Scenario, strategy, explore string, schedule sim.Schedule) string {
+	swarm := ""
+	if explore == "swarm" {
+		swarm = " --explore swarm"
+	}
+	return fmt.Sprintf("pcssim replay %s --strategy %s --schedule %s%s", sc.Path, strategy, schedule.Encode(), swarm)
+}
+
+// ModeOf is the execution mode in which executions of explorer explore
+// replay (Swarm for swarm, else 0).
+func ModeOf(explore string) Mode {
+	if explore == "swarm" {
+		return Swarm
+	}
+	return 0
+}
+
+// Traced replays schedule (of an execution made by explorer explore) with
+// tracing on, for a report.
+func Traced(sc *Scenario, strategy, explore string, schedule sim.Schedule) (Result, error) {
+	return Execute(sc, strategy, sim.NewReplay(schedule), Trace|ModeOf(explore))
+}
