@@ -1,0 +1,363 @@
+// Package pcssimtest runs pcssim scenarios inside Go tests.
+//
+// Run explores executions of a scenario under a lifetime strategy and fails
+// the test on the first violated property, with the KASAN-style report and
+// two ways to replay it: the pcssim command line and the go test command
+// with -pcssim.schedule. The failing schedule is persisted under
+// testdata/pcssim/<TestName>/ (in the style of rapid's fail files) and
+// every persisted schedule is replayed first on the next run, so a fixed
+// bug stays fixed.
+//
+// Flags, each with an environment-variable twin that applies when the flag
+// is not given:
+//
+//	-pcssim.seeds N     PCSSIM_SEEDS     executions per Run (default 200)
+//	-pcssim.seed S      PCSSIM_SEED      master seed (default 1)
+//	-pcssim.explore E   PCSSIM_EXPLORE   random, swarm or pct (default random)
+//	-pcssim.schedule X  PCSSIM_SCHEDULE  replay only this schedule
+//
+// Check is the rapid integration: pgregory.net/rapid's bitstream answers
+// every scheduling question, so rapid shrinks the interleaving and its
+// -rapid.seed and fail files work as usual.
+package pcssimtest
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"pgregory.net/rapid"
+
+	"pcssim/scenarios"
+	"pcssim/sim"
+)
+
+var (
+	flagSeeds    = flag.String("pcssim.seeds", "", "pcssimtest: executions per Run (env PCSSIM_SEEDS; default 200)")
+	flagSeed     = flag.String("pcssim.seed", "", "pcssimtest: master seed (env PCSSIM_SEED; default 1)")
+	flagExplore  = flag.String("pcssim.explore", "", "pcssimtest: explorer random, swarm or pct (env PCSSIM_EXPLORE)")
+	flagSchedule = flag.String("pcssim.schedule", "", "pcssimtest: replay only this schedule (env PCSSIM_SCHEDULE)")
+)
+
+// setting returns the flag's value, else its environment twin's.
+func setting(f *string, env string) string {
+	if *f != "" {
+		return *f
+	}
+	return os.Getenv(env)
+}
+
+// Options configure Run. Zero values take the flags, then the defaults.
+type Options struct {
+	// Strategy is the lifetime strategy (default: the scenario's).
+	Strategy string
+	// Seeds is the number of executions (default -pcssim.seeds or 200).
+	Seeds int
+	// Seed is the master seed (default -pcssim.seed or 1).
+	Seed uint64
+	// Explore is random, swarm or pct (default -pcssim.explore or random).
+	Explore string
+	// Jobs runs executions in parallel (default: one per CPU); results do
+	// not depend on it.
+	Jobs int
+	// Sometimes adds situations the campaign must reach at least once, as
+	// substrings of "FAULT during TASK" (see the scenario key sometimes).
+	Sometimes []string
+	// FailDir is where failing schedules persist (default
+	// testdata/pcssim/<TestName>).
+	FailDir string
+}
+
+// Summary is what a Run did.
+type Summary struct {
+	Executions int
+	// Replayed counts persisted schedules replayed before exploring.
+	Replayed int
+	// Reach counts the executions that reached each sometimes situation.
+	Reach *scenarios.Reach
+	// Violation is the first finding, or nil.
+	Violation *sim.Finding
+}
+
+// Run explores scenario (a path, or the name of a shipped scenario) and
+// fails t on a violation or a vacuous campaign.
+func Run(t testing.TB, scenario string, o Options) Summary {
+	t.Helper()
+	sc, err := scenarios.Open(scenario)
+	if err != nil {
+		t.Errorf("pcssimtest: %v", err)
+		return Summary{}
+	}
+	return RunScenario(t, sc, o)
+}
+
+// RunScenario is Run for a loaded scenario.
+func RunScenario(t testing.TB, sc *scenarios.Scenario, o Options) Summary {
+	t.Helper()
+	o, err := o.resolve(t, sc)
+	if err != nil {
+		t.Errorf("pcssimtest: %v", err)
+		return Summary{}
+	}
+	sum := Summary{Reach: scenarios.NewReach(append(append([]string{}, sc.Sometimes...), o.Sometimes...))}
+	if s := setting(flagSchedule, "PCSSIM_SCHEDULE"); s != "" {
+		sched, err := sim.DecodeSchedule(s)
+		if err != nil {
+			t.Errorf("pcssimtest: -pcssim.schedule: %v", err)
+			return sum
+		}
+		sum.Executions = 1
+		sum.Violation = replay(t, sc, o, sched, "schedule from -pcssim.schedule")
+		return sum
+	}
+	for _, f := range persisted(t, o.FailDir, sc, o) {
+		sum.Replayed++
+		if v := replay(t, sc, o, f.schedule, "persisted in "+f.path); v != nil {
+			sum.Violation = v
+			return sum
+		}
+	}
+	ex, ok := scenarios.NewExplorer(o.Explore, sc, o.Strategy, 3)
+	if !ok {
+		t.Errorf("pcssimtest: unknown explorer %q (random, swarm, pct)", o.Explore)
+		return sum
+	}
+	var first *scenarios.Outcome
+	seed := func(i int) uint64 { return sim.ExecutionSeed(o.Seed, i) }
+	scenarios.Campaign(sc, o.Strategy, ex, o.Seeds, seed, o.Jobs, func(out scenarios.Outcome) bool {
+		if out.Err != nil {
+			t.Errorf("pcssimtest: simulator crash at seed %d: %v", out.Seed, out.Err)
+			first = &out
+			return false
+		}
+		sum.Executions++
+		sum.Reach.Add(&out.Result)
+		if len(out.Result.Findings) > 0 {
+			first = &out
+			return false
+		}
+		return true
+	})
+	switch {
+	case first != nil && first.Err == nil:
+		path := persist(t, o.FailDir, sc, o, first.Result)
+		sum.Violation = fail(t, sc, o, first.Result.Schedule, fmt.Sprintf("seed %d", first.Seed),
+			"the schedule is saved in "+path+" and replays first next time")
+	case first == nil:
+		for i, s := range sum.Reach.Situations {
+			t.Logf("pcssimtest: sometimes %q: reached in %d of %d executions", s, sum.Reach.Counts[i], sum.Executions)
+		}
+		if u := sum.Reach.Unreached(); len(u) > 0 {
+			t.Errorf("pcssimtest: vacuous campaign: never reached %q in %d executions of %s/%s",
+				strings.Join(u, `", "`), sum.Executions, sc.Name, o.Strategy)
+		}
+	}
+	return sum
+}
+
+// resolve fills defaults from flags, environment and the scenario.
+func (o Options) resolve(t testing.TB, sc *scenarios.Scenario) (Options, error) {
+	if o.Strategy == "" {
+		o.Strategy = sc.Strategy
+	}
+	if o.Strategy == "" {
+		o.Strategy = "none"
+	}
+	if o.Seeds == 0 {
+		o.Seeds = 200
+		if s := setting(flagSeeds, "PCSSIM_SEEDS"); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 1 {
+				return o, fmt.Errorf("-pcssim.seeds %q: want a positive count", s)
+			}
+			o.Seeds = n
+		}
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+		if s := setting(flagSeed, "PCSSIM_SEED"); s != "" {
+			v, err := strconv.ParseUint(s, 10, 64)
+			if err != nil {
+				return o, fmt.Errorf("-pcssim.seed %q: want a non-negative integer", s)
+			}
+			o.Seed = v
+		}
+	}
+	if o.Explore == "" {
+		o.Explore = "random"
+		if s := setting(flagExplore, "PCSSIM_EXPLORE"); s != "" {
+			o.Explore = s
+		}
+	}
+	if o.FailDir == "" {
+		o.FailDir = filepath.Join("testdata", "pcssim", sanitize(t.Name()))
+	}
+	return o, nil
+}
+
+// replay runs one schedule and fails t if it violates a property.
+func replay(t testing.TB, sc *scenarios.Scenario, o Options, sched sim.Schedule, origin string) *sim.Finding {
+	t.Helper()
+	r, err := scenarios.Execute(sc, o.Strategy, sim.NewReplay(sched), scenarios.ModeOf(o.Explore))
+	if err != nil {
+		t.Errorf("pcssimtest: simulator crash replaying %s: %v", origin, err)
+		return nil
+	}
+	if len(r.Findings) == 0 {
+		return nil
+	}
+	return fail(t, sc, o, sched, origin, "")
+}
+
+// fail reports the violation of sched with both replay commands.
+func fail(t testing.TB, sc *scenarios.Scenario, o Options, sched sim.Schedule, origin, note string) *sim.Finding {
+	t.Helper()
+	res, err := scenarios.Traced(sc, o.Strategy, o.Explore, sched)
+	if err != nil || len(res.Findings) == 0 {
+		t.Errorf("pcssimtest: %s/%s: the violating schedule does not replay (%v)", sc.Name, o.Strategy, err)
+		return nil
+	}
+	var b bytes.Buffer
+	scenarios.WriteReport(&b, sc, o.Strategy, o.Explore, origin, &res, res.Findings[0])
+	fmt.Fprintf(&b, "or: go test -run '^%s$' -pcssim.schedule=%s", t.Name(), sched.Encode())
+	if o.Explore == "swarm" {
+		fmt.Fprint(&b, " -pcssim.explore=swarm")
+	}
+	fmt.Fprintln(&b)
+	if note != "" {
+		fmt.Fprintln(&b, note)
+	}
+	t.Errorf("pcssimtest: %s/%s violates %s\n%s", sc.Name, o.Strategy, res.Findings[0].Property, b.String())
+	return &res.Findings[0]
+}
+
+// failFile is one persisted failing schedule.
+type failFile struct {
+	path     string
+	schedule sim.Schedule
+}
+
+// failHeader starts every persisted file; the version lets a later format
+// tell old files apart.
+const failHeader = "# pcssim failure v1"
+
+// persist writes the failing schedule of res and returns the file's path.
+func persist(t testing.TB, dir string, sc *scenarios.Scenario, o Options, res scenarios.Result) string {
+	t.Helper()
+	enc := res.Schedule.Encode()
+	h := fnv.New32a()
+	h.Write([]byte(enc))
+	path := filepath.Join(dir, fmt.Sprintf("%s-%s-%08x.fail", o.Strategy, res.Findings[0].Property, h.Sum32()))
+	body := fmt.Sprintf("%s\nscenario: %s\nstrategy: %s\nexplore: %s\nproperty: %s\nschedule: %s\n",
+		failHeader, sc.Name, o.Strategy, o.Explore, res.Findings[0].Property, enc)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Logf("pcssimtest: cannot persist the failing schedule: %v", err)
+		return path
+	}
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Logf("pcssimtest: cannot persist the failing schedule: %v", err)
+	}
+	return path
+}
+
+// persisted reads the failure files of dir that belong to sc and the
+// strategy, in name order.
+func persisted(t testing.TB, dir string, sc *scenarios.Scenario, o Options) []failFile {
+	t.Helper()
+	paths, _ := filepath.Glob(filepath.Join(dir, "*.fail"))
+	var out []failFile
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Errorf("pcssimtest: %v", err)
+			continue
+		}
+		fields, ok := parseFailFile(string(data))
+		if !ok {
+			t.Errorf("pcssimtest: %s is not a pcssim failure file (want the header %q)", p, failHeader)
+			continue
+		}
+		if fields["scenario"] != sc.Name || fields["strategy"] != o.Strategy || fields["explore"] != o.Explore {
+			continue
+		}
+		s, err := sim.DecodeSchedule(fields["schedule"])
+		if err != nil {
+			t.Errorf("pcssimtest: %s: %v", p, err)
+			continue
+		}
+		out = append(out, failFile{path: p, schedule: s})
+	}
+	return out
+}
+
+func parseFailFile(s string) (map[string]string, bool) {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) == 0 || lines[0] != failHeader {
+		return nil, false
+	}
+	fields := map[string]string{}
+	for _, l := range lines[1:] {
+		if k, v, ok := strings.Cut(l, ": "); ok {
+			fields[k] = v
+		}
+	}
+	return fields, fields["schedule"] != ""
+}
+
+// sanitize makes a test name usable as a directory name.
+func sanitize(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == ':' || r == ' ' {
+			return '_'
+		}
+		return r
+	}, name)
+}
+
+// RapidChooser returns a sim.Chooser whose answers are drawn from rapid's
+// bitstream, so rapid generates and shrinks schedules.
+func RapidChooser(t *rapid.T) sim.Chooser { return rapidChooser{t} }
+
+type rapidChooser struct{ t *rapid.T }
+
+func (c rapidChooser) Choose(n int, label string) int {
+	return rapid.IntRange(0, n-1).Draw(c.t, label)
+}
+
+func (c rapidChooser) Pick(cands []sim.Candidate, step int) int {
+	return rapid.IntRange(0, len(cands)-1).Draw(c.t, "pick")
+}
+
+// Check explores scenario with rapid choosing every interleaving: each of
+// rapid's test cases is one execution; a violation fails the rapid case, so
+// rapid shrinks it and saves its fail file. Strategy "" is the scenario's.
+func Check(t *testing.T, scenario, strategy string) {
+	t.Helper()
+	sc, err := scenarios.Open(scenario)
+	if err != nil {
+		t.Fatalf("pcssimtest: %v", err)
+	}
+	if strategy == "" {
+		strategy = sc.Strategy
+	}
+	rapid.Check(t, func(rt *rapid.T) {
+		r, err := scenarios.Execute(sc, strategy, RapidChooser(rt), 0)
+		if err != nil {
+			rt.Fatalf("simulator crash: %v", err)
+		}
+		if len(r.Findings) > 0 {
+			var b bytes.Buffer
+			res, _ := scenarios.Traced(sc, strategy, "random", r.Schedule)
+			if len(res.Findings) > 0 {
+				scenarios.WriteReport(&b, sc, strategy, "rapid", "rapid case", &res, res.Findings[0])
+			}
+			rt.Fatalf("%s/%s violates %s\n%s", sc.Name, strategy, r.Findings[0].Property, b.String())
+		}
+	})
+}

@@ -1,0 +1,97 @@
+package pcssimtest
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// recorder is a testing.TB that records errors instead of failing, so the
+// failure paths of Run can be tested.
+type recorder struct {
+	testing.TB
+	errs []string
+}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+func (r *recorder) Helper() {}
+
+func TestRunSafeStrategyPasses(t *testing.T) {
+	s := Run(t, "rmk-2022-unbind", Options{Strategy: "phylink-notify", Seeds: 100,
+		Sometimes: []string{"unbind lynx-pcs.0 during kworker: phylink_resolve"}})
+	if s.Executions != 100 || s.Violation != nil || s.Reach.Counts[0] == 0 {
+		t.Fatalf("summary %+v, reach %v", s, s.Reach.Counts)
+	}
+}
+
+func TestRunReportsPersistsAndReplaysFirst(t *testing.T) {
+	dir := t.TempDir()
+	rec := &recorder{TB: t}
+	s := Run(rec, "rmk-2022-unbind", Options{Strategy: "module-ref", Seeds: 50, FailDir: dir})
+	if s.Violation == nil || len(rec.errs) != 1 {
+		t.Fatalf("want one failure, got %d: %v", len(rec.errs), rec.errs)
+	}
+	for _, want := range []string{"use-after-free of struct phylink_pcs", "reproduce: pcssim replay", "-pcssim.schedule=", "replays first next time"} {
+		if !strings.Contains(rec.errs[0], want) {
+			t.Errorf("failure message lacks %q:\n%s", want, rec.errs[0])
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.fail"))
+	if len(files) != 1 {
+		t.Fatalf("persisted files %v, want one", files)
+	}
+	data, _ := os.ReadFile(files[0])
+	if !strings.HasPrefix(string(data), failHeader+"\n") {
+		t.Fatalf("fail file lacks the version header:\n%s", data)
+	}
+	rec2 := &recorder{TB: t}
+	s = Run(rec2, "rmk-2022-unbind", Options{Strategy: "module-ref", Seeds: 50, FailDir: dir})
+	if s.Replayed != 1 || s.Executions != 0 || s.Violation == nil || !strings.Contains(rec2.errs[0], "persisted in") {
+		t.Fatalf("second run: summary %+v, errors %v; want the persisted schedule replayed first", s, rec2.errs)
+	}
+	// Another strategy ignores the file.
+	s = Run(t, "rmk-2022-unbind", Options{Strategy: "phylink-notify", Seeds: 20, FailDir: dir})
+	if s.Replayed != 0 {
+		t.Fatalf("phylink-notify replayed %d files of module-ref", s.Replayed)
+	}
+}
+
+func TestRunVacuousCampaignFails(t *testing.T) {
+	rec := &recorder{TB: t}
+	Run(rec, "rmk-2022-unbind", Options{Strategy: "phylink-notify", Seeds: 20, FailDir: t.TempDir(),
+		Sometimes: []string{"rmmod pcs-lynx during"}})
+	if len(rec.errs) != 1 || !strings.Contains(rec.errs[0], "vacuous") {
+		t.Fatalf("errors %v, want one vacuous-campaign failure", rec.errs)
+	}
+}
+
+func TestEnvironmentTwins(t *testing.T) {
+	t.Setenv("PCSSIM_SEEDS", "7")
+	t.Setenv("PCSSIM_EXPLORE", "pct")
+	s := Run(t, "rmk-2022-self-pin", Options{Strategy: "phylink-notify", FailDir: t.TempDir()})
+	if s.Executions != 7 {
+		t.Fatalf("PCSSIM_SEEDS=7 ran %d executions", s.Executions)
+	}
+}
+
+func TestScheduleFlagReplaysOnlyThatSchedule(t *testing.T) {
+	rec := &recorder{TB: t}
+	Run(rec, "rmk-2022-unbind", Options{Strategy: "module-ref", Seeds: 5, FailDir: t.TempDir()})
+	msg := rec.errs[0]
+	i := strings.Index(msg, "-pcssim.schedule=")
+	sched := strings.Fields(msg[i+len("-pcssim.schedule="):])[0]
+	t.Setenv("PCSSIM_SCHEDULE", sched)
+	rec2 := &recorder{TB: t}
+	s := Run(rec2, "rmk-2022-unbind", Options{Strategy: "module-ref", FailDir: t.TempDir()})
+	if s.Executions != 1 || s.Violation == nil {
+		t.Fatalf("replay of %s: %+v %v", sched, s, rec2.errs)
+	}
+}
+
+func TestCheckWithRapid(t *testing.T) {
+	Check(t, "rmk-2022-unbind", "phylink-notify")
+}
