@@ -72,7 +72,9 @@ func (w *World) NewMACDriver(bus *devmodel.Bus, mod *devmodel.Module, name strin
 		dev.DriverData = priv
 		for i, step := range cfg.Probe {
 			if err := w.macStep(t, dev, priv, step, mod); err != 0 {
-				for j := i - 1; j >= 0; j-- {
+				// The failed step may have done part of its work (the
+				// netdevs before the one that failed): undo it too.
+				for j := i; j >= 0; j-- {
 					w.macStep(t, dev, priv, undo[cfg.Probe[j]], mod)
 				}
 				return err
