@@ -59,7 +59,12 @@ const (
 // Execute runs one execution of sc under strategy, with every
 // nondeterministic decision answered by c. A panic inside the model is
 // returned as a *CrashError.
-func Execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode) (res Result, err error) {
+func Execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode) (Result, error) {
+	return execute(sc, strategy, c, mode, nil)
+}
+
+// execute is Execute; started, if not nil, sees the engine before it runs.
+func execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode, started func(*sim.Sim)) (res Result, err error) {
 	cfg := sim.Config{Horizon: sc.Horizon, MaxSteps: sc.MaxSteps, Trace: mode&Trace != 0, NoRecord: mode&NoRecord != 0}
 	if mode&Cover != 0 {
 		cfg.Coverage = sim.NewCoverage()
@@ -74,6 +79,9 @@ func Execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode) (res Resul
 	w, err := Build(sc, strategy, s, mode&Swarm != 0)
 	if err != nil {
 		return Result{}, err
+	}
+	if started != nil {
+		started(s)
 	}
 	end := s.Run()
 	if end != sim.EndBudget {

@@ -12,6 +12,8 @@ type Candidate struct {
 	// Last marks the task that ran the previous step: choosing another
 	// candidate while it is runnable is a preemption.
 	Last bool
+	// Label is a task's next step ("" for faults and time).
+	Label string
 }
 
 // AdvanceID is the Candidate.ID of "let virtual time advance".

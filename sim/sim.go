@@ -187,7 +187,7 @@ func (s *Sim) Run() End {
 		s.cands, s.candTask = s.cands[:0], s.candTask[:0]
 		for _, t := range s.tasks {
 			if t.state == Runnable {
-				s.cands = append(s.cands, Candidate{ID: t.ID, Name: t.Name, Last: t == s.lastRan})
+				s.cands = append(s.cands, Candidate{ID: t.ID, Name: t.Name, Last: t == s.lastRan, Label: t.label})
 				s.candTask = append(s.candTask, t)
 			}
 		}
