@@ -92,3 +92,32 @@ func Example_verdictMatrix() {
 	//   phylink-notify       -
 	//   phylink-notify-racy  uaf, link-without-pcs
 }
+
+// Load reports every problem of a file at once, with positions and
+// did-you-mean hints.
+func ExampleLoad() {
+	_, err := Load("board.yaml", []byte(`name: board
+drivers:
+  - {name: lynx-pcs, kind: pcs-provider, modle: pcs-lynx}
+devices:
+  - {name: lynx-pcs.0, driver: lynx_pcs}
+horizon: 3
+`))
+	fmt.Println(err)
+	// Output:
+	// board.yaml:3:42: driver: unknown key "modle" (did you mean "module"?)
+	// board.yaml:6:10: horizon: bad duration "3": want a number and a unit (s, ms, us, ns)
+}
+
+// Execute runs one execution; the same chooser seed gives the same
+// execution, and its schedule replays it.
+func ExampleExecute() {
+	sc, _ := Open("rmk-2022-unbind")
+	r, _ := Execute(sc, "module-ref", sim.NewRandom(sim.ExecutionSeed(1, 0)), 0)
+	fmt.Println(r.Violated())
+	again, _ := Execute(sc, "module-ref", sim.NewReplay(r.Schedule), 0)
+	fmt.Println(again.Findings[0].Summary)
+	// Output:
+	// [use-after-free link-without-pcs]
+	// use-after-free of struct phylink_pcs "lynx-pcs.0"
+}

@@ -51,13 +51,15 @@ func (s *Sim) reportDeadlock(tasks []*Task, why string) {
 	fmt.Fprintf(&b, "%s:\n", why)
 	const w = 34
 	row := func(cells []string) {
+		var line strings.Builder
 		for i, c := range cells {
 			if i < len(cells)-1 {
-				fmt.Fprintf(&b, "  %-*s", w, c)
+				fmt.Fprintf(&line, "  %-*s", w, c)
 			} else {
-				fmt.Fprintf(&b, "  %s", c)
+				fmt.Fprintf(&line, "  %s", c)
 			}
 		}
+		b.WriteString(strings.TrimRight(line.String(), " "))
 		b.WriteString("\n")
 	}
 	head := make([]string, len(tasks))

@@ -1,20 +1,3 @@
-// Command pcssim runs pcssim scenarios: it explores interleavings of a
-// simulated Linux driver model and reports lifetime bugs of shared PCS
-// objects with a command that replays them exactly.
-//
-// Usage:
-//
-//	pcssim run FILE... [--seed N] [--seeds N|LIST] [--strategy ID] [--explore random|swarm|pct|dfs]
-//	           [--depth D] [--preemptions K] [--jobs N] [--shard I/N] [--time-budget 30s] [--format text|json]
-//	pcssim merge SHARD.json... [--format text|json]
-//	pcssim replay FILE --seed N | --schedule S [-v] [--trace OUT.json] [--mermaid OUT.md]
-//	pcssim shrink FILE --seed N | --schedule S
-//	pcssim compare FILE [--strategies a,b,...] [--seeds N]
-//	pcssim validate FILE...
-//	pcssim list
-//
-// Exit status: 0 no violation, 1 a property was violated, 2 usage or input
-// error, 3 the simulator itself failed, 130 interrupted (partial summary).
 package main
 
 import (
