@@ -150,6 +150,7 @@ for pair in "${pairs[@]}"; do
   agree=yes
   [ "$kv" = "$pv" ] || { agree=NO; fail=1; }
   printf '%-20s %-16s %-24s %-24s %s\n' "$scen" "$st" "$kv" "$pv" "$agree"
-  grep -E 'PCSSIM-|general protection fault|RIP:|BUG:|Oops' "$log" | grep -v 'PCSSIM-ACTION' | head -6 | sed 's/^/    | /'
+  sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g; s/.*PCSSIM-/PCSSIM-/' "$log" |
+    grep -E 'PCSSIM-|general protection fault|RIP:|BUG:|Oops' | grep -v 'PCSSIM-ACTION' | head -6 | sed 's/^/    | /'
 done
 exit $fail

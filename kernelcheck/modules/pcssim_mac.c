@@ -80,9 +80,10 @@ static int pcssim_open(struct net_device *nd)
 {
 	struct pcssim_ndev *p = netdev_priv(nd);
 
-	if (p->mac && nd == p->mac->nd)
-		phylink_start(p->mac->pl);
-	else
+	if (p->mac && nd == p->mac->nd) {
+		if (p->mac->pl)
+			phylink_start(p->mac->pl);
+	} else
 		netif_carrier_on(nd);
 	return 0;
 }
@@ -91,7 +92,7 @@ static int pcssim_stop(struct net_device *nd)
 {
 	struct pcssim_ndev *p = netdev_priv(nd);
 
-	if (p->mac && nd == p->mac->nd)
+	if (p->mac && nd == p->mac->nd && p->mac->pl)
 		phylink_stop(p->mac->pl);
 	return 0;
 }
@@ -133,18 +134,37 @@ static const struct phylink_pcs_ops pcssim_own_ops = {
 	.pcs_an_restart = pcssim_own_an_restart,
 };
 
-/* phylink-notify: swap the PCS with phylink stopped, under rtnl. */
+/*
+ * phylink-notify: swap the PCS with phylink stopped, under rtnl.
+ *
+ * On 6.1, phylink cannot be told to forget a PCS: phylink_major_config()
+ * only updates pl->pcs when mac_select_pcs() returns a different non-NULL
+ * PCS, so returning NULL leaves the freed PCS in pl->pcs (observed: the
+ * first version of this function, which only stopped and restarted phylink,
+ * oopsed in phylink_mac_pcs_get_state). Until phylink_release_pcs() exists,
+ * the MAC recreates its phylink instance, which is what that function does
+ * for it in the proposals.
+ */
 static void pcssim_swap_pcs(struct pcssim_mac *m, struct phylink_pcs *pcs)
 {
+	struct phylink *pl;
 	bool running;
 
 	rtnl_lock();
 	running = netif_running(m->nd);
 	if (running)
 		phylink_stop(m->pl);
+	phylink_destroy(m->pl);
 	m->pcs = pcs;
-	if (running)
-		phylink_start(m->pl);
+	pl = phylink_create(&m->cfg, NULL, PHY_INTERFACE_MODE_SGMII, &pcssim_mac_ops);
+	if (IS_ERR(pl)) {
+		dev_err(m->dev, "phylink_create: %pe\n", pl);
+		m->pl = NULL;
+	} else {
+		m->pl = pl;
+		if (running)
+			phylink_start(m->pl);
+	}
 	rtnl_unlock();
 }
 
@@ -277,7 +297,8 @@ static int pcssim_mac_remove(struct platform_device *pdev)
 		free_netdev(m->nd2);
 	}
 	unregister_netdev(m->nd);
-	phylink_destroy(m->pl);
+	if (m->pl)
+		phylink_destroy(m->pl);
 	pcssim_put_pcs(m);
 	free_netdev(m->nd);
 	return 0;
