@@ -17,6 +17,7 @@ const (
 	Going
 )
 
+// String returns the state's name as the kernel prints it.
 func (s ModState) String() string {
 	return [...]string{"unloaded", "COMING", "LIVE", "GOING"}[s]
 }

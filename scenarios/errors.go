@@ -12,6 +12,7 @@ type Problem struct {
 	Msg       string
 }
 
+// String renders the problem as FILE:LINE:COL: message.
 func (p Problem) String() string {
 	if p.Line == 0 {
 		return fmt.Sprintf("%s: %s", p.File, p.Msg)
@@ -24,6 +25,7 @@ type LoadError struct {
 	Problems []Problem
 }
 
+// Error lists every problem, one per line.
 func (e *LoadError) Error() string {
 	lines := make([]string, len(e.Problems))
 	for i, p := range e.Problems {

@@ -37,6 +37,7 @@ type CrashError struct {
 	Stack string
 }
 
+// Error says that the simulator crashed and why.
 func (e *CrashError) Error() string { return fmt.Sprintf("simulator crashed: %v", e.Panic) }
 
 // Mode selects what an execution records.

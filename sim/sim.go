@@ -31,6 +31,7 @@ const (
 	EndBudget        // the step budget ran out
 )
 
+// String says why the execution ended, in words.
 func (e End) String() string {
 	return [...]string{"running", "quiescent", "horizon", "step budget exhausted"}[e]
 }
