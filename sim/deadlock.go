@@ -40,6 +40,21 @@ func (s *Sim) checkStuck() {
 	}
 }
 
+// checkHung reports, when the horizon ends an execution, the tasks blocked
+// (not sleeping) for at least HungAfter: they wait for something no
+// remaining event or task provides within the horizon (khungtaskd's view).
+func (s *Sim) checkHung() {
+	var hung []*Task
+	for _, t := range s.tasks {
+		if t.state == Blocked && t.blockedOn != sleeping && s.cfg.Horizon-t.blockedAt >= s.cfg.HungAfter {
+			hung = append(hung, t)
+		}
+	}
+	if len(hung) > 0 {
+		s.reportDeadlock(hung, fmt.Sprintf("blocked for more than %s at the horizon (hung task)", s.cfg.HungAfter))
+	}
+}
+
 // reportDeadlock renders the lockdep-style "possible unsafe scenario" with
 // one column per task: what it holds, then what it waits for.
 func (s *Sim) reportDeadlock(tasks []*Task, why string) {
@@ -86,9 +101,9 @@ func (s *Sim) reportDeadlock(tasks []*Task, why string) {
 		row(cells)
 	}
 	b.WriteString("\n *** DEADLOCK ***\n")
-	s.Report(Finding{
-		Property: "deadlock",
-		Summary:  "deadlock between " + strings.Join(names, " and "),
-		Detail:   b.String(),
-	})
+	summary := "deadlock between " + strings.Join(names, " and ")
+	if len(names) == 1 {
+		summary = "deadlock: " + names[0] + " waits forever for " + tasks[0].blockedOn
+	}
+	s.Report(Finding{Property: "deadlock", Summary: summary, Detail: b.String()})
 }

@@ -18,6 +18,12 @@ type Config struct {
 	NoRecord bool
 	// Coverage, if set, records interleaving pairs and faults in flight.
 	Coverage *Coverage
+	// HungAfter: a task still blocked (not sleeping) when the horizon ends
+	// the execution, and blocked for at least this long, is reported as a
+	// hung task (default 2s; the kernel's hung-task detector uses 120s of
+	// real time). Periodic events keep such executions from ever becoming
+	// quiescent, where a stuck task is reported at once.
+	HungAfter Time
 }
 
 // End says why an execution stopped.
@@ -95,6 +101,9 @@ func New(cfg Config, c Chooser) *Sim {
 	}
 	if cfg.Horizon == 0 {
 		cfg.Horizon = 10 * Second
+	}
+	if cfg.HungAfter == 0 {
+		cfg.HungAfter = 2 * Second
 	}
 	return &Sim{cfg: cfg, chooser: c, seen: map[string]bool{}}
 }
@@ -216,6 +225,7 @@ func (s *Sim) Run() End {
 			}
 			if nextAt > s.cfg.Horizon {
 				s.end = EndHorizon
+				s.checkHung()
 				return s.end
 			}
 			s.now = nextAt
@@ -251,6 +261,7 @@ func (s *Sim) Run() End {
 			}
 			if nextAt > s.cfg.Horizon {
 				s.end = EndHorizon
+				s.checkHung()
 				return s.end
 			}
 			s.now = nextAt

@@ -178,3 +178,31 @@ func TestTimeString(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+// TestHungTaskAtHorizon: a task blocked for good while a periodic timer
+// keeps the execution from ever becoming quiescent is reported at the
+// horizon as a hung task; a sleeping task is not.
+func TestHungTaskAtHorizon(t *testing.T) {
+	run := func(block bool) []Finding {
+		s := New(Config{Horizon: 5 * Second}, NewRandom(1))
+		var tick func()
+		tick = func() { s.After(Second, tick) } // a poll timer
+		s.After(0, tick)
+		var q WaitQueue
+		s.Spawn("unbind", func(t *Task) {
+			if block {
+				q.Wait(t, "wait for pcs_put", nil)
+			} else {
+				t.Sleep(10 * Second)
+			}
+		})
+		s.Run()
+		return s.Findings()
+	}
+	if f := run(true); len(f) != 1 || f[0].Property != "deadlock" || !strings.Contains(f[0].Summary, "waits forever for wait for pcs_put") {
+		t.Fatalf("findings %+v, want one hung-task deadlock", f)
+	}
+	if f := run(false); len(f) != 0 {
+		t.Fatalf("a sleeping task was reported: %+v", f)
+	}
+}

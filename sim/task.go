@@ -39,6 +39,7 @@ type Task struct {
 	state     TaskState
 	label     string // label of the task's next step
 	blockedOn string
+	blockedAt Time
 	waitsFor  Holder
 	held      []*Mutex
 	stack     []string
@@ -103,6 +104,7 @@ func (t *Task) Yield(label string) {
 func (t *Task) Block(what string, h Holder) {
 	t.state = Blocked
 	t.blockedOn = what
+	t.blockedAt = t.s.now
 	t.waitsFor = h
 	t.s.checkCycle(t)
 	t.Yield(what)
@@ -120,8 +122,11 @@ func (t *Task) Wake() {
 // Sleep blocks the task for d of virtual time (msleep).
 func (t *Task) Sleep(d Time) {
 	t.s.After(d, t.Wake)
-	t.Block("msleep", nil)
+	t.Block(sleeping, nil)
 }
+
+// sleeping is what a task in Sleep waits for (never a hung task).
+const sleeping = "msleep"
 
 // Enter pushes a simulated kernel function onto the task's call stack.
 // Pair every Enter with Leave (usually deferred).
