@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"pcssim/pcs"
@@ -34,6 +35,11 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 		Counts     map[string]int `json:"counts"`
 		Expected   []string       `json:"expected,omitempty"`
 		AsExpected *bool          `json:"as_expected,omitempty"`
+		// Unexpected properties contradict the file's claim; Missing ones
+		// were not reached by these executions (the claim holds over
+		// random and pct with enough of them).
+		Unexpected []string `json:"unexpected,omitempty"`
+		Missing    []string `json:"missing,omitempty"`
 	}
 	var rows []row
 	code := exitOK
@@ -67,10 +73,18 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 		if want, ok := sc.Expect[st]; ok {
 			r.Expected = want
-			ok := len(want) == len(r.Counts)
-			for _, p := range want {
-				ok = ok && r.Counts[p] > 0
+			for p := range r.Counts {
+				if !slices.Contains(want, p) {
+					r.Unexpected = append(r.Unexpected, p)
+				}
 			}
+			for _, p := range want {
+				if r.Counts[p] == 0 {
+					r.Missing = append(r.Missing, p)
+				}
+			}
+			slices.Sort(r.Unexpected)
+			ok := len(r.Unexpected) == 0 && len(r.Missing) == 0
 			r.AsExpected = &ok
 		}
 		rows = append(rows, r)
@@ -104,8 +118,10 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 			fmt.Fprintf(stdout, "  (none)\n")
 		case *r.AsExpected:
 			fmt.Fprintf(stdout, "  ok\n")
+		case len(r.Unexpected) > 0:
+			fmt.Fprintf(stdout, "  MISMATCH (unexpected %s)\n", strings.Join(r.Unexpected, ","))
 		default:
-			fmt.Fprintf(stdout, "  MISMATCH (want %s)\n", strings.Join(append([]string{}, r.Expected...), ","))
+			fmt.Fprintf(stdout, "  not reached: %s (more seeds or --explore pct)\n", strings.Join(r.Missing, ","))
 		}
 	}
 	fmt.Fprintf(stdout, "legend: ")
