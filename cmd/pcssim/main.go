@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 )
 
 // Exit statuses of DESIGN.md.
@@ -41,6 +42,17 @@ Run 'pcssim COMMAND --help' for the flags of a command.
 `
 
 func main() {
+	// PCSSIM_CPUPROFILE=FILE writes a CPU profile of the whole run (for
+	// `go tool pprof`), to measure where time goes.
+	if f := os.Getenv("PCSSIM_CPUPROFILE"); f != "" {
+		if out, err := os.Create(f); err == nil {
+			pprof.StartCPUProfile(out)
+			code := run(os.Args[1:], os.Stdout, os.Stderr)
+			pprof.StopCPUProfile()
+			out.Close()
+			os.Exit(code)
+		}
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
