@@ -291,7 +291,7 @@ func (s *Sim) runStep(t *Task) {
 	if s.cfg.Trace {
 		s.trace = append(s.trace, Step{N: s.steps, At: s.now, Task: t.ID, TaskName: t.Name, Label: t.label})
 	}
-	_, ok := t.next()
+	ok := !t.co.resume()
 	s.current = nil
 	s.now += s.cfg.StepCost
 	if !ok {
@@ -314,6 +314,8 @@ func (s *Sim) removeDone() {
 
 func (s *Sim) abortAll() {
 	for _, t := range s.tasks {
-		t.stop()
+		if t.state != Done {
+			t.co.abort()
+		}
 	}
 }

@@ -1,7 +1,5 @@
 package sim
 
-import "iter"
-
 // TaskState says whether a task can be scheduled.
 type TaskState uint8
 
@@ -43,9 +41,7 @@ type Task struct {
 	waitsFor  Holder
 	held      []*Mutex
 	stack     []string
-	next      func() (struct{}, bool)
-	stop      func()
-	yield     func(struct{}) bool
+	co        *coro
 	aborting  bool
 	nameH     uint64 // nameHash cache
 	stackBuf  [8]string
@@ -64,18 +60,7 @@ func (s *Sim) Spawn(name string, body func(t *Task)) *Task {
 	if s.current != nil {
 		t.Origin = s.current.Origin
 	}
-	seq := func(yield func(struct{}) bool) {
-		t.yield = yield
-		defer func() {
-			if r := recover(); r != nil {
-				if _, ok := r.(abortSignal); !ok {
-					panic(r)
-				}
-			}
-		}()
-		body(t)
-	}
-	t.next, t.stop = iter.Pull(seq)
+	t.co = startCoro(t, body)
 	s.tasks = append(s.tasks, t)
 	return t
 }
@@ -93,7 +78,7 @@ func (t *Task) BlockedOn() string { return t.blockedOn }
 // may run another task first. label names the step that follows.
 func (t *Task) Yield(label string) {
 	t.label = label
-	if t.aborting || !t.yield(struct{}{}) {
+	if t.aborting || !t.co.yield(struct{}{}) || t.aborting {
 		t.aborting = true
 		panic(abortSignal{})
 	}
