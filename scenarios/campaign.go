@@ -153,6 +153,9 @@ var Explorers = [][2]string{
 type DFSResult struct {
 	// Runs is the number of schedules executed.
 	Runs int
+	// Unreduced is the number of schedules covered: Runs plus those that
+	// symmetry reduction proved isomorphic to one that ran.
+	Unreduced int
 	// Exhausted is true when every schedule within the bound was run.
 	Exhausted bool
 }
@@ -168,5 +171,5 @@ func ExploreDFS(sc *Scenario, strategy string, bound, limit int, visit func(o Ou
 			break
 		}
 	}
-	return DFSResult{Runs: d.Runs(), Exhausted: d.Exhausted()}
+	return DFSResult{Runs: d.Runs(), Unreduced: d.Unreduced(), Exhausted: d.Exhausted()}
 }

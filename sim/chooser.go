@@ -14,6 +14,9 @@ type Candidate struct {
 	Last bool
 	// Label is a task's next step ("" for faults and time).
 	Label string
+	// Key is the same for faults that are interchangeable: same name and
+	// window (their effects are identical). "" for tasks and time.
+	Key string
 }
 
 // AdvanceID is the Candidate.ID of "let virtual time advance".

@@ -12,14 +12,21 @@ import "fmt"
 // that ran last is still runnable; switches after a task blocks or ends,
 // firing a fault while nothing runs, and data answers are free.
 //
+// Symmetry reduction: faults with the same Key (same name and window) are
+// interchangeable, so of several such candidates at a decision only the
+// first is explored; the subtree of each skipped one is isomorphic to its
+// twin's, whose size is counted as "virtual" runs. Unreduced reports the
+// size of the full bounded tree, so the saving is visible.
+//
 // Use it as a loop: for d.Next() { run an execution with d.Chooser() }.
 type DFS struct {
 	// Bound is the preemption bound.
-	Bound int
-	stack []dfsDecision
-	depth int
-	runs  int
-	done  bool
+	Bound   int
+	stack   []dfsDecision
+	depth   int
+	runs    int
+	virtual int
+	done    bool
 }
 
 // dfsDecision is one decision of the current path.
@@ -28,6 +35,13 @@ type dfsDecision struct {
 	last int // index of the task that ran last if runnable, else -1
 	pos  int // position in the exploration order (0: the default)
 	pre  int // preemptions before this decision
+	// twin[i] is the first earlier option interchangeable with option i,
+	// or -1; nil when the decision has no such pair. sizes[i] is the size
+	// of option i's subtree, and start the run count when the current
+	// option began (both kept only when twin is set).
+	twin  []int
+	sizes []int
+	start int
 }
 
 // NewDFS returns a DFS explorer with the given preemption bound.
@@ -49,6 +63,10 @@ func (d *DFS) Next() bool {
 
 // Runs returns the number of executions started.
 func (d *DFS) Runs() int { return d.runs }
+
+// Unreduced returns the number of schedules the search covers: the runs
+// plus the ones symmetry reduction proved isomorphic to a run.
+func (d *DFS) Unreduced() int { return d.runs + d.virtual }
 
 // Exhausted reports whether the bounded space has been fully explored.
 func (d *DFS) Exhausted() bool { return d.done }
@@ -81,20 +99,33 @@ func (x dfsDecision) cost(ans int) int {
 func (d *DFS) backtrack() bool {
 	for i := len(d.stack) - 1; i >= 0; i-- {
 		x := &d.stack[i]
+		if x.twin != nil {
+			x.sizes[x.answer(x.pos)] = d.Unreduced() - x.start
+		}
 		for p := x.pos + 1; p < x.n; p++ {
-			if x.pre+x.cost(x.answer(p)) <= d.Bound {
-				x.pos = p
-				d.stack = d.stack[:i+1]
-				return true
+			ans := x.answer(p)
+			if x.pre+x.cost(ans) > d.Bound {
+				continue
 			}
+			if x.twin != nil && x.twin[ans] >= 0 {
+				// Isomorphic to the twin's subtree, explored already.
+				x.sizes[ans] = x.sizes[x.twin[ans]]
+				d.virtual += x.sizes[ans]
+				continue
+			}
+			x.pos = p
+			x.start = d.Unreduced()
+			d.stack = d.stack[:i+1]
+			return true
 		}
 	}
 	d.stack = d.stack[:0]
 	return false
 }
 
-// decide answers the next decision with n options.
-func (d *DFS) decide(n, last int) int {
+// decide answers the next decision with n options; twin (nil when none)
+// maps an option to the first earlier option interchangeable with it.
+func (d *DFS) decide(n, last int, twin []int) int {
 	k := d.depth
 	d.depth++
 	if k < len(d.stack) {
@@ -109,23 +140,44 @@ func (d *DFS) decide(n, last int) int {
 		p := d.stack[k-1]
 		pre = p.pre + p.cost(p.answer(p.pos))
 	}
-	d.stack = append(d.stack, dfsDecision{n: n, last: last, pre: pre})
-	return d.stack[k].answer(0)
+	x := dfsDecision{n: n, last: last, pre: pre, twin: twin}
+	if twin != nil {
+		x.sizes = make([]int, n)
+		x.start = d.Unreduced() - 1 // this run is in the first option's subtree
+	}
+	d.stack = append(d.stack, x)
+	return x.answer(0)
 }
 
 // dfsChooser is the Chooser view of a DFS.
 type dfsChooser DFS
 
 // Choose implements Chooser: a free branch.
-func (c *dfsChooser) Choose(n int, label string) int { return (*DFS)(c).decide(n, -1) }
+func (c *dfsChooser) Choose(n int, label string) int { return (*DFS)(c).decide(n, -1, nil) }
 
 // Pick implements Chooser.
 func (c *dfsChooser) Pick(cands []Candidate, step int) int {
 	last := -1
+	var twin []int
 	for i, x := range cands {
 		if x.Last {
 			last = i
 		}
+		if x.Key == "" {
+			continue
+		}
+		for j := range i {
+			if cands[j].Key == x.Key {
+				if twin == nil {
+					twin = make([]int, len(cands))
+					for k := range twin {
+						twin[k] = -1
+					}
+				}
+				twin[i] = j
+				break
+			}
+		}
 	}
-	return (*DFS)(c).decide(len(cands), last)
+	return (*DFS)(c).decide(len(cands), last, twin)
 }

@@ -61,3 +61,41 @@ func TestDFSRunsEachScheduleOnce(t *testing.T) {
 		t.Fatalf("%d interleavings, want 90", len(seen))
 	}
 }
+
+// TestDFSSymmetryReduction: two interchangeable faults (same name and
+// window) are explored once; the reported unreduced count equals the run
+// count of the same search with the faults made distinguishable, and the
+// bug is found either way.
+func TestDFSSymmetryReduction(t *testing.T) {
+	search := func(names [2]string) (runs, unreduced int, found bool) {
+		d := NewDFS(2)
+		for d.Next() {
+			s := New(Config{}, d.Chooser())
+			x := 0
+			s.Spawn("reader", func(t *Task) {
+				v := x
+				t.Yield("use")
+				t.Yield("use again")
+				if v != x {
+					found = true
+				}
+			})
+			for _, n := range names {
+				s.Arm(n, 0, Second, func() { s.Spawn("writer", func(t *Task) { x++ }) })
+			}
+			s.Run()
+		}
+		return d.Runs(), d.Unreduced(), found
+	}
+	full, fullUnreduced, found1 := search([2]string{"unbind a", "unbind b"})
+	runs, unreduced, found2 := search([2]string{"unbind", "unbind"})
+	if full != fullUnreduced {
+		t.Fatalf("without twins: %d runs but %d unreduced", full, fullUnreduced)
+	}
+	if runs >= full || unreduced != full {
+		t.Fatalf("with twins: %d runs, %d unreduced; want fewer runs than %d and unreduced = %d", runs, unreduced, full, full)
+	}
+	if !found1 || !found2 {
+		t.Fatalf("bug found without reduction %v, with %v", found1, found2)
+	}
+}

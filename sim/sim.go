@@ -63,6 +63,7 @@ type Trigger struct {
 	From, Until Time
 	fire        func()
 	armed       bool
+	key         string
 }
 
 // Sim is one execution's engine state.
@@ -148,8 +149,11 @@ func (s *Sim) At(at Time, fn func()) {
 func (s *Sim) After(d Time, fn func()) { s.At(s.now+d, fn) }
 
 // Arm registers a trigger that may fire once at a time in [from, until].
+// Triggers armed with the same name and window must have the same effect
+// when fired: explorers treat them as interchangeable.
 func (s *Sim) Arm(name string, from, until Time, fire func()) *Trigger {
-	tr := &Trigger{ID: len(s.triggers), Name: name, From: from, Until: until, fire: fire, armed: true}
+	tr := &Trigger{ID: len(s.triggers), Name: name, From: from, Until: until, fire: fire, armed: true,
+		key: name + "@" + from.String() + "-" + until.String()}
 	s.triggers = append(s.triggers, tr)
 	return tr
 }
@@ -214,7 +218,7 @@ func (s *Sim) Run() End {
 				tr.armed = false
 			}
 			if tr.armed && tr.From <= limit {
-				s.cands = append(s.cands, Candidate{ID: 1<<30 + tr.ID, Name: tr.Name})
+				s.cands = append(s.cands, Candidate{ID: 1<<30 + tr.ID, Name: tr.Name, Key: tr.key})
 			}
 		}
 		if len(s.cands) == 0 {

@@ -39,6 +39,8 @@ type runJSON struct {
 	// Preemptions and Exhausted describe a dfs run.
 	Preemptions *int  `json:"preemptions,omitempty"`
 	Exhausted   *bool `json:"exhausted,omitempty"`
+	// Unreduced counts the schedules covered without symmetry reduction.
+	Unreduced *int `json:"schedules_unreduced,omitempty"`
 	// Stopped says why a run ended early ("time budget", "interrupted").
 	Stopped  string        `json:"stopped,omitempty"`
 	Coverage *coverageJSON `json:"coverage,omitempty"`
@@ -152,7 +154,7 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	prog.clear()
 	out.Stopped = stop.why()
 	if dfs != nil {
-		out.Exhausted = &dfs.Exhausted
+		out.Exhausted, out.Unreduced = &dfs.Exhausted, &dfs.Unreduced
 	}
 	out.Coverage = cov.json()
 	for i, s := range reach.Situations {
@@ -179,9 +181,9 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	case out.Stopped != "":
 		fmt.Fprintf(stdout, "stopped (%s) after %d of %d executions\n", out.Stopped, out.Executions, pl.total)
 	case dfs != nil && dfs.Exhausted:
-		fmt.Fprintf(stdout, "explored all %d schedules with <= %d preemptions\n", dfs.Runs, c.preemptions)
+		fmt.Fprintf(stdout, "explored all %d schedules with <= %d preemptions%s\n", dfs.Runs, c.preemptions, reduction(dfs))
 	case dfs != nil:
-		fmt.Fprintf(stdout, "explored %d schedules with <= %d preemptions; limit reached, the bounded space is not exhausted\n", dfs.Runs, c.preemptions)
+		fmt.Fprintf(stdout, "explored %d schedules with <= %d preemptions%s; limit reached, the bounded space is not exhausted\n", dfs.Runs, c.preemptions, reduction(dfs))
 	}
 	if out.BudgetExceeded > 0 {
 		fmt.Fprintf(stdout, "warning: %d executions ran out of their step budget (%d)\n", out.BudgetExceeded, sc.MaxSteps)
@@ -273,4 +275,12 @@ func firstSentence(s string) string {
 		s = s[:i+1]
 	}
 	return s
+}
+
+// reduction describes what symmetry reduction saved in a dfs run.
+func reduction(r *scenarios.DFSResult) string {
+	if r.Unreduced == r.Runs {
+		return " (no interchangeable faults: nothing to reduce)"
+	}
+	return fmt.Sprintf(" (%d without reducing interchangeable faults)", r.Unreduced)
 }
