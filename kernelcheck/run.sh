@@ -28,6 +28,8 @@ pairs=(
 need=()
 command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
 [ -x /bin/busybox ] || need+=(busybox-static)
+command -v cpio >/dev/null || need+=(cpio)
+command -v make >/dev/null && command -v gcc >/dev/null || need+=(make gcc)
 ls -d /lib/modules/*/build >/dev/null 2>&1 || need+=(linux-image-amd64 linux-headers-amd64)
 if [ ${#need[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || die "need root to install ${need[*]}"
