@@ -18,7 +18,9 @@ func WriteReport(w io.Writer, sc *Scenario, strategy, explore, origin string, re
 	fmt.Fprint(w, f.Detail)
 	var before []sim.Step
 	for _, s := range res.Trace {
-		if s.N <= f.Step {
+		// Notes carry the number of the step before them: keep those of
+		// the violating step only up to its time.
+		if s.N < f.Step || (s.N == f.Step && s.At <= f.At) {
 			before = append(before, s)
 		}
 	}
