@@ -79,7 +79,9 @@ func Build(sc *Scenario, strategy string, s *sim.Sim, swarm bool) (*World, error
 			n = s.Choose(f.Count+1, "swarm: times "+name+" may fire")
 		}
 		for range n {
-			s.Arm(name, f.From, f.Until, func() { w.fire(f.Action, f.Target) })
+			if s.Chance(f.Probability, name+" may happen") {
+				s.Arm(name, f.From, f.Until, func() { w.fire(f.Action, f.Target) })
+			}
 		}
 	}
 	return w, nil

@@ -417,7 +417,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 		},
 		"faults": func(v *yaml.Node) {
 			l.list(v, "faults", func(i int, c *yaml.Node) {
-				f := Fault{Count: 1}
+				f := Fault{Count: 1, Probability: 1}
 				l.fields(c, "fault", map[string]func(*yaml.Node){
 					"action": func(v *yaml.Node) { l.action(v, &f.Action) },
 					"target": func(v *yaml.Node) { l.strAt(v, "target", &f.Target, fmt.Sprintf("fault-target:%d", i)) },
@@ -431,6 +431,16 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 						}
 					},
 					"count": func(v *yaml.Node) { l.integer(v, "count", 1, 100, &f.Count) },
+					"probability": func(v *yaml.Node) {
+						p, err := strconv.ParseFloat(v.Value, 64)
+						if v.Kind != yaml.ScalarNode || (v.Tag != "!!float" && v.Tag != "!!int") || err != nil {
+							l.errf(v, "probability must be a number, not %s", kindName(v))
+						} else if p <= 0 || p > 1 {
+							l.errf(v, "probability is %g; it must be greater than 0 and at most 1", p)
+						} else {
+							f.Probability = p
+						}
+					},
 				}, "action", "target", "window")
 				sc.Faults = append(sc.Faults, f)
 			})

@@ -180,3 +180,29 @@ func TestSchemaMatchesModel(t *testing.T) {
 		}
 	}
 }
+
+// TestFaultProbability: a fault with probability 0.5 happens in about half
+// of the executions.
+func TestFaultProbability(t *testing.T) {
+	sc, err := Load("p.yaml", []byte(`name: p
+strategy: module-ref
+horizon: 3s
+drivers: [{name: lynx-pcs, kind: pcs-provider}, {name: enetc, kind: mac}]
+devices: [{name: lynx-pcs.0, driver: lynx-pcs}, {name: enetc.0, driver: enetc}]
+netdevs: [{name: eth0, mac: enetc.0, pcs: lynx-pcs.0, up: true}]
+faults: [{action: unbind, target: lynx-pcs.0, window: [500ms, 2500ms], probability: 0.5}]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hit := 0
+	for i := range 1000 {
+		r, _ := Execute(sc, "module-ref", sim.NewRandom(sim.ExecutionSeed(1, i)), NoRecord)
+		if len(r.Findings) > 0 {
+			hit++
+		}
+	}
+	if hit < 400 || hit > 600 {
+		t.Fatalf("unbind with probability 0.5 led to a violation in %d of 1000 executions", hit)
+	}
+}

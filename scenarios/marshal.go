@@ -120,6 +120,9 @@ func Marshal(sc *Scenario) ([]byte, error) {
 			Content: []*yaml.Node{str(durationString(x.From)), str(durationString(x.Until))}}
 		add(m, "window", w)
 		add(m, "count", num(x.Count))
+		if x.Probability != 1 {
+			add(m, "probability", &yaml.Node{Kind: yaml.ScalarNode, Value: strconv.FormatFloat(x.Probability, 'g', -1, 64)})
+		}
 	})
 	if len(sc.Sometimes) > 0 {
 		add(root, "sometimes", strs(sc.Sometimes))

@@ -102,6 +102,9 @@ type Fault struct {
 	Target      string
 	From, Until sim.Time
 	Count       int
+	// Probability that each of the Count occurrences may happen at all
+	// (default 1); the explorer decides, so replays reproduce it.
+	Probability float64
 }
 
 // AllProperties are the property identifiers of DESIGN.md.

@@ -80,7 +80,8 @@ func genWorld(t *rapid.T) *Scenario {
 		devNames[i] = d.Name
 	}
 	for range rapid.IntRange(0, 5).Draw(t, "faults") {
-		f := Fault{Action: rapid.SampledFrom(Actions).Draw(t, "action"), Count: rapid.IntRange(1, 2).Draw(t, "count")}
+		f := Fault{Action: rapid.SampledFrom(Actions).Draw(t, "action"), Count: rapid.IntRange(1, 2).Draw(t, "count"),
+			Probability: rapid.SampledFrom([]float64{1, 0.5, 0.25}).Draw(t, "probability")}
 		switch f.Action {
 		case "bind", "unbind", "remove":
 			f.Target = rapid.SampledFrom(devNames).Draw(t, "device")

@@ -49,6 +49,20 @@ func (r *Random) Choose(n int, label string) int { return r.rng.IntN(n) }
 // Pick implements Chooser.
 func (r *Random) Pick(cands []Candidate, step int) int { return r.rng.IntN(len(cands)) }
 
+// Biased is implemented by choosers that can answer a yes/no question with
+// a given probability of yes; others answer it as a uniform Choose(2).
+type Biased interface {
+	ChooseBiased(p float64, label string) int
+}
+
+// ChooseBiased implements Biased: 1 with probability p.
+func (r *Random) ChooseBiased(p float64, label string) int {
+	if r.rng.Float64() < p {
+		return 1
+	}
+	return 0
+}
+
 // Replay is a Chooser that answers from a recorded schedule. An answer out of
 // range for the current decision is reduced modulo n, and decisions past the
 // end of the schedule get 0, so any edited (e.g. shrunk) schedule still

@@ -173,6 +173,32 @@ func (s *Sim) Choose(n int, label string) int {
 	return v
 }
 
+// Chance asks the Chooser whether something with probability p happens.
+// A random chooser says yes with probability p; explorers that enumerate
+// (dfs) or do not weigh data (pct) see a plain two-way choice. The answer is
+// recorded like any other, so replays reproduce it.
+func (s *Sim) Chance(p float64, label string) bool {
+	switch {
+	case p >= 1:
+		return true
+	case p <= 0:
+		return false
+	}
+	var v int
+	if b, ok := s.chooser.(Biased); ok {
+		v = b.ChooseBiased(p, label)
+	} else {
+		v = s.chooser.Choose(2, label)
+	}
+	if !s.cfg.NoRecord {
+		s.schedule = append(s.schedule, uint32(v))
+	}
+	if s.cfg.Trace {
+		s.note(fmt.Sprintf("chance %s (p=%g): %v", label, p, v == 1))
+	}
+	return v == 1
+}
+
 // Report records a finding, keeping only the first one per property.
 func (s *Sim) Report(f Finding) {
 	if s.seen[f.Property] {

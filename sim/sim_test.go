@@ -206,3 +206,26 @@ func TestHungTaskAtHorizon(t *testing.T) {
 		t.Fatalf("a sleeping task was reported: %+v", f)
 	}
 }
+
+// TestChance: a random chooser says yes with the given probability, the
+// answer is recorded and replays, and certain events ask nothing.
+func TestChance(t *testing.T) {
+	yes := 0
+	for seed := range uint64(4000) {
+		s := New(Config{}, NewRandom(seed))
+		if s.Chance(0.25, "x") {
+			yes++
+		}
+		again := New(Config{}, NewReplay(s.Schedule()))
+		if again.Chance(0.25, "x") != (s.Schedule()[0] == 1) {
+			t.Fatal("replay gave another answer")
+		}
+	}
+	if yes < 850 || yes > 1150 {
+		t.Fatalf("%d of 4000 yes at p=0.25", yes)
+	}
+	s := New(Config{}, NewRandom(1))
+	if !s.Chance(1, "x") || s.Chance(0, "y") || len(s.Schedule()) != 0 {
+		t.Fatal("p=1 or p=0 asked the chooser")
+	}
+}
