@@ -125,19 +125,28 @@ func (e *Env) CreateIntegrated(t *sim.Task, mac *devmodel.Device, name, prefix s
 	defer t.Leave()
 	p := &PCS{Name: name, Ops: newOps(e, prefix, mod), Poll: poll, Dev: mac, Lane: lane}
 	p.Obj = e.K.Heap.Alloc(t, "struct phylink_pcs", name)
-	if !poll {
-		lane.IRQ = func(t *sim.Task) {
-			e.K.Heap.Access(t, p.Obj, devmodel.Read)
-			PCSChange(t, e.K, p, lane.LinkUp)
-		}
-	}
 	return p
+}
+
+// RequestIRQ is the MAC's request_irq() for the interrupt of a PCS it
+// created: the handler reads the PCS and reports the link change to
+// phylink. The MAC frees it with FreeIRQ, which must come before the PCS
+// is destroyed.
+func (e *Env) RequestIRQ(t *sim.Task, p *PCS, prefix string) {
+	t.Enter("request_irq")
+	defer t.Leave()
+	lane := p.Lane
+	lane.IRQ = func(t *sim.Task) {
+		t.Enter(prefix + "_irq_handler")
+		defer t.Leave()
+		e.K.Heap.Access(t, p.Obj, devmodel.Read)
+		PCSChange(t, e.K, p, lane.LinkUp)
+	}
 }
 
 // DestroyIntegrated is xpcs_destroy: free the PCS the MAC created.
 func (e *Env) DestroyIntegrated(t *sim.Task, p *PCS, prefix string) {
 	t.Enter(prefix + "_destroy")
 	defer t.Leave()
-	FreeIRQ(t, p.Lane)
 	e.K.Heap.Kfree(t, p.Obj)
 }

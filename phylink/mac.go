@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"pcssim/devmodel"
+	"pcssim/pcs"
 	"pcssim/sim"
 )
 
@@ -16,14 +17,16 @@ const (
 	StepUnregister      = "unregister-netdev"
 	StepPhylinkDestroy  = "phylink-destroy"
 	StepPutPCS          = "put-pcs"
+	StepRequestIRQ      = "request-irq"
+	StepFreeIRQ         = "free-irq"
 	defaultPrefixMAC    = "mac"
 	defaultPrefixIntPCS = "xpcs"
 )
 
 // DefaultProbe and DefaultRemove are the in-tree orders.
 var (
-	DefaultProbe  = []string{StepLookupPCS, StepPhylinkCreate, StepRegisterNetdev}
-	DefaultRemove = []string{StepUnregister, StepPhylinkDestroy, StepPutPCS}
+	DefaultProbe  = []string{StepLookupPCS, StepPhylinkCreate, StepRequestIRQ, StepRegisterNetdev}
+	DefaultRemove = []string{StepUnregister, StepFreeIRQ, StepPhylinkDestroy, StepPutPCS}
 )
 
 // undo maps a probe step to the remove step that reverses it.
@@ -31,6 +34,7 @@ var undo = map[string]string{
 	StepLookupPCS:      StepPutPCS,
 	StepPhylinkCreate:  StepPhylinkDestroy,
 	StepRegisterNetdev: StepUnregister,
+	StepRequestIRQ:     StepFreeIRQ,
 }
 
 // MACConfig parameterises a MAC driver model.
@@ -106,7 +110,7 @@ func (w *World) macStep(t *sim.Task, dev *devmodel.Device, priv *macPriv, step s
 				if owner == nil {
 					owner = mod
 				}
-				in.own = env.CreateIntegrated(t, dev, nd.PCSRef, defaultPrefixIntPCS, owner, true, nd.lane)
+				in.own = env.CreateIntegrated(t, dev, nd.PCSRef, defaultPrefixIntPCS, owner, !nd.IRQ, nd.lane)
 				h, err := env.Strategy.Get(t, env, dev, priv.obj, in.own)
 				if err != 0 {
 					env.DestroyIntegrated(t, in.own, defaultPrefixIntPCS)
@@ -121,6 +125,16 @@ func (w *World) macStep(t *sim.Task, dev *devmodel.Device, priv *macPriv, step s
 				}
 				in.handle = h
 				nd.usedPCS = append(nd.usedPCS, h.Dev)
+			}
+		case StepRequestIRQ:
+			if nd.IRQ && in.own != nil && !in.irq {
+				env.RequestIRQ(t, in.own, defaultPrefixIntPCS)
+				in.irq = true
+			}
+		case StepFreeIRQ:
+			if in.irq {
+				pcs.FreeIRQ(t, nd.lane)
+				in.irq = false
 			}
 		case StepPhylinkCreate:
 			in.pl = w.phylinkCreate(t, nd, in, in.handle)

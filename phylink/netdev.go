@@ -18,6 +18,9 @@ type Netdev struct {
 	Integrated bool
 	// IntegratedModule owns the integrated PCS's ops (nil: the MAC's module).
 	IntegratedModule *devmodel.Module
+	// IRQ: the integrated PCS reports link by an interrupt the MAC requests
+	// (request-irq / free-irq steps); otherwise phylink polls it.
+	IRQ bool
 	// Required marks a netdev that must not go away (e.g. nfs root).
 	Required bool
 	// WantUp is the user's intent: the last `ip link set` was up. Managed
@@ -41,6 +44,7 @@ type netdevInst struct {
 	pl         *Phylink
 	handle     *pcs.PCS // what pcs_get returned
 	own        *pcs.PCS // the PCS the MAC created itself
+	irq        bool     // the MAC's request_irq for own is in place
 }
 
 // Carrier reports whether the netdev currently has link.

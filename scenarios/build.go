@@ -118,7 +118,7 @@ func (w *World) boot(t *sim.Task) {
 			imod = w.modules[nd.IntegratedModule]
 		}
 		w.W.AddNetdev(&phylink.Netdev{Name: nd.Name, MAC: w.devices[nd.MAC], PCSRef: nd.PCS, Integrated: nd.Integrated,
-			IntegratedModule: imod, Required: nd.Required, WantUp: nd.Up})
+			IntegratedModule: imod, IRQ: nd.IRQ, Required: nd.Required, WantUp: nd.Up})
 	}
 	for _, lk := range sc.Links {
 		var flags devmodel.LinkFlags

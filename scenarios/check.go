@@ -112,6 +112,9 @@ func (l *loader) crossCheck(sc *Scenario) {
 		} else if ok && drv.Kind != KindMAC {
 			l.errf(r[fmt.Sprintf("netdev-mac:%d", i)], "netdev %q: device %q is driven by %q, which is not a mac driver", n.Name, n.MAC, drv.Name)
 		}
+		if n.IRQ && !n.Integrated {
+			l.errf(r[fmt.Sprintf("netdev-irq:%d", i)], "netdev %q: irq applies to an integrated PCS (the MAC requests its interrupt); a PCS device's driver owns its own", n.Name)
+		}
 		switch {
 		case n.Integrated && n.PCS == "":
 			l.errf(r["netdev:"+n.Name], "netdev %q: an integrated PCS needs a name (pcs: ...)", n.Name)

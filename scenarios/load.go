@@ -387,6 +387,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 					"integrated_module": func(v *yaml.Node) {
 						l.strAt(v, "integrated_module", &nd.IntegratedModule, fmt.Sprintf("netdev-imod:%d", i))
 					},
+					"irq":      func(v *yaml.Node) { l.boolean(v, "irq", &nd.IRQ); at(fmt.Sprintf("netdev-irq:%d", i), v) },
 					"required": func(v *yaml.Node) { l.boolean(v, "required", &nd.Required) },
 					"up":       func(v *yaml.Node) { l.boolean(v, "up", &nd.Up) },
 				}, "name", "mac")

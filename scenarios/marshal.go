@@ -91,6 +91,9 @@ func Marshal(sc *Scenario) ([]byte, error) {
 		if x.IntegratedModule != "" {
 			add(m, "integrated_module", str(x.IntegratedModule))
 		}
+		if x.IRQ {
+			add(m, "irq", boolean(true))
+		}
 		if x.Required {
 			add(m, "required", boolean(true))
 		}

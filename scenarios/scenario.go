@@ -75,8 +75,11 @@ type Netdev struct {
 	Integrated bool
 	// IntegratedModule owns an integrated PCS's ops ("" = the MAC's).
 	IntegratedModule string
-	Required         bool
-	Up               bool
+	// IRQ: the integrated PCS reports link by an interrupt the MAC
+	// requests (request-irq / free-irq steps); otherwise it is polled.
+	IRQ      bool
+	Required bool
+	Up       bool
 }
 
 // Link is a device link declared by the scenario.

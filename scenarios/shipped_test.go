@@ -172,3 +172,27 @@ func TestRacyReleaseFoundAndSafeClean(t *testing.T) {
 		}
 	}
 }
+
+// TestIRQOrder: xpcs-irq-order frees the PCS interrupt after destroying the
+// PCS and shows a use-after-free (asserted by its expect section); the same
+// world in the in-tree remove order (free-irq first) never does.
+func TestIRQOrder(t *testing.T) {
+	sc, err := Open("xpcs-irq-order")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed := *sc
+	fixed.Drivers = slices.Clone(sc.Drivers)
+	fixed.Drivers[0].Remove = nil // the default, in-tree order
+	for _, st := range pcs.DesignIDs {
+		for _, name := range []string{"random", "pct"} {
+			ex, _ := NewExplorer(name, &fixed, st, 3)
+			for i := range 300 {
+				r, err := Execute(&fixed, st, ex.New(sim.ExecutionSeed(1, i)), NoRecord)
+				if err != nil || len(r.Findings) > 0 {
+					t.Fatalf("%s/%s execution %d in the in-tree order: %v %v", st, name, i, err, r.Violated())
+				}
+			}
+		}
+	}
+}

@@ -70,6 +70,7 @@ func genWorld(t *rapid.T) *Scenario {
 				}
 			case 1:
 				nd.PCS, nd.Integrated = fmt.Sprintf("xpcs.%d%d", i, j), true
+				nd.IRQ = rapid.Bool().Draw(t, "irq")
 			}
 			nd.Required = nd.PCS == "" && rapid.Bool().Draw(t, "required")
 			sc.Netdevs = append(sc.Netdevs, nd)
@@ -95,6 +96,11 @@ func genWorld(t *rapid.T) *Scenario {
 					all = append(all, d.Name)
 				case "qsgmii-pcs":
 					all = append(all, d.Name+":0", d.Name+":3")
+				}
+			}
+			for _, nd := range sc.Netdevs {
+				if nd.Integrated {
+					all = append(all, nd.PCS)
 				}
 			}
 			if len(all) == 0 {
