@@ -88,7 +88,7 @@ type Timer struct {
 	Name    string
 	fn      func(t *sim.Task)
 	pending bool
-	gen     int
+	expires sim.Time
 	running *sim.Task
 	idle    sim.WaitQueue
 	k       *Kernel
@@ -108,11 +108,12 @@ func (tm *Timer) Pending() bool { return tm.pending }
 
 // ModTimer is mod_timer: (re)arm the timer to expire after d.
 func (k *Kernel) ModTimer(tm *Timer, d sim.Time) {
-	tm.gen++
-	gen := tm.gen
-	tm.pending = true
-	k.S.After(d, func() {
-		if tm.gen != gen || !tm.pending {
+	at := k.S.Now() + d
+	tm.expires, tm.pending = at, true
+	// An event of an earlier arming finds the timer deleted or expiring
+	// at another time and does nothing.
+	k.S.AtNamed(at, tm.label, func() {
+		if !tm.pending || tm.expires != at {
 			return
 		}
 		tm.pending = false
@@ -130,7 +131,6 @@ func (k *Kernel) ModTimer(tm *Timer, d sim.Time) {
 func (k *Kernel) DelTimer(tm *Timer) bool {
 	was := tm.pending
 	tm.pending = false
-	tm.gen++
 	return was
 }
 

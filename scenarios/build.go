@@ -12,7 +12,7 @@ import (
 
 // World is a scenario built into a simulated kernel for one execution.
 type World struct {
-	Sc      *Scenario
+	Sc      *Scenario `state:"-"`
 	S       *sim.Sim
 	K       *devmodel.Kernel
 	Env     *pcs.Env
@@ -68,9 +68,9 @@ func Build(sc *Scenario, strategy string, s *sim.Sim, swarm bool) (*World, error
 		drv.SuppressBindAttrs = d.SuppressBindAttrs
 		w.drivers[d.Name] = drv
 	}
-	s.At(0, func() { k.Spawn("init", &devmodel.Cause{Kind: "boot"}, w.boot) })
+	s.AtNamed(0, "boot", func() { k.Spawn("init", &devmodel.Cause{Kind: "boot"}, w.boot) })
 	for _, e := range sc.Events {
-		s.At(e.At, func() { w.fire(e.Action, e.Target) })
+		s.AtNamed(e.At, e.Action+" "+e.Target, func() { w.fire(e.Action, e.Target) })
 	}
 	for _, f := range sc.Faults {
 		name := f.Action + " " + f.Target

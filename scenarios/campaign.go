@@ -154,22 +154,41 @@ type DFSResult struct {
 	// Runs is the number of schedules executed.
 	Runs int
 	// Unreduced is the number of schedules covered: Runs plus those that
-	// symmetry reduction proved isomorphic to one that ran.
+	// symmetry reduction or state caching proved to behave as one that ran.
 	Unreduced int
+	// Revisits counts the executions ended at a state explored before, and
+	// Cached the schedules they stood for beyond themselves.
+	Revisits, Cached int
+	// NoCache is set when state caching was off.
+	NoCache bool
 	// Exhausted is true when every schedule within the bound was run.
 	Exhausted bool
 }
 
-// ExploreDFS runs every schedule of sc under strategy with at most bound
-// preemptions (see sim.DFS), up to limit executions, calling visit for each
-// in exploration order; visit returning false stops the exploration.
-func ExploreDFS(sc *Scenario, strategy string, bound, limit int, visit func(o Outcome) bool) DFSResult {
-	d := sim.NewDFS(bound)
-	for d.Runs() < limit && d.Next() {
+// DFSOptions bound a dfs exploration.
+type DFSOptions struct {
+	// Preemptions is the preemption bound.
+	Preemptions int
+	// Limit caps the number of executions.
+	Limit int
+	// NoCache turns state caching off (every schedule runs to its end).
+	NoCache bool
+}
+
+// ExploreDFS runs every schedule of sc under strategy with at most
+// o.Preemptions preemptions (see sim.DFS), up to o.Limit executions,
+// calling visit for each in exploration order; visit returning false stops
+// the exploration.
+func ExploreDFS(sc *Scenario, strategy string, o DFSOptions, visit func(o Outcome) bool) DFSResult {
+	d := sim.NewDFS(o.Preemptions)
+	d.NoCache = o.NoCache
+	for d.Runs() < o.Limit && d.Next() {
 		r, err := Execute(sc, strategy, d.Chooser(), Cover)
 		if !visit(Outcome{Index: d.Runs() - 1, Result: r, Err: err}) {
 			break
 		}
 	}
-	return DFSResult{Runs: d.Runs(), Unreduced: d.Unreduced(), Exhausted: d.Exhausted()}
+	r := DFSResult{Runs: d.Runs(), Unreduced: d.Unreduced(), Exhausted: d.Exhausted(), NoCache: o.NoCache}
+	r.Revisits, r.Cached = d.Pruned()
+	return r
 }

@@ -81,11 +81,14 @@ func execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode, started fu
 	if err != nil {
 		return Result{}, err
 	}
+	if _, ok := c.(sim.Resting); ok {
+		s.SetFingerprint(func(h *sim.StateHash) { h.Value(w) })
+	}
 	if started != nil {
 		started(s)
 	}
 	end := s.Run()
-	if end != sim.EndBudget {
+	if end != sim.EndBudget && end != sim.EndPruned {
 		w.K.CheckLeaks()
 		w.W.CheckRecovery(end == sim.EndQuiescent)
 	}

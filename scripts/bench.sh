@@ -3,7 +3,8 @@
 #  - for each buggy (scenario, strategy) pair of the canonical worlds and each
 #    explorer: executions to the first violation (median and max over 20
 #    master seeds) and the wall time that took (executions / measured rate);
-#  - dfs: schedules explored, exhaustion and wall time;
+#  - dfs: schedules covered, exhaustion, executions and wall time with and
+#    without state caching;
 #  - for the safe strategy: executions/s with --jobs 1 and --jobs 2.
 # Usage: scripts/bench.sh [CAP]   (CAP: executions per master seed, default 5000)
 set -euo pipefail
@@ -46,20 +47,27 @@ else:
   done
 done
 echo
-echo "| scenario | strategy | dfs (preemptions 2) | schedules | wall time |"
-echo "|---|---|---|---:|---:|"
+echo "| scenario | strategy | dfs (preemptions 2) | schedules | executions | wall time | executions, no state caching | wall time |"
+echo "|---|---|---|---:|---:|---:|---:|---:|"
 for w in $WORLDS; do
   for st in phylink-notify phylink-notify-racy; do
-    s=$(date +%s.%N)
-    out=$("$BIN" run "$w" --strategy "$st" --explore dfs --preemptions 2 --format json 2>/dev/null || true)
-    e=$(date +%s.%N)
-    echo "$out" | python3 -c '
+    row=()
+    for cache in true false; do
+      s=$(date +%s.%N)
+      out=$("$BIN" run "$w" --strategy "$st" --explore dfs --preemptions 2 --state-cache=$cache --format json 2>/dev/null || true)
+      e=$(date +%s.%N)
+      row+=("$(echo "$out" | python3 -c '
 import json,sys
-d=json.load(sys.stdin); w,st,t=sys.argv[1],sys.argv[2],float(sys.argv[4])-float(sys.argv[3])
+d=json.load(sys.stdin); t=float(sys.argv[2])-float(sys.argv[1])
 verdict="violation (first at %d)"%d["first_violation"] if d["first_violation"] is not None else "no violation"
 ex="exhausted" if d.get("exhausted") else "limit reached"
-n=d["executions"]
-print(f"| {w} | {st} | {ex}, {verdict} | {n} | {t:.2f} s |")' "$w" "$st" "$s" "$e"
+n,x=d.get("schedules_unreduced",d["executions"]),d["executions"]
+print(f"{ex}, {verdict}|{n}|{x}|{t:.2f} s")' "$s" "$e")")
+    done
+    IFS='|' read -r v1 n1 x1 t1 <<<"${row[0]}"
+    IFS='|' read -r v2 n2 x2 t2 <<<"${row[1]}"
+    [ "$v1|$n1" = "$v2|$n2" ] || v1="$v1 (MISMATCH without caching: $v2, $n2 schedules)"
+    echo "| $w | $st | $v1 | $n1 | $x1 | $t1 | $x2 | $t2 |"
   done
 done
 echo

@@ -18,7 +18,16 @@ import "fmt"
 // twin's, whose size is counted as "virtual" runs. Unreduced reports the
 // size of the full bounded tree, so the saving is visible.
 //
+// State caching: at every point where no task is alive the engine offers
+// the state's fingerprint (see Resting). The rest of an execution depends
+// only on that state and on the preemptions left, so when a state is met
+// again with the same number of preemptions left after its first subtree
+// was fully explored, the execution ends there and the subtree's size is
+// counted as virtual runs. Only states reached past the replayed prefix
+// are hashed.
+//
 // Use it as a loop: for d.Next() { run an execution with d.Chooser() }.
+// The chooser implements Resting.
 type DFS struct {
 	// Bound is the preemption bound.
 	Bound   int
@@ -27,6 +36,28 @@ type DFS struct {
 	runs    int
 	virtual int
 	done    bool
+	// NoCache turns state caching off.
+	NoCache bool
+	replay  int // decisions replayed from the previous execution
+	cache   map[cacheKey]int
+	pending []pendingState
+	pruned  int
+	// cached counts the virtual runs that state caching stands for.
+	cached int
+}
+
+// cacheKey is a state with the preemptions left to spend from it.
+type cacheKey struct {
+	state StateKey
+	left  int
+}
+
+// pendingState is a state whose subtree is being explored: it began at
+// decision depth, when Unreduced was start+1.
+type pendingState struct {
+	key   cacheKey
+	depth int
+	start int
 }
 
 // dfsDecision is one decision of the current path.
@@ -58,14 +89,67 @@ func (d *DFS) Next() bool {
 	}
 	d.runs++
 	d.depth = 0
+	d.replay = len(d.stack)
 	return true
+}
+
+// Pruned returns the number of executions ended at a state explored
+// before, and the number of schedules they stood for beyond themselves.
+func (d *DFS) Pruned() (runs, schedules int) { return d.pruned, d.cached }
+
+// AtRest implements Resting.
+func (d *DFS) AtRest(key func() (StateKey, bool)) bool {
+	if d.NoCache || d.depth < d.replay {
+		// Reached by the replayed prefix: met and recorded before.
+		return false
+	}
+	st, ok := key()
+	if !ok {
+		return false
+	}
+	k := cacheKey{st, d.Bound - d.preemptions()}
+	if size, seen := d.cache[k]; seen {
+		if size == 0 {
+			return false // still being explored (cannot happen: time only grows)
+		}
+		d.virtual += size - 1
+		d.cached += size - 1
+		d.pruned++
+		return true
+	}
+	if d.cache == nil {
+		d.cache = map[cacheKey]int{}
+	}
+	d.cache[k] = 0
+	d.pending = append(d.pending, pendingState{key: k, depth: d.depth, start: d.Unreduced() - 1})
+	return false
+}
+
+// preemptions returns the preemptions spent before the next decision.
+func (d *DFS) preemptions() int {
+	if d.depth == 0 {
+		return 0
+	}
+	p := d.stack[d.depth-1]
+	return p.pre + p.cost(p.answer(p.pos))
+}
+
+// settle records the size of every pending state whose subtree lies below
+// decision i (all of it has been explored once decision i changes).
+func (d *DFS) settle(i int) {
+	for n := len(d.pending); n > 0 && d.pending[n-1].depth > i; n-- {
+		p := d.pending[n-1]
+		d.cache[p.key] = d.Unreduced() - p.start
+		d.pending = d.pending[:n-1]
+	}
 }
 
 // Runs returns the number of executions started.
 func (d *DFS) Runs() int { return d.runs }
 
 // Unreduced returns the number of schedules the search covers: the runs
-// plus the ones symmetry reduction proved isomorphic to a run.
+// plus the ones symmetry reduction proved isomorphic to a run and the ones
+// that state caching proved to continue as a run did.
 func (d *DFS) Unreduced() int { return d.runs + d.virtual }
 
 // Exhausted reports whether the bounded space has been fully explored.
@@ -98,6 +182,7 @@ func (x dfsDecision) cost(ans int) int {
 // within the bound and cuts the path there.
 func (d *DFS) backtrack() bool {
 	for i := len(d.stack) - 1; i >= 0; i-- {
+		d.settle(i)
 		x := &d.stack[i]
 		if x.twin != nil {
 			x.sizes[x.answer(x.pos)] = d.Unreduced() - x.start
@@ -119,6 +204,7 @@ func (d *DFS) backtrack() bool {
 			return true
 		}
 	}
+	d.settle(-1)
 	d.stack = d.stack[:0]
 	return false
 }
@@ -154,6 +240,9 @@ type dfsChooser DFS
 
 // Choose implements Chooser: a free branch.
 func (c *dfsChooser) Choose(n int, label string) int { return (*DFS)(c).decide(n, -1, nil) }
+
+// AtRest implements Resting.
+func (c *dfsChooser) AtRest(key func() (StateKey, bool)) bool { return (*DFS)(c).AtRest(key) }
 
 // Pick implements Chooser.
 func (c *dfsChooser) Pick(cands []Candidate, step int) int {

@@ -6,6 +6,7 @@ type event struct {
 	at  Time
 	seq uint64
 	fn  func()
+	key string // what the event does, for state hashing ("" unknown)
 }
 
 // eventQueue is a binary min-heap ordered by (at, seq). It is written out
@@ -26,9 +27,9 @@ func (q *eventQueue) less(i, j int) bool {
 	return a.seq < b.seq
 }
 
-func (q *eventQueue) push(at Time, fn func()) {
+func (q *eventQueue) push(at Time, key string, fn func()) {
 	q.seq++
-	q.items = append(q.items, event{at: at, seq: q.seq, fn: fn})
+	q.items = append(q.items, event{at: at, seq: q.seq, fn: fn, key: key})
 	i := len(q.items) - 1
 	for i > 0 {
 		p := (i - 1) / 2

@@ -35,11 +35,12 @@ const (
 	EndQuiescent     // no task, trigger or event left
 	EndHorizon       // the next event lies past the horizon
 	EndBudget        // the step budget ran out
+	EndPruned        // the state was explored before (see Resting)
 )
 
 // String says why the execution ended, in words.
 func (e End) String() string {
-	return [...]string{"running", "quiescent", "horizon", "step budget exhausted"}[e]
+	return [...]string{"running", "quiescent", "horizon", "step budget exhausted", "state explored before"}[e]
 }
 
 // Finding is a violated property, reported by the engine (deadlock) or by a
@@ -87,6 +88,11 @@ type Sim struct {
 	trace      []Step
 	end        End
 	stopped    bool
+	// State hashing at task-free points (see Resting).
+	fingerprint func(h *StateHash)
+	restKey     func() (StateKey, bool)
+	hash        *StateHash
+	evBuf       []event
 	// Idle, if set, is called whenever no task is runnable, before time
 	// advances; models use it for checks at quiescent points.
 	Idle func()
@@ -138,15 +144,21 @@ func (s *Sim) EndReason() End { return s.end }
 func (s *Sim) Tasks() []*Task { return s.tasks }
 
 // At schedules fn to run at virtual time at (not before now).
-func (s *Sim) At(at Time, fn func()) {
+func (s *Sim) At(at Time, fn func()) { s.AtNamed(at, "", fn) }
+
+// After schedules fn to run d after now.
+func (s *Sim) After(d Time, fn func()) { s.AtNamed(s.now+d, "", fn) }
+
+// AtNamed is At for an event whose effect key names: two events pending
+// at the same time with the same key must do the same thing. Only named
+// events let dfs fingerprint a state (see Resting); a pending unnamed one
+// makes the state unhashable.
+func (s *Sim) AtNamed(at Time, key string, fn func()) {
 	if at < s.now {
 		at = s.now
 	}
-	s.events.push(at, fn)
+	s.events.push(at, key, fn)
 }
-
-// After schedules fn to run d after now.
-func (s *Sim) After(d Time, fn func()) { s.At(s.now+d, fn) }
 
 // Arm registers a trigger that may fire once at a time in [from, until].
 // Triggers armed with the same name and window must have the same effect
@@ -219,6 +231,10 @@ func (s *Sim) Run() End {
 	for !s.stopped {
 		for s.events.len() > 0 && s.events.peek() <= s.now {
 			s.events.pop().fn()
+		}
+		if len(s.tasks) == 0 && s.atRest() {
+			s.end = EndPruned
+			return s.end
 		}
 		s.cands, s.candTask = s.cands[:0], s.candTask[:0]
 		for _, t := range s.tasks {

@@ -41,6 +41,8 @@ type runJSON struct {
 	Exhausted   *bool `json:"exhausted,omitempty"`
 	// Unreduced counts the schedules covered without symmetry reduction.
 	Unreduced *int `json:"schedules_unreduced,omitempty"`
+	// Revisits counts the executions ended at a state explored before.
+	Revisits *int `json:"state_revisits,omitempty"`
 	// Stopped says why a run ended early ("time budget", "interrupted").
 	Stopped  string        `json:"stopped,omitempty"`
 	Coverage *coverageJSON `json:"coverage,omitempty"`
@@ -154,7 +156,7 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	prog.clear()
 	out.Stopped = stop.why()
 	if dfs != nil {
-		out.Exhausted, out.Unreduced = &dfs.Exhausted, &dfs.Unreduced
+		out.Exhausted, out.Unreduced, out.Revisits = &dfs.Exhausted, &dfs.Unreduced, &dfs.Revisits
 	}
 	out.Coverage = cov.json()
 	for i, s := range reach.Situations {
@@ -181,9 +183,9 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	case out.Stopped != "":
 		fmt.Fprintf(stdout, "stopped (%s) after %d of %d executions\n", out.Stopped, out.Executions, pl.total)
 	case dfs != nil && dfs.Exhausted:
-		fmt.Fprintf(stdout, "explored all %d schedules with <= %d preemptions%s\n", dfs.Runs, c.preemptions, reduction(dfs))
+		fmt.Fprintf(stdout, "explored all %d schedules with <= %d preemptions%s\n", dfs.Unreduced, c.preemptions, reduction(dfs))
 	case dfs != nil:
-		fmt.Fprintf(stdout, "explored %d schedules with <= %d preemptions%s; limit reached, the bounded space is not exhausted\n", dfs.Runs, c.preemptions, reduction(dfs))
+		fmt.Fprintf(stdout, "explored %d schedules with <= %d preemptions%s; limit reached, the bounded space is not exhausted\n", dfs.Unreduced, c.preemptions, reduction(dfs))
 	}
 	if out.BudgetExceeded > 0 {
 		fmt.Fprintf(stdout, "warning: %d executions ran out of their step budget (%d)\n", out.BudgetExceeded, sc.MaxSteps)
@@ -277,10 +279,19 @@ func firstSentence(s string) string {
 	return s
 }
 
-// reduction describes what symmetry reduction saved in a dfs run.
+// reduction says how many executions a dfs run took for its schedules and
+// what state caching and symmetry reduction saved.
 func reduction(r *scenarios.DFSResult) string {
-	if r.Unreduced == r.Runs {
-		return " (no interchangeable faults: nothing to reduce)"
+	cache := "no state met twice"
+	switch {
+	case r.NoCache:
+		cache = "state caching off"
+	case r.Revisits > 0:
+		cache = fmt.Sprintf("state caching: %d cut short at a state explored before, %d schedules skipped", r.Revisits, r.Cached)
 	}
-	return fmt.Sprintf(" (%d without reducing interchangeable faults)", r.Unreduced)
+	sym := "no interchangeable faults"
+	if n := r.Unreduced - r.Runs - r.Cached; n > 0 {
+		sym = fmt.Sprintf("interchangeable faults: %d schedules skipped", n)
+	}
+	return fmt.Sprintf(" in %d executions (%s; %s)", r.Runs, cache, sym)
 }

@@ -92,7 +92,7 @@ func (c *common) dfsPlan(sc *scenarios.Scenario, st string) (*plan, error) {
 		explore: "dfs",
 		total:   limit,
 		drive: func(visit func(o scenarios.Outcome) bool) *scenarios.DFSResult {
-			r := scenarios.ExploreDFS(sc, st, c.preemptions, limit, visit)
+			r := scenarios.ExploreDFS(sc, st, scenarios.DFSOptions{Preemptions: c.preemptions, Limit: limit, NoCache: !c.stateCache}, visit)
 			return &r
 		},
 		origin: func(o *scenarios.Outcome) (string, string) {

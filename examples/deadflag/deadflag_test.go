@@ -90,3 +90,41 @@ func TestVerdicts(t *testing.T) {
 func TestWithPcssimtest(t *testing.T) {
 	pcssimtest.Run(t, "pcs-rebind", pcssimtest.Options{Strategy: deadflag.ID, Seeds: 300})
 }
+
+// TestDFSStateCache checks that the strategy keeps dfs's state caching
+// sound: with and without caching, dfs covers the same number of schedules
+// and finds the same properties.
+func TestDFSStateCache(t *testing.T) {
+	for _, world := range []string{"rmk-2022-unbind", "pcs-rebind", "rmk-2022-nfsroot"} {
+		sc, err := scenarios.Open(world)
+		if err != nil {
+			t.Fatal(err)
+		}
+		type summary struct {
+			Schedules int
+			Exhausted bool
+			Violated  []string
+		}
+		explore := func(noCache bool) (summary, int) {
+			var s summary
+			r := scenarios.ExploreDFS(sc, deadflag.ID, scenarios.DFSOptions{Preemptions: 1, Limit: 20000, NoCache: noCache},
+				func(o scenarios.Outcome) bool {
+					for _, p := range o.Result.Violated() {
+						if !slices.Contains(s.Violated, p) {
+							s.Violated = append(s.Violated, p)
+						}
+					}
+					return o.Err == nil
+				})
+			slices.Sort(s.Violated)
+			s.Schedules, s.Exhausted = r.Unreduced, r.Exhausted
+			return s, r.Runs
+		}
+		plain, plainRuns := explore(true)
+		cached, cachedRuns := explore(false)
+		if diff := cmp.Diff(plain, cached); diff != "" || !plain.Exhausted {
+			t.Errorf("%s: state caching changed the result (-plain +cached):\n%s", world, diff)
+		}
+		t.Logf("%s: %d schedules in %d executions (%d without caching)", world, plain.Schedules, cachedRuns, plainRuns)
+	}
+}

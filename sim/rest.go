@@ -1,0 +1,70 @@
+package sim
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Resting is implemented by choosers that cache explored states (DFS). The
+// engine calls AtRest at every point where no task is alive, before it
+// decides what happens next: there the whole state is plain data (the
+// model's objects, virtual time, pending events and armed triggers), with
+// no coroutine holding a half-run step. key computes the state's
+// fingerprint (false if it cannot be hashed); AtRest returns true to end
+// the execution there because the rest of it was explored before.
+type Resting interface {
+	AtRest(key func() (StateKey, bool)) bool
+}
+
+// SetFingerprint sets the function that adds the model's state to a
+// fingerprint (the engine adds its own). Without one no state is hashed.
+func (s *Sim) SetFingerprint(fn func(h *StateHash)) { s.fingerprint = fn }
+
+// atRest asks a Resting chooser whether to go on from a task-free point.
+func (s *Sim) atRest() bool {
+	r, ok := s.chooser.(Resting)
+	if !ok || s.fingerprint == nil {
+		return false
+	}
+	if s.restKey == nil {
+		s.restKey = s.stateKey
+	}
+	return r.AtRest(s.restKey)
+}
+
+// stateKey fingerprints the state at a task-free point: the model's
+// objects, then virtual time, the pending events (in firing order, by
+// time and key) and the triggers.
+func (s *Sim) stateKey() (StateKey, bool) {
+	if s.hash == nil {
+		s.hash = NewStateHash()
+	}
+	h := s.hash
+	h.reset()
+	s.fingerprint(h)
+	h.Word(uint64(s.now))
+	evs := append(s.evBuf[:0], s.events.items...)
+	slices.SortFunc(evs, func(a, b event) int {
+		return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.seq, b.seq))
+	})
+	h.Word(uint64(len(evs)))
+	for _, e := range evs {
+		if e.key == "" {
+			h.Unhashable()
+		}
+		h.Word(uint64(e.at))
+		h.String(e.key)
+	}
+	clear(evs)
+	s.evBuf = evs[:0]
+	h.Word(uint64(len(s.triggers)))
+	for _, tr := range s.triggers {
+		h.String(tr.key)
+		if tr.armed {
+			h.Word(1)
+		} else {
+			h.Word(0)
+		}
+	}
+	return h.Sum()
+}
