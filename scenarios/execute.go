@@ -98,5 +98,8 @@ func execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode, started fu
 			res.Findings = append(res.Findings, f)
 		}
 	}
+	if started == nil {
+		s.Release() // nobody else holds the engine: recycle its tasks
+	}
 	return res, nil
 }

@@ -76,6 +76,7 @@ type Sim struct {
 	decisions  int
 	events     eventQueue
 	tasks      []*Task
+	spawned    []*Task // every task of the execution, for Release
 	triggers   []*Trigger
 	current    *Task
 	lastRan    *Task
@@ -84,7 +85,6 @@ type Sim struct {
 	candTask   []*Task
 	schedule   Schedule
 	findings   []Finding
-	seen       map[string]bool
 	trace      []Step
 	end        End
 	stopped    bool
@@ -112,7 +112,7 @@ func New(cfg Config, c Chooser) *Sim {
 	if cfg.HungAfter == 0 {
 		cfg.HungAfter = 2 * Second
 	}
-	return &Sim{cfg: cfg, chooser: c, seen: map[string]bool{}}
+	return &Sim{cfg: cfg, chooser: c}
 }
 
 // Now returns the virtual time.
@@ -213,10 +213,11 @@ func (s *Sim) Chance(p float64, label string) bool {
 
 // Report records a finding, keeping only the first one per property.
 func (s *Sim) Report(f Finding) {
-	if s.seen[f.Property] {
-		return
+	for _, g := range s.findings {
+		if g.Property == f.Property {
+			return
+		}
 	}
-	s.seen[f.Property] = true
 	f.Step, f.At = s.steps, s.now
 	s.findings = append(s.findings, f)
 }

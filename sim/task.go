@@ -1,5 +1,7 @@
 package sim
 
+import "sync"
+
 // TaskState says whether a task can be scheduled.
 type TaskState uint8
 
@@ -43,15 +45,18 @@ type Task struct {
 	stack     []string
 	co        *coro
 	aborting  bool
-	nameH     uint64 // nameHash cache
-	stackBuf  [8]string
+	nameH     uint64   // nameHash cache
+	snap      []string // Stack's result until the stack changes
+	stackBuf  [16]string
 	heldBuf   [2]*Mutex
 }
 
 // Spawn creates a runnable task running body. The new task inherits the
 // Origin of the task that is running when Spawn is called, if any.
 func (s *Sim) Spawn(name string, body func(t *Task)) *Task {
-	t := &Task{ID: s.nextTaskID, Name: name, s: s, label: "start"}
+	t := taskPool.Get().(*Task)
+	t.ID, t.Name, t.s, t.label = s.nextTaskID, name, s, "start"
+	s.spawned = append(s.spawned, t)
 	// One backing array for the simulated stack and held locks: most
 	// tasks never outgrow it.
 	t.stack = t.stackBuf[:0]
@@ -63,6 +68,31 @@ func (s *Sim) Spawn(name string, body func(t *Task)) *Task {
 	t.co = startCoro(t, body)
 	s.tasks = append(s.tasks, t)
 	return t
+}
+
+// taskPool recycles the tasks of released executions (see Sim.Release).
+var taskPool = sync.Pool{New: func() any { return new(Task) }}
+
+// Release ends the use of s: its tasks go back to a pool that later
+// executions take their tasks from. Neither s nor any of its tasks may be
+// used afterwards; call it when everything wanted from the execution
+// (findings, schedule, trace, coverage) has been taken. Optional: an
+// execution not released is simply garbage-collected.
+func (s *Sim) Release() {
+	for i, t := range s.spawned {
+		if t.co != nil && !t.co.dead && t.state != Done && !t.aborting {
+			continue // still bound to a coroutine (Run not finished): leave it
+		}
+		*t = Task{}
+		taskPool.Put(t)
+		s.spawned[i] = nil
+	}
+	s.spawned = s.spawned[:0]
+	s.tasks = nil
+	s.current, s.lastRan = nil, nil
+	if s.cfg.Coverage != nil {
+		s.cfg.Coverage.prev = nil
+	}
 }
 
 // Sim returns the engine the task belongs to.
@@ -115,19 +145,28 @@ const sleeping = "msleep"
 
 // Enter pushes a simulated kernel function onto the task's call stack.
 // Pair every Enter with Leave (usually deferred).
-func (t *Task) Enter(fn string) { t.stack = append(t.stack, fn) }
+func (t *Task) Enter(fn string) {
+	t.stack = append(t.stack, fn)
+	t.snap = nil
+}
 
 // Leave pops the innermost simulated function.
-func (t *Task) Leave() { t.stack = t.stack[:len(t.stack)-1] }
+func (t *Task) Leave() {
+	t.stack = t.stack[:len(t.stack)-1]
+	t.snap = nil
+}
 
-// Stack returns a copy of the simulated call stack, innermost first, the
-// order KASAN prints.
+// Stack returns the simulated call stack, innermost first, the order
+// KASAN prints. The slice is shared by the calls made at the same depth of
+// the same call chain: callers must not modify it.
 func (t *Task) Stack() []string {
-	out := make([]string, len(t.stack))
-	for i, fn := range t.stack {
-		out[len(t.stack)-1-i] = fn
+	if t.snap == nil {
+		t.snap = make([]string, len(t.stack))
+		for i, fn := range t.stack {
+			t.snap[len(t.stack)-1-i] = fn
+		}
 	}
-	return out
+	return t.snap
 }
 
 // Func returns the innermost simulated function, or "" outside any.
