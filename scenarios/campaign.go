@@ -161,6 +161,8 @@ type DFSResult struct {
 	Revisits, Cached int
 	// NoCache is set when state caching was off.
 	NoCache bool
+	// States counts the distinct states met where no task was alive.
+	States int
 	// Exhausted is true when every schedule within the bound was run.
 	Exhausted bool
 }
@@ -188,7 +190,7 @@ func ExploreDFS(sc *Scenario, strategy string, o DFSOptions, visit func(o Outcom
 			break
 		}
 	}
-	r := DFSResult{Runs: d.Runs(), Unreduced: d.Unreduced(), Exhausted: d.Exhausted(), NoCache: o.NoCache}
+	r := DFSResult{Runs: d.Runs(), Unreduced: d.Unreduced(), Exhausted: d.Exhausted(), NoCache: o.NoCache, States: d.States()}
 	r.Revisits, r.Cached = d.Pruned()
 	return r
 }

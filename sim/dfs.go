@@ -93,6 +93,10 @@ func (d *DFS) Next() bool {
 	return true
 }
 
+// States returns the number of distinct states (with the preemptions left
+// from them) met at task-free points.
+func (d *DFS) States() int { return len(d.cache) }
+
 // Pruned returns the number of executions ended at a state explored
 // before, and the number of schedules they stood for beyond themselves.
 func (d *DFS) Pruned() (runs, schedules int) { return d.pruned, d.cached }

@@ -33,7 +33,7 @@ func (s *Sim) atRest() bool {
 }
 
 // stateKey fingerprints the state at a task-free point: the model's
-// objects, then virtual time, the pending events (in firing order, by
+// objects, then virtual time, the steps run, the pending events (in firing order, by
 // time and key) and the triggers.
 func (s *Sim) stateKey() (StateKey, bool) {
 	if s.hash == nil {
@@ -43,6 +43,7 @@ func (s *Sim) stateKey() (StateKey, bool) {
 	h.reset()
 	s.fingerprint(h)
 	h.Word(uint64(s.now))
+	h.Word(uint64(s.steps)) // the step budget left
 	evs := append(s.evBuf[:0], s.events.items...)
 	slices.SortFunc(evs, func(a, b event) int {
 		return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.seq, b.seq))

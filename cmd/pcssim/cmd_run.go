@@ -43,6 +43,8 @@ type runJSON struct {
 	Unreduced *int `json:"schedules_unreduced,omitempty"`
 	// Revisits counts the executions ended at a state explored before.
 	Revisits *int `json:"state_revisits,omitempty"`
+	// States counts the distinct states dfs met where no task was alive.
+	States *int `json:"states,omitempty"`
 	// Stopped says why a run ended early ("time budget", "interrupted").
 	Stopped  string        `json:"stopped,omitempty"`
 	Coverage *coverageJSON `json:"coverage,omitempty"`
@@ -157,6 +159,9 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	out.Stopped = stop.why()
 	if dfs != nil {
 		out.Exhausted, out.Unreduced, out.Revisits = &dfs.Exhausted, &dfs.Unreduced, &dfs.Revisits
+		if !dfs.NoCache {
+			out.States = &dfs.States
+		}
 	}
 	out.Coverage = cov.json()
 	for i, s := range reach.Situations {
@@ -287,7 +292,8 @@ func reduction(r *scenarios.DFSResult) string {
 	case r.NoCache:
 		cache = "state caching off"
 	case r.Revisits > 0:
-		cache = fmt.Sprintf("state caching: %d cut short at a state explored before, %d schedules skipped", r.Revisits, r.Cached)
+		cache = fmt.Sprintf("state caching: %d distinct states at rest, %d executions cut short at one explored before, %d schedules skipped",
+			r.States, r.Revisits, r.Cached)
 	}
 	sym := "no interchangeable faults"
 	if n := r.Unreduced - r.Runs - r.Cached; n > 0 {
