@@ -112,7 +112,7 @@ func New(cfg Config, c Chooser) *Sim {
 	if cfg.HungAfter == 0 {
 		cfg.HungAfter = 2 * Second
 	}
-	return &Sim{cfg: cfg, chooser: c}
+	return newSim(cfg, c)
 }
 
 // Now returns the virtual time.

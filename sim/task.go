@@ -1,7 +1,5 @@
 package sim
 
-import "sync"
-
 // TaskState says whether a task can be scheduled.
 type TaskState uint8
 
@@ -68,31 +66,6 @@ func (s *Sim) Spawn(name string, body func(t *Task)) *Task {
 	t.co = startCoro(t, body)
 	s.tasks = append(s.tasks, t)
 	return t
-}
-
-// taskPool recycles the tasks of released executions (see Sim.Release).
-var taskPool = sync.Pool{New: func() any { return new(Task) }}
-
-// Release ends the use of s: its tasks go back to a pool that later
-// executions take their tasks from. Neither s nor any of its tasks may be
-// used afterwards; call it when everything wanted from the execution
-// (findings, schedule, trace, coverage) has been taken. Optional: an
-// execution not released is simply garbage-collected.
-func (s *Sim) Release() {
-	for i, t := range s.spawned {
-		if t.co != nil && !t.co.dead && t.state != Done && !t.aborting {
-			continue // still bound to a coroutine (Run not finished): leave it
-		}
-		*t = Task{}
-		taskPool.Put(t)
-		s.spawned[i] = nil
-	}
-	s.spawned = s.spawned[:0]
-	s.tasks = nil
-	s.current, s.lastRan = nil, nil
-	if s.cfg.Coverage != nil {
-		s.cfg.Coverage.prev = nil
-	}
 }
 
 // Sim returns the engine the task belongs to.
