@@ -161,8 +161,9 @@ type DFSResult struct {
 	Revisits, Cached int
 	// NoCache is set when state caching was off.
 	NoCache bool
-	// States counts the distinct states met where no task was alive.
-	States int
+	// States counts the distinct states met where no task was alive, and
+	// Unhashable the points where the state could not be hashed.
+	States, Unhashable int
 	// Exhausted is true when every schedule within the bound was run.
 	Exhausted bool
 }
@@ -190,7 +191,7 @@ func ExploreDFS(sc *Scenario, strategy string, o DFSOptions, visit func(o Outcom
 			break
 		}
 	}
-	r := DFSResult{Runs: d.Runs(), Unreduced: d.Unreduced(), Exhausted: d.Exhausted(), NoCache: o.NoCache, States: d.States()}
+	r := DFSResult{Runs: d.Runs(), Unreduced: d.Unreduced(), Exhausted: d.Exhausted(), NoCache: o.NoCache, States: d.States(), Unhashable: d.Unhashable()}
 	r.Revisits, r.Cached = d.Pruned()
 	return r
 }

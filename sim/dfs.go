@@ -42,6 +42,8 @@ type DFS struct {
 	cache   map[cacheKey]int
 	pending []pendingState
 	pruned  int
+	// unhashable counts task-free points whose state could not be hashed.
+	unhashable int
 	// cached counts the virtual runs that state caching stands for.
 	cached int
 }
@@ -97,6 +99,10 @@ func (d *DFS) Next() bool {
 // from them) met at task-free points.
 func (d *DFS) States() int { return len(d.cache) }
 
+// Unhashable returns the number of task-free points (past the replayed
+// prefix) whose state could not be hashed, so nothing was cached there.
+func (d *DFS) Unhashable() int { return d.unhashable }
+
 // Pruned returns the number of executions ended at a state explored
 // before, and the number of schedules they stood for beyond themselves.
 func (d *DFS) Pruned() (runs, schedules int) { return d.pruned, d.cached }
@@ -109,6 +115,7 @@ func (d *DFS) AtRest(key func() (StateKey, bool)) bool {
 	}
 	st, ok := key()
 	if !ok {
+		d.unhashable++
 		return false
 	}
 	k := cacheKey{st, d.Bound - d.preemptions()}

@@ -23,7 +23,7 @@ func (s *Sim) SetFingerprint(fn func(h *StateHash)) { s.fingerprint = fn }
 // atRest asks a Resting chooser whether to go on from a task-free point.
 func (s *Sim) atRest() bool {
 	r, ok := s.chooser.(Resting)
-	if !ok || s.fingerprint == nil {
+	if !ok || s.fingerprint == nil || !s.pending() {
 		return false
 	}
 	if s.restKey == nil {
@@ -68,4 +68,18 @@ func (s *Sim) stateKey() (StateKey, bool) {
 		}
 	}
 	return h.Sum()
+}
+
+// pending reports whether anything can still happen: an event or an armed
+// trigger. (Without either the execution is over; caching it saves nothing.)
+func (s *Sim) pending() bool {
+	if s.events.len() > 0 {
+		return true
+	}
+	for _, tr := range s.triggers {
+		if tr.armed {
+			return true
+		}
+	}
+	return false
 }

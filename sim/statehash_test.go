@@ -94,7 +94,7 @@ func TestStateHashUnhashable(t *testing.T) {
 
 // phases: two tasks each update their own counter (every interleaving
 // ends in the same state), then a named event starts a lost-update race.
-func phases(c Chooser, cached bool) (lost bool) {
+func phases(c Chooser, cached, named bool) (lost bool) {
 	s := New(Config{}, c)
 	var st struct{ A, B, X int }
 	if cached {
@@ -107,7 +107,7 @@ func phases(c Chooser, cached bool) (lost bool) {
 			*p++
 		})
 	}
-	s.AtNamed(Millisecond, "race", func() {
+	race := func() {
 		for range 2 {
 			s.Spawn("inc", func(t *Task) {
 				v := st.X
@@ -115,22 +115,27 @@ func phases(c Chooser, cached bool) (lost bool) {
 				st.X = v + 1
 			})
 		}
-	})
+	}
+	if named {
+		s.AtNamed(Millisecond, "race", race)
+	} else {
+		s.At(Millisecond, race) // pending at rest: the state is unhashable
+	}
 	s.Run()
 	return st.X != 2
 }
 
 func TestDFSStateCaching(t *testing.T) {
-	search := func(cached bool) (d *DFS, found bool) {
+	search := func(cached, named bool) (d *DFS, found bool) {
 		d = NewDFS(2)
 		d.NoCache = !cached
 		for d.Next() {
-			found = phases(d.Chooser(), cached) || found
+			found = phases(d.Chooser(), cached, named) || found
 		}
 		return d, found
 	}
-	plain, found1 := search(false)
-	cached, found2 := search(true)
+	plain, found1 := search(false, true)
+	cached, found2 := search(true, true)
 	revisits, skipped := cached.Pruned()
 	if !found1 || !found2 {
 		t.Fatalf("lost update found without caching %v, with %v", found1, found2)
@@ -140,5 +145,17 @@ func TestDFSStateCaching(t *testing.T) {
 	}
 	if cached.Runs() >= plain.Runs() || revisits == 0 || cached.Runs()+skipped != plain.Runs() {
 		t.Fatalf("with caching %d runs (%d revisits, %d skipped), without %d", cached.Runs(), revisits, skipped, plain.Runs())
+	}
+}
+
+func TestDFSStateCachingNeedsNamedEvents(t *testing.T) {
+	d := NewDFS(2)
+	for d.Next() {
+		phases(d.Chooser(), true, false)
+	}
+	// Every task-free point with something still to happen has the event
+	// pending; the end of each execution is not a point worth caching.
+	if revisits, _ := d.Pruned(); revisits != 0 || d.States() != 0 || d.Unhashable() == 0 {
+		t.Fatalf("with an unnamed event pending: %d revisits, %d states, %d unhashable points", revisits, d.States(), d.Unhashable())
 	}
 }

@@ -291,6 +291,8 @@ func reduction(r *scenarios.DFSResult) string {
 	switch {
 	case r.NoCache:
 		cache = "state caching off"
+	case r.States == 0 && r.Unhashable > 0:
+		cache = "state caching: no state could be hashed (an event scheduled without a name, or a channel, in the model)"
 	case r.Revisits > 0:
 		cache = fmt.Sprintf("state caching: %d distinct states at rest, %d executions cut short at one explored before, %d schedules skipped",
 			r.States, r.Revisits, r.Cached)
