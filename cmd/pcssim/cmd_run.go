@@ -68,6 +68,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	if c.format != "text" && c.format != "json" {
 		return 0, usagef("--format must be text or json")
 	}
+	if c.explore == "dfs" && c.jobs > 1 {
+		// Its exploration order and state cache are sequential.
+		fmt.Fprintln(stderr, "pcssim: dfs explores on one core; --jobs does not apply to it")
+	}
 	defer c.useCPUs()()
 	var all []runJSON
 	code := exitOK
