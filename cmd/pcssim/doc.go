@@ -5,7 +5,7 @@
 // Usage:
 //
 //	pcssim run FILE... [--seed N] [--seeds N|LIST] [--strategy ID] [--explore random|swarm|pct|dfs]
-//	           [--depth D] [--preemptions K] [--jobs N] [--shard I/N] [--time-budget 30s] [--format text|json]
+//	           [--depth D] [--preemptions K] [--state-cache=false] [--jobs N] [--shard I/N] [--time-budget 30s] [--format text|json]
 //	pcssim merge SHARD.json... [--format text|json]
 //	pcssim replay FILE --seed N | --schedule S [-v] [--trace OUT.json] [--mermaid OUT.md]
 //	pcssim shrink FILE --seed N | --schedule S
