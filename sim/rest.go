@@ -22,8 +22,11 @@ func (s *Sim) SetFingerprint(fn func(h *StateHash)) { s.fingerprint = fn }
 
 // atRest asks a Resting chooser whether to go on from a task-free point.
 func (s *Sim) atRest() bool {
+	if s.fingerprint == nil {
+		return false
+	}
 	r, ok := s.chooser.(Resting)
-	if !ok || s.fingerprint == nil || !s.pending() {
+	if !ok || !s.pending() {
 		return false
 	}
 	if s.restKey == nil {
