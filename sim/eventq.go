@@ -2,11 +2,14 @@ package sim
 
 // event is one entry of the event queue: fn runs when virtual time reaches at.
 // Events with equal times run in the order they were scheduled (seq).
+// key numbers the event's name in the engine's evKeys (0: unnamed). The
+// entry is kept to 24 bytes (two 32-bit fields): moving it is the heap's
+// inner loop.
 type event struct {
 	at  Time
-	seq uint64
+	seq uint32
+	key uint32
 	fn  func()
-	key string // what the event does, for state hashing ("" unknown)
 }
 
 // eventQueue is a binary min-heap ordered by (at, seq). It is written out
@@ -14,7 +17,7 @@ type event struct {
 // once the backing array has grown.
 type eventQueue struct {
 	items []event
-	seq   uint64
+	seq   uint32
 }
 
 func (q *eventQueue) len() int { return len(q.items) }
@@ -27,7 +30,7 @@ func (q *eventQueue) less(i, j int) bool {
 	return a.seq < b.seq
 }
 
-func (q *eventQueue) push(at Time, key string, fn func()) {
+func (q *eventQueue) push(at Time, key uint32, fn func()) {
 	q.seq++
 	q.items = append(q.items, event{at: at, seq: q.seq, fn: fn, key: key})
 	i := len(q.items) - 1

@@ -38,12 +38,13 @@ func (s *Sim) Release() {
 		s.cfg.Coverage.prev = nil
 	}
 	clear(s.events.items)
+	clear(s.evKeys)
 	clear(s.spawned)
 	clear(s.tasks)
 	clear(s.triggers)
 	clear(s.cands)
 	clear(s.candTask)
 	*s = Sim{events: eventQueue{items: s.events.items[:0]}, tasks: s.tasks[:0], spawned: s.spawned[:0],
-		triggers: s.triggers[:0], cands: s.cands[:0], candTask: s.candTask[:0], evBuf: s.evBuf[:0], hash: s.hash}
+		triggers: s.triggers[:0], cands: s.cands[:0], candTask: s.candTask[:0], evBuf: s.evBuf[:0], evKeys: s.evKeys[:0], hash: s.hash}
 	simPool.Put(s)
 }

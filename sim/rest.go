@@ -53,11 +53,12 @@ func (s *Sim) stateKey() (StateKey, bool) {
 	})
 	h.Word(uint64(len(evs)))
 	for _, e := range evs {
-		if e.key == "" {
+		if e.key == 0 {
 			h.Unhashable()
+			break
 		}
 		h.Word(uint64(e.at))
-		h.String(e.key)
+		h.String(s.evKeys[e.key-1])
 	}
 	clear(evs)
 	s.evBuf = evs[:0]

@@ -93,6 +93,7 @@ type Sim struct {
 	restKey     func() (StateKey, bool)
 	hash        *StateHash
 	evBuf       []event
+	evKeys      []string // names of named events (event.key - 1)
 	// Idle, if set, is called whenever no task is runnable, before time
 	// advances; models use it for checks at quiescent points.
 	Idle func()
@@ -157,7 +158,12 @@ func (s *Sim) AtNamed(at Time, key string, fn func()) {
 	if at < s.now {
 		at = s.now
 	}
-	s.events.push(at, key, fn)
+	var k uint32
+	if key != "" {
+		s.evKeys = append(s.evKeys, key)
+		k = uint32(len(s.evKeys))
+	}
+	s.events.push(at, k, fn)
 }
 
 // Arm registers a trigger that may fire once at a time in [from, until].
