@@ -37,10 +37,11 @@ func newOps(e *Env, prefix string, mod *devmodel.Module) *Ops {
 			t.Leave()
 		}
 	}
+	getState := prefix + "_get_state"
 	ops := &Ops{
 		Owner: mod,
 		GetState: func(t *sim.Task, p *PCS) bool {
-			t.Enter(prefix + "_get_state")
+			t.Enter(getState)
 			defer t.Leave()
 			e.K.Heap.Access(t, p.Obj, devmodel.Read)
 			return p.Lane.LinkUp
@@ -136,8 +137,9 @@ func (e *Env) RequestIRQ(t *sim.Task, p *PCS, prefix string) {
 	t.Enter("request_irq")
 	defer t.Leave()
 	lane := p.Lane
+	fn := prefix + "_irq_handler"
 	lane.IRQ = func(t *sim.Task) {
-		t.Enter(prefix + "_irq_handler")
+		t.Enter(fn)
 		defer t.Leave()
 		e.K.Heap.Access(t, p.Obj, devmodel.Read)
 		PCSChange(t, e.K, p, lane.LinkUp)

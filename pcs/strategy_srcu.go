@@ -78,8 +78,9 @@ func (f forwardChange) ListedPCS() *PCS                                 { return
 // wrapperOps returns the wrapper's phylink_pcs_ops (built-in pcs core).
 func wrapperOps(e *Env) *Ops {
 	fwd := func(name string, op func(*Ops) func(*sim.Task, *PCS)) func(*sim.Task, *PCS) {
+		fn := "pcs_wrapper_" + name
 		return func(t *sim.Task, wp *PCS) {
-			t.Enter("pcs_wrapper_" + name)
+			t.Enter(fn)
 			defer t.Leave()
 			w := wrapperOf(wp)
 			if p := srcuEnter(t, e, wp); p != nil {
