@@ -98,14 +98,20 @@ func (e *Env) NewProviderDriver(bus *devmodel.Bus, mod *devmodel.Module, name st
 // release, after waiting for running handlers.
 func (e *Env) requestIRQ(t *sim.Task, dev *devmodel.Device, prefix string, p *PCS) {
 	lane := p.Lane
+	lane.IRQ = e.irqHandler(p, prefix)
+	e.K.DevmAddAction(t, dev, "devm_irq_release", func(t *sim.Task) { FreeIRQ(t, lane) })
+}
+
+// irqHandler is the PCS interrupt handler (PREFIX_irq_handler): it reads the
+// PCS and reports the lane's link state to phylink.
+func (e *Env) irqHandler(p *PCS, prefix string) func(t *sim.Task) {
 	fn := prefix + "_irq_handler"
-	lane.IRQ = func(t *sim.Task) {
+	return func(t *sim.Task) {
 		t.Enter(fn)
 		defer t.Leave()
 		e.K.Heap.Access(t, p.Obj, devmodel.Read)
-		PCSChange(t, e.K, p, lane.LinkUp)
+		PCSChange(t, e.K, p, p.Lane.LinkUp)
 	}
-	e.K.DevmAddAction(t, dev, "devm_irq_release", func(t *sim.Task) { FreeIRQ(t, lane) })
 }
 
 // PCSChange is phylink_pcs_change(pcs, up): read pcs->phylink and, if set,
@@ -136,14 +142,7 @@ func (e *Env) CreateIntegrated(t *sim.Task, mac *devmodel.Device, name, prefix s
 func (e *Env) RequestIRQ(t *sim.Task, p *PCS, prefix string) {
 	t.Enter("request_irq")
 	defer t.Leave()
-	lane := p.Lane
-	fn := prefix + "_irq_handler"
-	lane.IRQ = func(t *sim.Task) {
-		t.Enter(fn)
-		defer t.Leave()
-		e.K.Heap.Access(t, p.Obj, devmodel.Read)
-		PCSChange(t, e.K, p, lane.LinkUp)
-	}
+	p.Lane.IRQ = e.irqHandler(p, prefix)
 }
 
 // DestroyIntegrated is xpcs_destroy: free the PCS the MAC created.
