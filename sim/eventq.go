@@ -4,7 +4,8 @@ package sim
 // Events with equal times run in the order they were scheduled (seq).
 // key numbers the event's name in the engine's evKeys (0: unnamed). The
 // entry is kept to 24 bytes (two 32-bit fields): moving it is the heap's
-// inner loop.
+// inner loop. (seq would wrap after 4 billion events in one execution;
+// horizons and step budgets keep executions far below that.)
 type event struct {
 	at  Time
 	seq uint32

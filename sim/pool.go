@@ -26,13 +26,12 @@ func newSim(cfg Config, c Chooser) *Sim {
 // not reused, so slices already taken from them stay valid. Optional: an
 // execution not released is simply garbage-collected.
 func (s *Sim) Release() {
-	for i, t := range s.spawned {
+	for _, t := range s.spawned {
 		if t.co != nil && !t.co.dead && t.state != Done && !t.aborting {
 			continue // still bound to a coroutine (Run not finished): leave it
 		}
 		*t = Task{}
 		taskPool.Put(t)
-		s.spawned[i] = nil
 	}
 	if s.cfg.Coverage != nil {
 		s.cfg.Coverage.prev = nil

@@ -36,8 +36,8 @@ func (s *Sim) atRest() bool {
 }
 
 // stateKey fingerprints the state at a task-free point: the model's
-// objects, then virtual time, the steps run, the pending events (in firing order, by
-// time and key) and the triggers.
+// objects, then virtual time, the steps run, the pending events (in firing
+// order, by time and name) and the triggers.
 func (s *Sim) stateKey() (StateKey, bool) {
 	if s.hash == nil {
 		s.hash = NewStateHash()
