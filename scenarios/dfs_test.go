@@ -82,6 +82,30 @@ func TestDFSStateCacheSound(t *testing.T) {
 	}
 }
 
+// TestDFSStateCacheQSGMII compares cached and plain dfs without preemptions
+// on a two-lane QSGMII world (testdata/dfs/qsgmii-2.yaml): interrupt-driven
+// PCSs shared by two MACs, where caching saves the most (the full
+// qsgmii-shared is too large for the plain search).
+func TestDFSStateCacheQSGMII(t *testing.T) {
+	sc, err := LoadFile("testdata/dfs/qsgmii-2.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range pcs.DesignIDs {
+		o := DFSOptions{Preemptions: 0, Limit: 20000}
+		cached, cr := exploreSummary(t, sc, st, o)
+		o.NoCache = true
+		plain, pr := exploreSummary(t, sc, st, o)
+		if diff := cmp.Diff(plain, cached); diff != "" || !plain.Exhausted {
+			t.Errorf("%s: state caching changed the result (-plain +cached):\n%s", st, diff)
+		}
+		if 3*cr.Runs > pr.Runs {
+			t.Errorf("%s: %d executions with caching, %d without: not a third", st, cr.Runs, pr.Runs)
+		}
+		t.Logf("%s: %d schedules, %d executions (%d without caching), violated %v", st, plain.Schedules, cr.Runs, pr.Runs, plain.Violated)
+	}
+}
+
 // TestDFSStateCacheRacyRelease is the documented case: racy-release with
 // two preemptions, where caching runs a third of the schedules and still
 // finds the race of phylink-notify-racy.
