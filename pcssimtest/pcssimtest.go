@@ -20,7 +20,8 @@ import (
 var (
 	flagSeeds    = flag.String("pcssim.seeds", "", "pcssimtest: executions per Run (env PCSSIM_SEEDS; default 200)")
 	flagSeed     = flag.String("pcssim.seed", "", "pcssimtest: master seed (env PCSSIM_SEED; default 1)")
-	flagExplore  = flag.String("pcssim.explore", "", "pcssimtest: explorer random, swarm or pct (env PCSSIM_EXPLORE)")
+	flagExplore  = flag.String("pcssim.explore", "", "pcssimtest: explorer random, swarm, pct or dfs (env PCSSIM_EXPLORE)")
+	flagPreempt  = flag.String("pcssim.preemptions", "", "pcssimtest: dfs preemption bound (env PCSSIM_PREEMPTIONS; default 2)")
 	flagSchedule = flag.String("pcssim.schedule", "", "pcssimtest: replay only this schedule (env PCSSIM_SCHEDULE)")
 )
 
@@ -36,12 +37,18 @@ func setting(f *string, env string) string {
 type Options struct {
 	// Strategy is the lifetime strategy (default: the scenario's).
 	Strategy string
-	// Seeds is the number of executions (default -pcssim.seeds or 200).
+	// Seeds is the number of executions (default -pcssim.seeds or 200);
+	// with dfs, the most executions the search may take (default 1 000 000).
 	Seeds int
 	// Seed is the master seed (default -pcssim.seed or 1).
 	Seed uint64
-	// Explore is random, swarm or pct (default -pcssim.explore or random).
+	// Explore is random, swarm, pct or dfs (default -pcssim.explore or
+	// random). dfs runs every schedule within the preemption bound, and
+	// fails the test if Seeds executions do not exhaust them.
 	Explore string
+	// Preemptions is dfs's preemption bound (default -pcssim.preemptions
+	// or 2); NoPreemption asks for a bound of 0.
+	Preemptions int
 	// Jobs runs executions in parallel (default: one per CPU); results do
 	// not depend on it.
 	Jobs int
@@ -53,9 +60,17 @@ type Options struct {
 	FailDir string
 }
 
+// NoPreemption is the Options.Preemptions value for a dfs bound of 0.
+const NoPreemption = -1
+
 // Summary is what a Run did.
 type Summary struct {
 	Executions int
+	// Schedules and Exhausted describe a dfs run: the schedules covered
+	// (more than Executions where state caching or symmetry cut the
+	// search short) and whether they are all within the bound.
+	Schedules int
+	Exhausted bool
 	// Replayed counts persisted schedules replayed before exploring.
 	Replayed int
 	// Reach counts the executions that reached each sometimes situation.
@@ -102,16 +117,10 @@ func RunScenario(t testing.TB, sc *scenarios.Scenario, o Options) Summary {
 			return sum
 		}
 	}
-	ex, ok := scenarios.NewExplorer(o.Explore, sc, o.Strategy, 3)
-	if !ok {
-		t.Errorf("pcssimtest: unknown explorer %q (random, swarm, pct)", o.Explore)
-		return sum
-	}
 	var first *scenarios.Outcome
-	seed := func(i int) uint64 { return sim.ExecutionSeed(o.Seed, i) }
-	scenarios.Campaign(sc, o.Strategy, ex, o.Seeds, seed, o.Jobs, func(out scenarios.Outcome) bool {
+	visit := func(out scenarios.Outcome) bool {
 		if out.Err != nil {
-			t.Errorf("pcssimtest: simulator crash at seed %d: %v", out.Seed, out.Err)
+			t.Errorf("pcssimtest: simulator crash at %s: %v", origin(o, out), out.Err)
 			first = &out
 			return false
 		}
@@ -122,11 +131,28 @@ func RunScenario(t testing.TB, sc *scenarios.Scenario, o Options) Summary {
 			return false
 		}
 		return true
-	})
+	}
+	if o.Explore == "dfs" {
+		r := scenarios.ExploreDFS(sc, o.Strategy, scenarios.DFSOptions{Preemptions: o.Preemptions, Limit: o.Seeds}, visit)
+		sum.Schedules, sum.Exhausted = r.Unreduced, r.Exhausted
+		if first == nil && !r.Exhausted {
+			t.Errorf("pcssimtest: dfs of %s/%s covered %d schedules in %d executions without exhausting those with <= %d preemptions: raise Seeds",
+				sc.Name, o.Strategy, r.Unreduced, r.Runs, o.Preemptions)
+			return sum
+		}
+	} else {
+		ex, ok := scenarios.NewExplorer(o.Explore, sc, o.Strategy, 3)
+		if !ok {
+			t.Errorf("pcssimtest: unknown explorer %q (random, swarm, pct, dfs)", o.Explore)
+			return sum
+		}
+		seed := func(i int) uint64 { return sim.ExecutionSeed(o.Seed, i) }
+		scenarios.Campaign(sc, o.Strategy, ex, o.Seeds, seed, o.Jobs, visit)
+	}
 	switch {
 	case first != nil && first.Err == nil:
 		path := persist(t, o.FailDir, sc, o, first.Result)
-		sum.Violation = fail(t, sc, o, first.Result.Schedule, fmt.Sprintf("seed %d", first.Seed),
+		sum.Violation = fail(t, sc, o, first.Result.Schedule, origin(o, *first),
 			"the schedule is saved in "+path+" and replays first next time")
 	case first == nil:
 		for i, s := range sum.Reach.Situations {
@@ -140,6 +166,14 @@ func RunScenario(t testing.TB, sc *scenarios.Scenario, o Options) Summary {
 	return sum
 }
 
+// origin names an execution in messages: its seed, or its dfs schedule.
+func origin(o Options, out scenarios.Outcome) string {
+	if o.Explore == "dfs" {
+		return fmt.Sprintf("dfs schedule %d", out.Index)
+	}
+	return fmt.Sprintf("seed %d", out.Seed)
+}
+
 // resolve fills defaults from flags, environment and the scenario.
 func (o Options) resolve(t testing.TB, sc *scenarios.Scenario) (Options, error) {
 	if o.Strategy == "" {
@@ -148,8 +182,17 @@ func (o Options) resolve(t testing.TB, sc *scenarios.Scenario) (Options, error) 
 	if o.Strategy == "" {
 		o.Strategy = "none"
 	}
+	if o.Explore == "" {
+		o.Explore = "random"
+		if s := setting(flagExplore, "PCSSIM_EXPLORE"); s != "" {
+			o.Explore = s
+		}
+	}
 	if o.Seeds == 0 {
 		o.Seeds = 200
+		if o.Explore == "dfs" {
+			o.Seeds = 1000000
+		}
 		if s := setting(flagSeeds, "PCSSIM_SEEDS"); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil || n < 1 {
@@ -168,10 +211,17 @@ func (o Options) resolve(t testing.TB, sc *scenarios.Scenario) (Options, error) 
 			o.Seed = v
 		}
 	}
-	if o.Explore == "" {
-		o.Explore = "random"
-		if s := setting(flagExplore, "PCSSIM_EXPLORE"); s != "" {
-			o.Explore = s
+	switch o.Preemptions {
+	case NoPreemption:
+		o.Preemptions = 0
+	case 0:
+		o.Preemptions = 2
+		if s := setting(flagPreempt, "PCSSIM_PREEMPTIONS"); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 0 || n > 10 {
+				return o, fmt.Errorf("-pcssim.preemptions %q: want 0 to 10", s)
+			}
+			o.Preemptions = n
 		}
 	}
 	if o.FailDir == "" {

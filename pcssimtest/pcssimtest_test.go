@@ -95,3 +95,46 @@ func TestScheduleFlagReplaysOnlyThatSchedule(t *testing.T) {
 func TestCheckWithRapid(t *testing.T) {
 	Check(t, "rmk-2022-unbind", "phylink-notify")
 }
+
+func TestRunDFSExhaustsSafeStrategy(t *testing.T) {
+	s := Run(t, "rmk-2022-unbind", Options{Strategy: "phylink-notify", Explore: "dfs", FailDir: t.TempDir()})
+	if !s.Exhausted || s.Schedules != 186 || s.Violation != nil {
+		t.Fatalf("dfs with 2 preemptions: %+v; want all 186 schedules, no violation", s)
+	}
+	s = Run(t, "rmk-2022-unbind", Options{Strategy: "phylink-notify", Explore: "dfs", Preemptions: NoPreemption, FailDir: t.TempDir()})
+	if !s.Exhausted || s.Schedules != 16 {
+		t.Fatalf("dfs with 0 preemptions: %+v; want all 16 schedules", s)
+	}
+}
+
+func TestRunDFSFindsTheRace(t *testing.T) {
+	rec := &recorder{TB: t}
+	s := Run(rec, "racy-release", Options{Strategy: "phylink-notify-racy", Explore: "dfs", FailDir: t.TempDir()})
+	if s.Violation == nil || len(rec.errs) != 1 {
+		t.Fatalf("want one failure, got %d: %v", len(rec.errs), rec.errs)
+	}
+	for _, want := range []string{"use-after-free of struct phylink_pcs", "dfs schedule 168", "-pcssim.schedule="} {
+		if !strings.Contains(rec.errs[0], want) {
+			t.Errorf("failure message lacks %q:\n%s", want, rec.errs[0])
+		}
+	}
+}
+
+func TestRunDFSLimitFails(t *testing.T) {
+	rec := &recorder{TB: t}
+	s := Run(rec, "racy-release", Options{Strategy: "phylink-notify", Explore: "dfs", Seeds: 100, FailDir: t.TempDir()})
+	if s.Exhausted || len(rec.errs) != 1 || !strings.Contains(rec.errs[0], "raise Seeds") {
+		t.Fatalf("summary %+v, errors %v; want one not-exhausted failure", s, rec.errs)
+	}
+}
+
+// TestRacyReleaseSafeWithinTwoPreemptions is docs/testing.md's example.
+func TestRacyReleaseSafeWithinTwoPreemptions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("21 176 executions")
+	}
+	s := Run(t, "racy-release", Options{Strategy: "phylink-notify", Explore: "dfs", FailDir: t.TempDir()})
+	if s.Schedules != 60811 || s.Executions != 21176 {
+		t.Fatalf("%d schedules in %d executions; docs/testing.md says 60811 in 21176", s.Schedules, s.Executions)
+	}
+}
