@@ -229,3 +229,26 @@ func TestChance(t *testing.T) {
 		t.Fatal("p=1 or p=0 asked the chooser")
 	}
 }
+
+// FuzzDecodeSchedule checks that no --schedule text panics the decoder and
+// that whatever it accepts encodes back to a text that decodes the same.
+func FuzzDecodeSchedule(f *testing.F) {
+	for _, s := range []string{"-", "", "AAEC", "____", "gICAgBA", Schedule{1, 2, 300, 1 << 31}.Encode()} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		s, err := DecodeSchedule(text)
+		if err != nil {
+			return
+		}
+		again, err := DecodeSchedule(s.Encode())
+		if err != nil || len(again) != len(s) {
+			t.Fatalf("%q decodes to %v, which re-encodes to something else (%v, %v)", text, s, again, err)
+		}
+		for i := range s {
+			if again[i] != s[i] {
+				t.Fatalf("%q: answer %d is %d, re-decoded %d", text, i, s[i], again[i])
+			}
+		}
+	})
+}
