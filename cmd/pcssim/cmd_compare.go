@@ -40,6 +40,9 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 		// random and pct with enough of them).
 		Unexpected []string `json:"unexpected,omitempty"`
 		Missing    []string `json:"missing,omitempty"`
+		// Schedules and Exhausted describe a dfs search.
+		Schedules *int  `json:"schedules,omitempty"`
+		Exhausted *bool `json:"exhausted,omitempty"`
 	}
 	var rows []row
 	code := exitOK
@@ -54,7 +57,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 		r := row{Strategy: st, Counts: map[string]int{}}
 		var crash error
-		pl.drive(func(o scenarios.Outcome) bool {
+		dfs := pl.drive(func(o scenarios.Outcome) bool {
 			if o.Err != nil {
 				crash = o.Err
 				return false
@@ -67,6 +70,9 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 		})
 		if crash != nil {
 			return 0, crash
+		}
+		if dfs != nil {
+			r.Schedules, r.Exhausted = &dfs.Unreduced, &dfs.Exhausted
 		}
 		if len(r.Counts) > 0 {
 			code = exitViolation
@@ -98,7 +104,11 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	props := scenarios.AllProperties
 	short := map[string]string{"use-after-free": "uaf", "use-after-unload": "unload", "refcount": "refcnt", "leak": "leak",
 		"rmmod-blocked": "rmmod", "collateral-teardown": "collat", "link-without-pcs": "nopcs", "no-recovery": "norecov", "deadlock": "dlock"}
-	fmt.Fprintf(stdout, "scenario %s: executions with each property violated (%s seeds, explore %s)\n", sc.Name, c.seedsArg(), c.explore)
+	if c.explore == "dfs" {
+		fmt.Fprintf(stdout, "scenario %s: executions with each property violated (explore dfs, <= %d preemptions)\n", sc.Name, c.preemptions)
+	} else {
+		fmt.Fprintf(stdout, "scenario %s: executions with each property violated (%s seeds, explore %s)\n", sc.Name, c.seedsArg(), c.explore)
+	}
 	fmt.Fprintf(stdout, "%-20s", "strategy")
 	for _, p := range props {
 		fmt.Fprintf(stdout, " %7s", short[p])
@@ -120,6 +130,11 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 			fmt.Fprintf(stdout, "  ok\n")
 		case len(r.Unexpected) > 0:
 			fmt.Fprintf(stdout, "  MISMATCH (unexpected %s)\n", strings.Join(r.Unexpected, ","))
+		case r.Exhausted != nil && *r.Exhausted:
+			fmt.Fprintf(stdout, "  not reached: %s (in none of the %d schedules with <= %d preemptions: raise --preemptions)\n",
+				strings.Join(r.Missing, ","), *r.Schedules, c.preemptions)
+		case r.Exhausted != nil:
+			fmt.Fprintf(stdout, "  not reached: %s (in the first %d schedules: raise --seeds)\n", strings.Join(r.Missing, ","), *r.Schedules)
 		default:
 			fmt.Fprintf(stdout, "  not reached: %s (more seeds or --explore pct)\n", strings.Join(r.Missing, ","))
 		}
