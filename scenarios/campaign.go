@@ -151,7 +151,7 @@ var Explorers = [][2]string{
 
 // DFSResult summarises a bounded exhaustive exploration.
 type DFSResult struct {
-	// Runs is the number of schedules executed.
+	// Runs is the number of executions.
 	Runs int
 	// Unreduced is the number of schedules covered: Runs plus those that
 	// symmetry reduction or state caching proved to behave as one that ran.
@@ -164,7 +164,7 @@ type DFSResult struct {
 	// States counts the distinct states met where no task was alive, and
 	// Unhashable the points where the state could not be hashed.
 	States, Unhashable int
-	// Exhausted is true when every schedule within the bound was run.
+	// Exhausted is true when every schedule within the bound was covered.
 	Exhausted bool
 }
 

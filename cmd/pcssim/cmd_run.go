@@ -39,7 +39,8 @@ type runJSON struct {
 	// Preemptions and Exhausted describe a dfs run.
 	Preemptions *int  `json:"preemptions,omitempty"`
 	Exhausted   *bool `json:"exhausted,omitempty"`
-	// Unreduced counts the schedules covered without symmetry reduction.
+	// Unreduced counts the schedules a dfs search covered: its executions
+	// and those that state caching or symmetry reduction skipped.
 	Unreduced *int `json:"schedules_unreduced,omitempty"`
 	// Revisits counts the executions ended at a state explored before.
 	Revisits *int `json:"state_revisits,omitempty"`
