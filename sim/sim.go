@@ -171,9 +171,18 @@ func (s *Sim) AtNamed(at Time, key string, fn func()) {
 // when fired: explorers treat them as interchangeable.
 func (s *Sim) Arm(name string, from, until Time, fire func()) *Trigger {
 	tr := &Trigger{ID: len(s.triggers), Name: name, From: from, Until: until, fire: fire, armed: true,
-		key: name + "@" + from.String() + "-" + until.String()}
+		key: triggerKey(name, from, until)}
 	s.triggers = append(s.triggers, tr)
 	return tr
+}
+
+// triggerKey is "NAME@FROM-UNTIL", built with one allocation (triggers are
+// armed in every execution).
+func triggerKey(name string, from, until Time) string {
+	var buf [96]byte
+	b := append(append(buf[:0], name...), '@')
+	b = append(from.appendTo(b), '-')
+	return string(until.appendTo(b))
 }
 
 // Choose asks the Chooser a data question with n possible answers.

@@ -174,8 +174,19 @@ func TestBudgetAndHorizon(t *testing.T) {
 }
 
 func TestTimeString(t *testing.T) {
-	if got := (Second + 300*Microsecond).String(); got != "1.000300s" {
-		t.Fatalf("got %q", got)
+	for tm, want := range map[Time]string{
+		Second + 300*Microsecond:        "1.000300s",
+		0:                               "0.000000s",
+		999:                             "0.000000s", // below a microsecond
+		-1500 * Millisecond:             "-1.500000s",
+		123*Second + 456789*Microsecond: "123.456789s",
+	} {
+		if got := tm.String(); got != want {
+			t.Errorf("%d ns: got %q, want %q", int64(tm), got, want)
+		}
+	}
+	if got := triggerKey("unbind lynx-pcs.0", 980*Millisecond, 2*Second); got != "unbind lynx-pcs.0@0.980000s-2.000000s" {
+		t.Errorf("trigger key %q", got)
 	}
 }
 

@@ -16,22 +16,23 @@ const (
 // String renders t as seconds with microsecond precision, e.g. "1.000300s",
 // the form kernel logs and pcssim reports use.
 func (t Time) String() string {
-	neg := t < 0
-	if neg {
+	var buf [32]byte
+	return string(t.appendTo(buf[:0]))
+}
+
+// appendTo appends t as String renders it.
+func (t Time) appendTo(b []byte) []byte {
+	if t < 0 {
+		b = append(b, '-')
 		t = -t
 	}
 	us := int64(t / Microsecond)
-	s := strconv.FormatInt(us/1_000_000, 10) + "." + pad6(us%1_000_000) + "s"
-	if neg {
-		return "-" + s
+	b = strconv.AppendInt(b, us/1_000_000, 10)
+	var frac [7]byte
+	frac[0] = '.'
+	for i, v := 6, us%1_000_000; i > 0; i-- {
+		frac[i] = byte('0' + v%10)
+		v /= 10
 	}
-	return s
-}
-
-func pad6(v int64) string {
-	s := strconv.FormatInt(v, 10)
-	for len(s) < 6 {
-		s = "0" + s
-	}
-	return s
+	return append(append(b, frac[:]...), 's')
 }
