@@ -118,7 +118,7 @@ func (d *DFS) AtRest(key func() (StateKey, bool)) bool {
 		d.unhashable++
 		return false
 	}
-	k := cacheKey{st, d.Bound - d.preemptions()}
+	k := cacheKey{st, d.Bound - d.spentBefore(d.depth)}
 	if size, seen := d.cache[k]; seen {
 		if size == 0 {
 			return false // still being explored (cannot happen: time only grows)
@@ -136,12 +136,13 @@ func (d *DFS) AtRest(key func() (StateKey, bool)) bool {
 	return false
 }
 
-// preemptions returns the preemptions spent before the next decision.
-func (d *DFS) preemptions() int {
-	if d.depth == 0 {
+// spentBefore returns the preemptions the current path spends before
+// decision k.
+func (d *DFS) spentBefore(k int) int {
+	if k == 0 {
 		return 0
 	}
-	p := d.stack[d.depth-1]
+	p := d.stack[k-1]
 	return p.pre + p.cost(p.answer(p.pos))
 }
 
@@ -232,12 +233,7 @@ func (d *DFS) decide(n, last int, twin []int) int {
 		}
 		return x.answer(x.pos)
 	}
-	pre := 0
-	if k > 0 {
-		p := d.stack[k-1]
-		pre = p.pre + p.cost(p.answer(p.pos))
-	}
-	x := dfsDecision{n: n, last: last, pre: pre, twin: twin}
+	x := dfsDecision{n: n, last: last, pre: d.spentBefore(k), twin: twin}
 	if twin != nil {
 		x.sizes = make([]int, n)
 		x.start = d.Unreduced() - 1 // this run is in the first option's subtree

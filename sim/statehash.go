@@ -54,6 +54,7 @@ func NewStateHash() *StateHash { return &StateHash{ok: true, ptrs: map[ptrKey]ui
 func (h *StateHash) reset() {
 	h.a, h.b, h.ok = 0, 0, true
 	clear(h.ptrs)
+	clear(h.maps)
 	h.maps = h.maps[:0]
 }
 
@@ -95,10 +96,9 @@ func (h *StateHash) Value(v any) { h.value(reflect.ValueOf(v)) }
 
 // Sum returns the fingerprint, and false if the state was unhashable.
 func (h *StateHash) Sum() (StateKey, bool) {
-	for len(h.maps) > 0 && h.ok {
-		m := h.maps[0]
-		h.maps = h.maps[1:]
-		h.mapValue(m)
+	// mapValue may defer more maps: the loop sees them.
+	for i := 0; i < len(h.maps) && h.ok; i++ {
+		h.mapValue(h.maps[i])
 	}
 	return StateKey{mix64(h.a), mix64(h.b ^ 0x632be59bd9b4e019)}, h.ok
 }
