@@ -103,9 +103,10 @@ func (h *StateHash) Sum() (StateKey, bool) {
 	return StateKey{mix64(h.a), mix64(h.b ^ 0x632be59bd9b4e019)}, h.ok
 }
 
-func keyOf(v reflect.Value) ptrKey {
-	return ptrKey{v.Pointer(), reflect.ValueOf(v.Type()).Pointer()}
-}
+func keyOf(v reflect.Value) ptrKey { return ptrKey{v.Pointer(), typeID(v.Type())} }
+
+// typeID identifies a type within the process (its runtime descriptor).
+func typeID(t reflect.Type) uintptr { return reflect.ValueOf(t).Pointer() }
 
 var (
 	simType  = reflect.TypeFor[*Sim]()
@@ -176,7 +177,9 @@ func (h *StateHash) value(v reflect.Value) {
 		}
 		e := v.Elem()
 		h.Word(markIface)
-		h.String(e.Type().String())
+		// The dynamic type by identity: its printed name is the same for
+		// like-named types of like-named packages.
+		h.Word(uint64(typeID(e.Type())))
 		h.value(e)
 	case reflect.Func:
 		if v.IsNil() {
