@@ -149,5 +149,6 @@ func (e *Env) RequestIRQ(t *sim.Task, p *PCS, prefix string) {
 func (e *Env) DestroyIntegrated(t *sim.Task, p *PCS, prefix string) {
 	t.Enter(prefix + "_destroy")
 	defer t.Leave()
+	e.Strategy.Destroying(t, e, p)
 	e.K.Heap.Kfree(t, p.Obj)
 }

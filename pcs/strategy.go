@@ -35,8 +35,12 @@ type Strategy interface {
 	ReleaseLock(e *Env) *sim.Mutex
 	// Attach runs in phylink_create, before phylink touches the PCS: p is
 	// what the MAC looked up for the PCS called name (it may have gone
-	// since); Attach returns the PCS phylink may select (p, or nil).
+	// since), or, with name "", a PCS the MAC created itself (never
+	// registered); Attach returns the PCS phylink may select (p, or nil).
 	Attach(t *sim.Task, e *Env, name string, p *PCS, pl Phylink) *PCS
+	// Destroying runs in the MAC's destroy of a PCS it created itself
+	// (xpcs_destroy), before the memory is freed.
+	Destroying(t *sim.Task, e *Env, p *PCS)
 	// Detach runs in phylink_destroy; the strategy reads phylink's PCS
 	// list itself, under the lock it needs.
 	Detach(t *sim.Task, e *Env, pl Phylink)
@@ -114,6 +118,9 @@ func (Base) ReleaseLock(e *Env) *sim.Mutex { return nil }
 
 // Attach returns p.
 func (Base) Attach(t *sim.Task, e *Env, name string, p *PCS, pl Phylink) *PCS { return p }
+
+// Destroying does nothing.
+func (Base) Destroying(t *sim.Task, e *Env, p *PCS) {}
 
 // Detach does nothing.
 func (Base) Detach(t *sim.Task, e *Env, pl Phylink) {}

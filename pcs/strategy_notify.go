@@ -40,8 +40,15 @@ func (notify) ReleaseLock(e *Env) *sim.Mutex { return e.K.Rtnl }
 // Attach: phylink_create takes the PCS from the provider list itself (under
 // rtnl) and records pcs->phylink, so a PCS released between the MAC's
 // lookup and phylink_create is never used (the MAC's pointer may be stale).
-func (notify) Attach(t *sim.Task, e *Env, name string, _ *PCS, pl Phylink) *PCS {
-	p := e.Registry.find(name)
+//
+// A PCS the MAC created itself (name "") is handed to phylink directly, as
+// the proposals' MAC drivers do through phylink_config (available_pcs), and
+// recorded the same way.
+func (notify) Attach(t *sim.Task, e *Env, name string, own *PCS, pl Phylink) *PCS {
+	p := own
+	if name != "" {
+		p = e.Registry.find(name)
+	}
 	if p != nil {
 		p.SetPhylink(t, e.K, pl)
 	}
@@ -66,6 +73,12 @@ func (n notify) Unregistering(t *sim.Task, e *Env, p *PCS) {
 	}
 	e.K.Rtnl.Unlock(t)
 }
+
+// Destroying: the MAC's destroy of its own PCS releases it from phylink
+// first (rtnl_lock(); phylink_release_pcs(pcs); rtnl_unlock()), as the
+// proposals' xpcs_destroy/lynx_pcs_destroy do. After phylink_destroy
+// pcs->phylink is NULL and this does nothing.
+func (n notify) Destroying(t *sim.Task, e *Env, p *PCS) { n.Unregistering(t, e, p) }
 
 // Registered offers the new PCS, under rtnl, to every live phylink that
 // wants it.

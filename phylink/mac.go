@@ -11,16 +11,15 @@ import (
 // Steps of a MAC driver's probe and remove. Their order is a parameter so a
 // real driver's ordering, right or wrong, can be written down.
 const (
-	StepLookupPCS       = "lookup-pcs"
-	StepPhylinkCreate   = "phylink-create"
-	StepRegisterNetdev  = "register-netdev"
-	StepUnregister      = "unregister-netdev"
-	StepPhylinkDestroy  = "phylink-destroy"
-	StepPutPCS          = "put-pcs"
-	StepRequestIRQ      = "request-irq"
-	StepFreeIRQ         = "free-irq"
-	defaultPrefixMAC    = "mac"
-	defaultPrefixIntPCS = "xpcs"
+	StepLookupPCS      = "lookup-pcs"
+	StepPhylinkCreate  = "phylink-create"
+	StepRegisterNetdev = "register-netdev"
+	StepUnregister     = "unregister-netdev"
+	StepPhylinkDestroy = "phylink-destroy"
+	StepPutPCS         = "put-pcs"
+	StepRequestIRQ     = "request-irq"
+	StepFreeIRQ        = "free-irq"
+	defaultPrefixMAC   = "mac"
 )
 
 // DefaultProbe and DefaultRemove are the in-tree orders.
@@ -110,10 +109,10 @@ func (w *World) macStep(t *sim.Task, dev *devmodel.Device, priv *macPriv, step s
 				if owner == nil {
 					owner = mod
 				}
-				in.own = env.CreateIntegrated(t, dev, nd.PCSRef, defaultPrefixIntPCS, owner, !nd.IRQ, nd.lane)
+				in.own = env.CreateIntegrated(t, dev, nd.PCSRef, nd.intPrefix(), owner, !nd.IRQ, nd.lane)
 				h, err := env.Strategy.Get(t, env, dev, priv.obj, in.own)
 				if err != 0 {
-					env.DestroyIntegrated(t, in.own, defaultPrefixIntPCS)
+					env.DestroyIntegrated(t, in.own, nd.intPrefix())
 					in.own = nil
 					return err
 				}
@@ -128,7 +127,7 @@ func (w *World) macStep(t *sim.Task, dev *devmodel.Device, priv *macPriv, step s
 			}
 		case StepRequestIRQ:
 			if nd.IRQ && in.own != nil && !in.irq {
-				env.RequestIRQ(t, in.own, defaultPrefixIntPCS)
+				env.RequestIRQ(t, in.own, nd.intPrefix())
 				in.irq = true
 			}
 		case StepFreeIRQ:
@@ -155,7 +154,7 @@ func (w *World) macStep(t *sim.Task, dev *devmodel.Device, priv *macPriv, step s
 				in.handle = nil
 			}
 			if in.own != nil {
-				env.DestroyIntegrated(t, in.own, defaultPrefixIntPCS)
+				env.DestroyIntegrated(t, in.own, nd.intPrefix())
 				in.own = nil
 			}
 		default:
@@ -163,4 +162,12 @@ func (w *World) macStep(t *sim.Task, dev *devmodel.Device, priv *macPriv, step s
 		}
 	}
 	return 0
+}
+
+// intPrefix is the function prefix of the netdev's integrated PCS driver.
+func (nd *Netdev) intPrefix() string {
+	if nd.PCSPrefix == "" {
+		return "xpcs"
+	}
+	return nd.PCSPrefix
 }

@@ -18,6 +18,9 @@ type Netdev struct {
 	Integrated bool
 	// IntegratedModule owns the integrated PCS's ops (nil: the MAC's module).
 	IntegratedModule *devmodel.Module
+	// PCSPrefix names the integrated PCS driver's functions in reports
+	// (xpcs: xpcs_create, xpcs_get_state).
+	PCSPrefix string
 	// IRQ: the integrated PCS reports link by an interrupt the MAC requests
 	// (request-irq / free-irq steps); otherwise phylink polls it.
 	IRQ bool

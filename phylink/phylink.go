@@ -61,7 +61,11 @@ func (w *World) phylinkCreate(t *sim.Task, nd *Netdev, inst *netdevInst, avail *
 	pl.linkPoll = k.NewTimer("phylink_fixed_poll "+nd.Name, pl.phylinkFixedPoll)
 	w.Env.Phylinks = append(w.Env.Phylinks, pl)
 	w.releaseLocked(t, func() {
-		if avail != nil || nd.PCSRef != "" {
+		switch {
+		case nd.Integrated && avail != nil:
+			// The MAC's own PCS, never registered: no name to look up.
+			pl.avail = w.Env.Strategy.Attach(t, w.Env, "", avail, pl)
+		case avail != nil || nd.PCSRef != "":
 			pl.avail = w.Env.Strategy.Attach(t, w.Env, nd.PCSRef, avail, pl)
 		}
 		if pl.avail != nil {

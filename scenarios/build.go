@@ -50,7 +50,7 @@ func Build(sc *Scenario, strategy string, s *sim.Sim, swarm bool) (*World, error
 			buses[d.Bus] = bus
 		}
 		mod := w.modules[d.Module]
-		prefix := strings.ReplaceAll(d.Name, "-", "_")
+		prefix := funcPrefix(d.Name)
 		var drv *devmodel.Driver
 		switch d.Kind {
 		case KindPCSProvider:
@@ -117,8 +117,12 @@ func (w *World) boot(t *sim.Task) {
 		if nd.IntegratedModule != "" {
 			imod = w.modules[nd.IntegratedModule]
 		}
+		var prefix string
+		if nd.Integrated {
+			prefix = nd.IntegratedPrefix(funcPrefix(w.devices[nd.MAC].DriverName))
+		}
 		w.W.AddNetdev(&phylink.Netdev{Name: nd.Name, MAC: w.devices[nd.MAC], PCSRef: nd.PCS, Integrated: nd.Integrated,
-			IntegratedModule: imod, IRQ: nd.IRQ, Required: nd.Required, WantUp: nd.Up})
+			IntegratedModule: imod, PCSPrefix: prefix, IRQ: nd.IRQ, Required: nd.Required, WantUp: nd.Up})
 	}
 	for _, lk := range sc.Links {
 		var flags devmodel.LinkFlags

@@ -121,6 +121,11 @@ func (l *loader) crossCheck(sc *Scenario) {
 		case !n.Integrated && n.PCS != "" && !lanes[n.PCS] && !undriven[laneDevice(n.PCS)]:
 			unknown(fmt.Sprintf("netdev-pcs:%d", i), "PCS", n.PCS, laneNames)
 		}
+		if n.PCSDriver != "" && !n.Integrated {
+			l.errf(r[fmt.Sprintf("netdev-pcsdrv:%d", i)], "netdev %q: pcs_driver applies to an integrated PCS; a PCS device's functions are named after its driver", n.Name)
+		} else if n.PCSDriver != "" && !isIdent(n.PCSDriver) {
+			l.errf(r[fmt.Sprintf("netdev-pcsdrv:%d", i)], "netdev %q: pcs_driver %q is not a C identifier prefix (e.g. xpcs, lynx_pcs)", n.Name, n.PCSDriver)
+		}
 		if n.IntegratedModule != "" && !mods[n.IntegratedModule] {
 			unknown(fmt.Sprintf("netdev-imod:%d", i), "module", n.IntegratedModule, modNames)
 		}
@@ -170,6 +175,16 @@ func (l *loader) crossCheck(sc *Scenario) {
 			l.errf(r[fmt.Sprintf("fault-target:%d", i)], "fault window starts at %s, past the horizon %s", f.From, sc.Horizon)
 		}
 	}
+}
+
+// isIdent reports whether s is a lower-case C identifier.
+func isIdent(s string) bool {
+	for i, c := range s {
+		if !(c == '_' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // laneDevice returns the device part of a PCS lane name ("dev:1" → "dev").

@@ -387,6 +387,9 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 					"integrated_module": func(v *yaml.Node) {
 						l.strAt(v, "integrated_module", &nd.IntegratedModule, fmt.Sprintf("netdev-imod:%d", i))
 					},
+					"pcs_driver": func(v *yaml.Node) {
+						l.strAt(v, "pcs_driver", &nd.PCSDriver, fmt.Sprintf("netdev-pcsdrv:%d", i))
+					},
 					"irq":      func(v *yaml.Node) { l.boolean(v, "irq", &nd.IRQ); at(fmt.Sprintf("netdev-irq:%d", i), v) },
 					"required": func(v *yaml.Node) { l.boolean(v, "required", &nd.Required) },
 					"up":       func(v *yaml.Node) { l.boolean(v, "up", &nd.Up) },

@@ -91,6 +91,9 @@ func Marshal(sc *Scenario) ([]byte, error) {
 		if x.IntegratedModule != "" {
 			add(m, "integrated_module", str(x.IntegratedModule))
 		}
+		if x.PCSDriver != "" {
+			add(m, "pcs_driver", str(x.PCSDriver))
+		}
 		if x.IRQ {
 			add(m, "irq", boolean(true))
 		}

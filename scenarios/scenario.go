@@ -1,6 +1,10 @@
 package scenarios
 
-import "pcssim/sim"
+import (
+	"strings"
+
+	"pcssim/sim"
+)
 
 // Scenario is a loaded, validated scenario file.
 type Scenario struct {
@@ -75,12 +79,33 @@ type Netdev struct {
 	Integrated bool
 	// IntegratedModule owns an integrated PCS's ops ("" = the MAC's).
 	IntegratedModule string
+	// PCSDriver is the function prefix of an integrated PCS's driver code
+	// (xpcs: xpcs_create, xpcs_get_state; lynx_pcs: lynx_pcs_create); see
+	// IntegratedPrefix for the default.
+	PCSDriver string
 	// IRQ: the integrated PCS reports link by an interrupt the MAC
 	// requests (request-irq / free-irq steps); otherwise it is polled.
 	IRQ      bool
 	Required bool
 	Up       bool
 }
+
+// IntegratedPrefix is the function prefix of the netdev's integrated PCS
+// driver: pcs_driver if given, else the integrated module's name without a
+// "pcs-" prefix (pcs-xpcs: xpcs), else the MAC driver's prefix plus "_pcs".
+func (nd Netdev) IntegratedPrefix(macDriverPrefix string) string {
+	switch {
+	case nd.PCSDriver != "":
+		return nd.PCSDriver
+	case nd.IntegratedModule != "":
+		return funcPrefix(strings.TrimPrefix(nd.IntegratedModule, "pcs-"))
+	}
+	return macDriverPrefix + "_pcs"
+}
+
+// funcPrefix turns a driver or module name into a C identifier prefix
+// (lynx-pcs: lynx_pcs).
+func funcPrefix(name string) string { return strings.ReplaceAll(name, "-", "_") }
 
 // Link is a device link declared by the scenario.
 type Link struct {
