@@ -55,6 +55,9 @@ const (
 	// Swarm lets the chooser pick, per execution, how many times each fault
 	// may fire (0 to its count): some executions are quiet, some stormy.
 	Swarm
+	// Scripted lets faults lapse unfired (sim.Config.FaultsMayLapse): a
+	// script fires the faults it names and no others.
+	Scripted
 )
 
 // Execute runs one execution of sc under strategy, with every
@@ -66,7 +69,8 @@ func Execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode) (Result, e
 
 // execute is Execute; started, if not nil, sees the engine before it runs.
 func execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode, started func(*sim.Sim)) (res Result, err error) {
-	cfg := sim.Config{Horizon: sc.Horizon, MaxSteps: sc.MaxSteps, Trace: mode&Trace != 0, NoRecord: mode&NoRecord != 0}
+	cfg := sim.Config{Horizon: sc.Horizon, MaxSteps: sc.MaxSteps, Trace: mode&Trace != 0, NoRecord: mode&NoRecord != 0,
+		FaultsMayLapse: mode&Scripted != 0}
 	if mode&Cover != 0 {
 		cfg.Coverage = sim.NewCoverage()
 	}

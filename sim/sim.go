@@ -1,6 +1,9 @@
 package sim
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Config bounds one execution.
 type Config struct {
@@ -10,6 +13,12 @@ type Config struct {
 	MaxSteps int
 	// StepCost is the virtual time one task step takes (default 1µs).
 	StepCost Time
+	// FaultsMayLapse lets time pass the end of a trigger's window without
+	// firing it (an idle world may then end before its faults): scripted
+	// executions use it, where faults fire only when the script says so.
+	// Otherwise every armed trigger fires within its window, at a moment
+	// the chooser picks relative to every other event and task step.
+	FaultsMayLapse bool
 	// Trace records every step (slower; used for replays and reports).
 	Trace bool
 	// NoRecord keeps no schedule: for campaign executions whose chooser
@@ -271,13 +280,26 @@ func (s *Sim) Run() End {
 		if nRunnable == 0 {
 			limit = min(nextAt, s.cfg.Horizon)
 		}
+		// deadline is the earliest end of an open window: no step may
+		// carry time past it, and time may not advance past it, before
+		// that trigger fired (unless faults may lapse).
+		deadline := s.cfg.Horizon + 1
 		for _, tr := range s.triggers {
 			if tr.armed && tr.Until < s.now {
-				tr.armed = false
+				tr.armed = false // armed after its window
 			}
 			if tr.armed && tr.From <= limit {
 				s.cands = append(s.cands, Candidate{ID: 1<<30 + tr.ID, Name: tr.Name, Key: tr.key})
+				deadline = min(deadline, tr.Until)
 			}
+		}
+		if nRunnable > 0 && deadline < s.now+s.cfg.StepCost && !s.cfg.FaultsMayLapse {
+			// The next step would close a window: only the triggers whose
+			// window ends now may go first.
+			s.cands = slices.DeleteFunc(s.cands, func(c Candidate) bool {
+				return c.ID < 1<<30 || s.triggers[c.ID-1<<30].Until >= s.now+s.cfg.StepCost
+			})
+			nRunnable = 0
 		}
 		if len(s.cands) == 0 {
 			if s.events.len() == 0 {
@@ -293,7 +315,9 @@ func (s *Sim) Run() End {
 			s.now = nextAt
 			continue
 		}
-		if nRunnable == 0 {
+		if len(s.candTask) == 0 && (s.cfg.FaultsMayLapse || nextAt <= s.cfg.Horizon && deadline >= nextAt) {
+			// Nothing runs: time may advance to the next event unless a
+			// window closes before it (that fault fires first).
 			s.cands = append(s.cands, Candidate{ID: AdvanceID, Name: "advance time"})
 		}
 		i := 0
