@@ -98,9 +98,12 @@ func (h *Heap) Live() int { return h.live }
 // Access checks an access of kind (Read, Write, Call) to o by the running
 // task and reports use-after-free (use-after-unload for module memory) with
 // the access, allocation and free sites. It returns false if o was freed.
+//
+// A nil o is a NULL pointer dereference: it is reported as null-deref and
+// the task oopses (Deref); Access does not return.
 func (h *Heap) Access(t *sim.Task, o *Object, kind string) bool {
 	if o == nil {
-		panic("devmodel: access to a nil object")
+		h.Deref(t, nil, "", kind)
 	}
 	h.k.S.Touch(o.Name)
 	if o.Free == nil {
@@ -118,4 +121,48 @@ func (h *Heap) Access(t *sim.Task, o *Object, kind string) bool {
 			kind, h.site(t), o.Alloc, *o.Free),
 	})
 	return false
+}
+
+// Deref checks a pointer of C type typ (e.g. "struct phylink") before an
+// access of kind through it: NULL is reported as the kernel reports it
+// ("BUG: kernel NULL pointer dereference"), with the model's call chain,
+// and the task oopses (it dies holding its locks; the execution stops).
+// A non-NULL pointer is checked like Access.
+func (h *Heap) Deref(t *sim.Task, o *Object, typ, kind string) bool {
+	if o != nil {
+		return h.Access(t, o, kind)
+	}
+	if t == nil {
+		panic("devmodel: NULL pointer dereferenced outside a task (model bug)")
+	}
+	fn := t.Func()
+	if fn == "" {
+		fn = "?"
+	}
+	what := "a NULL pointer"
+	if typ != "" {
+		what = "a NULL " + typ + " *"
+	}
+	h.k.S.Report(sim.Finding{
+		Property: "null-deref",
+		Summary:  fmt.Sprintf("null-deref: kernel NULL pointer dereference in %s (%s of %s)", fn, kind, what),
+		Detail: fmt.Sprintf("BUG: kernel NULL pointer dereference, address: 0000000000000000\n"+
+			"#PF: supervisor %s access in kernel mode\n"+
+			"Oops: 0000 [#1] PREEMPT SMP\nComm: %s\nRIP: %s\nCall Trace:\n %s\n"+
+			"(the task dies holding its locks; the execution ends here)\n",
+			accessWord(kind), t.Name, fn, strings.Join(t.Stack(), "\n ")),
+	})
+	t.Oops()
+	return false
+}
+
+// accessWord is the #PF line's access kind.
+func accessWord(kind string) string {
+	switch kind {
+	case Write:
+		return "write"
+	case Call:
+		return "instruction fetch"
+	}
+	return "read"
 }

@@ -145,8 +145,9 @@ func (w *World) macStep(t *sim.Task, dev *devmodel.Device, priv *macPriv, step s
 			}
 		case StepPhylinkDestroy:
 			if in.pl != nil {
+				// priv->phylink is not cleared (as in most drivers): a
+				// later use is a use-after-free of struct phylink.
 				in.pl.phylinkDestroy(t)
-				in.pl = nil
 			}
 		case StepPutPCS:
 			if in.handle != nil {

@@ -128,7 +128,7 @@ func (w *World) IPLinkSet(t *sim.Task, nd *Netdev, up bool) {
 		t.Enter("dev_open")
 		k.Heap.Access(t, in.obj, devmodel.Write)
 		in.up = true
-		in.pl.phylinkStart(t) // ndo_open
+		in.pl.phylinkStart(t, k) // ndo_open: phylink_start(priv->phylink)
 		t.Leave()
 		return
 	}
@@ -141,6 +141,6 @@ func (w *World) devClose(t *sim.Task, in *netdevInst) {
 	defer t.Leave()
 	w.Env.K.Heap.Access(t, in.obj, devmodel.Write)
 	in.up = false
-	in.pl.phylinkStop(t)
+	in.pl.phylinkStop(t, w.Env.K) // ndo_stop: phylink_stop(priv->phylink)
 	in.setCarrier(t, false)
 }

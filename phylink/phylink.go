@@ -39,8 +39,13 @@ type Phylink struct {
 	forceMajor   bool
 }
 
-// Obj implements pcs.Phylink.
-func (pl *Phylink) Obj() *devmodel.Object { return pl.obj }
+// Obj implements pcs.Phylink; a NULL phylink has no memory (nil).
+func (pl *Phylink) Obj() *devmodel.Object {
+	if pl == nil {
+		return nil
+	}
+	return pl.obj
+}
 
 // Wants implements pcs.Phylink.
 func (pl *Phylink) Wants(name string) bool { return pl.nd.PCSRef == name }
@@ -113,12 +118,12 @@ func (pl *Phylink) phylinkRunResolve(t *sim.Task) {
 	}
 }
 
-// phylinkStart is phylink_start (rtnl held).
-func (pl *Phylink) phylinkStart(t *sim.Task) {
+// phylinkStart is phylink_start (rtnl held); pl is the MAC driver's
+// pointer, which may be NULL (a netdev opened before phylink_create).
+func (pl *Phylink) phylinkStart(t *sim.Task, k *devmodel.Kernel) {
 	t.Enter("phylink_start")
 	defer t.Leave()
-	k := pl.k()
-	k.Heap.Access(t, pl.obj, devmodel.Write)
+	k.Heap.Deref(t, pl.Obj(), "struct phylink", devmodel.Write)
 	pl.inst.setCarrier(t, false)
 	pl.pcsState = pcsStarting
 	pl.stateMutex.Lock(t)
@@ -133,11 +138,10 @@ func (pl *Phylink) phylinkStart(t *sim.Task) {
 
 // phylinkStop is phylink_stop (rtnl held): del_timer_sync the poll, set
 // STOPPED and flush resolve so the link goes down, then pcs_disable.
-func (pl *Phylink) phylinkStop(t *sim.Task) {
+func (pl *Phylink) phylinkStop(t *sim.Task, k *devmodel.Kernel) {
 	t.Enter("phylink_stop")
 	defer t.Leave()
-	k := pl.k()
-	k.Heap.Access(t, pl.obj, devmodel.Write)
+	k.Heap.Deref(t, pl.Obj(), "struct phylink", devmodel.Write)
 	k.DelTimerSync(t, pl.linkPoll)
 	was := pl.disableState
 	pl.disableState |= disableStopped

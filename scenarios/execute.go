@@ -92,7 +92,7 @@ func execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode, started fu
 		started(s)
 	}
 	end := s.Run()
-	if end != sim.EndBudget && end != sim.EndPruned {
+	if end != sim.EndBudget && end != sim.EndPruned && end != sim.EndOops {
 		w.K.CheckLeaks()
 		w.W.CheckRecovery(end == sim.EndQuiescent)
 	}

@@ -137,7 +137,7 @@ type Fault struct {
 
 // AllProperties are the property identifiers of DESIGN.md.
 var AllProperties = []string{"use-after-free", "use-after-unload", "refcount", "leak", "rmmod-blocked",
-	"collateral-teardown", "link-without-pcs", "no-recovery", "deadlock"}
+	"collateral-teardown", "link-without-pcs", "no-recovery", "deadlock", "null-deref"}
 
 // PropertyDocs explains each property in one line.
 var PropertyDocs = map[string]string{
@@ -150,4 +150,5 @@ var PropertyDocs = map[string]string{
 	"link-without-pcs":    "phylink reports link up while its PCS is gone",
 	"no-recovery":         "after the PCS is bound again, a netdev that wants link never gets it back",
 	"deadlock":            "tasks wait on each other forever",
+	"null-deref":          "a NULL pointer is dereferenced (no phylink yet, no PCS selected, a cleared back pointer): the kernel oopses",
 }

@@ -45,11 +45,12 @@ const (
 	EndHorizon       // the next event lies past the horizon
 	EndBudget        // the step budget ran out
 	EndPruned        // the state was explored before (see Resting)
+	EndOops          // a task oopsed (see Task.Oops)
 )
 
 // String says why the execution ended, in words.
 func (e End) String() string {
-	return [...]string{"running", "quiescent", "horizon", "step budget exhausted", "state explored before"}[e]
+	return [...]string{"running", "quiescent", "horizon", "step budget exhausted", "state explored before", "kernel oops"}[e]
 }
 
 // Finding is a violated property, reported by the engine (deadlock) or by a

@@ -87,6 +87,17 @@ func (t *Task) Yield(label string) {
 	}
 }
 
+// Oops ends the task as a kernel oops does (after the caller reported
+// it): the task dies where it stands, the locks it holds stay held (its
+// deferred unlocks do not run), and the execution stops after this step
+// with EndOops: what the kernel does next is no longer the model's business.
+func (t *Task) Oops() {
+	t.s.stopped = true
+	t.s.end = EndOops
+	t.aborting = true
+	panic(abortSignal{})
+}
+
 // Block suspends the task until Wake is called. what describes the wait for
 // traces and deadlock reports; h, if not nil, is what the task waits for.
 func (t *Task) Block(what string, h Holder) {

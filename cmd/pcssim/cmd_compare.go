@@ -103,7 +103,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	props := scenarios.AllProperties
 	short := map[string]string{"use-after-free": "uaf", "use-after-unload": "unload", "refcount": "refcnt", "leak": "leak",
-		"rmmod-blocked": "rmmod", "collateral-teardown": "collat", "link-without-pcs": "nopcs", "no-recovery": "norecov", "deadlock": "dlock"}
+		"rmmod-blocked": "rmmod", "collateral-teardown": "collat", "link-without-pcs": "nopcs", "no-recovery": "norecov", "deadlock": "dlock", "null-deref": "null"}
 	if c.explore == "dfs" {
 		fmt.Fprintf(stdout, "scenario %s: executions with each property violated (explore dfs, <= %d preemptions)\n", sc.Name, c.preemptions)
 	} else {
