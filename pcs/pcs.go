@@ -73,8 +73,9 @@ type Phylink interface {
 	ReleasePCS(t *sim.Task, p *PCS, stateMutex bool)
 	// PCSAvailable tells phylink a PCS it wants has been registered again.
 	PCSAvailable(t *sim.Task, p *PCS)
-	// Wants reports whether this phylink uses PCSs named name.
-	Wants(name string) bool
+	// Wants reports whether this phylink uses PCSs named name (it reads
+	// the phylink's configuration).
+	Wants(t *sim.Task, name string) bool
 	// ListedPCS returns the PCS on phylink's list (the one mac_select_pcs
 	// may return), or nil; callers hold the lock the strategy needs.
 	ListedPCS() *PCS
@@ -102,9 +103,10 @@ type Env struct {
 	K        *devmodel.Kernel
 	Registry *Registry
 	Strategy Strategy
-	// Phylinks are all phylink instances created so far (live or not), in
-	// creation order; notifier-style strategies search them.
-	Phylinks []Phylink
+	// Notified is the list of phylink instances that notifier-style
+	// strategies tell about PCS registrations (phylink_create adds,
+	// phylink_destroy removes, through the strategy).
+	Notified PhylinkList
 }
 
 func (p *PCS) access(t *sim.Task, k *devmodel.Kernel) bool {

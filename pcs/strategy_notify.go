@@ -3,31 +3,35 @@ package pcs
 import "pcssim/sim"
 
 func init() {
-	RegisterStrategy("phylink-notify", func(Options) Strategy { return notify{stateMutex: true} })
-	RegisterStrategy("phylink-notify-racy", func(Options) Strategy { return notify{} })
+	RegisterStrategy("phylink-notify", func(Options) Strategy { return Notify{StateMutex: true} })
+	RegisterStrategy("phylink-notify-racy", func(Options) Strategy { return Notify{} })
 }
 
-// notify is the review's prescription, as in the phylink_release_pcs()
+// Notify is the review's prescription, as in the phylink_release_pcs()
 // proposals: the provider's remove tells phylink, under rtnl (and
 // state_mutex), that its PCS is going; phylink forces the link down,
 // disables the PCS and drops its pointer before the memory goes. A later
-// registration is offered to phylink again (pcs_provider_notify). The racy
-// variant holds rtnl only, as earlier versions did, so a resolve already
-// running under state_mutex can still use the PCS.
-type notify struct {
+// registration is offered to the phylink instances on the notifier list
+// (pcs_provider_notify). With StateMutex false (phylink-notify-racy) the
+// release holds rtnl only, as earlier versions did, so a resolve already
+// running under state_mutex can still use the PCS. It is exported so that
+// variants (examples/) can embed it and change one hook.
+type Notify struct {
 	Base
-	stateMutex bool
+	StateMutex bool
 }
 
-func (n notify) ID() string {
-	if n.stateMutex {
+// ID implements Strategy.
+func (n Notify) ID() string {
+	if n.StateMutex {
 		return "phylink-notify"
 	}
 	return "phylink-notify-racy"
 }
 
-func (n notify) Doc() string {
-	if n.stateMutex {
+// Doc implements Strategy.
+func (n Notify) Doc() string {
+	if n.StateMutex {
 		return "the provider tells phylink (rtnl + state_mutex) before its PCS goes"
 	}
 	return "like phylink-notify, but the release holds rtnl only"
@@ -35,16 +39,18 @@ func (n notify) Doc() string {
 
 // ReleaseLock: phylink_release_pcs runs under rtnl, so phylink_create and
 // phylink_destroy hold rtnl while they look at their PCS.
-func (notify) ReleaseLock(e *Env) *sim.Mutex { return e.K.Rtnl }
+func (Notify) ReleaseLock(e *Env) *sim.Mutex { return e.K.Rtnl }
 
-// Attach: phylink_create takes the PCS from the provider list itself (under
-// rtnl) and records pcs->phylink, so a PCS released between the MAC's
-// lookup and phylink_create is never used (the MAC's pointer may be stale).
+// Attach: phylink_create joins the notifier list and takes the PCS from
+// the provider list itself (under rtnl), recording pcs->phylink, so a PCS
+// released between the MAC's lookup and phylink_create is never used (the
+// MAC's pointer may be stale).
 //
 // A PCS the MAC created itself (name "") is handed to phylink directly, as
 // the proposals' MAC drivers do through phylink_config (available_pcs), and
 // recorded the same way.
-func (notify) Attach(t *sim.Task, e *Env, name string, own *PCS, pl Phylink) *PCS {
+func (Notify) Attach(t *sim.Task, e *Env, name string, own *PCS, pl Phylink) *PCS {
+	e.Notified.Add(t, e.K, pl)
 	p := own
 	if name != "" {
 		p = e.Registry.find(name)
@@ -55,10 +61,12 @@ func (notify) Attach(t *sim.Task, e *Env, name string, own *PCS, pl Phylink) *PC
 	return p
 }
 
-// Detach: phylink_destroy takes its PCSs off its list (under rtnl),
-// clearing pcs->phylink, so a provider's release (which reads pcs->phylink
-// under rtnl) either finishes before the phylink is freed or finds none.
-func (notify) Detach(t *sim.Task, e *Env, pl Phylink) {
+// Detach: phylink_destroy leaves the notifier list and takes its PCS off
+// its own list (under rtnl), clearing pcs->phylink, so a provider's release
+// (which reads pcs->phylink under rtnl) either finishes before the phylink
+// is freed or finds none.
+func (Notify) Detach(t *sim.Task, e *Env, pl Phylink) {
+	e.Notified.Del(t, e.K, pl)
 	if p := pl.ListedPCS(); p != nil && p.ReadPhylink(t, e.K) == pl {
 		p.SetPhylink(t, e.K, nil)
 	}
@@ -66,10 +74,10 @@ func (notify) Detach(t *sim.Task, e *Env, pl Phylink) {
 
 // Unregistering is the documented remove pattern: rtnl_lock();
 // phylink_release_pcs(pcs); rtnl_unlock().
-func (n notify) Unregistering(t *sim.Task, e *Env, p *PCS) {
+func (n Notify) Unregistering(t *sim.Task, e *Env, p *PCS) {
 	e.K.Rtnl.Lock(t)
 	if pl := p.ReadPhylink(t, e.K); pl != nil {
-		pl.ReleasePCS(t, p, n.stateMutex)
+		pl.ReleasePCS(t, p, n.StateMutex)
 	}
 	e.K.Rtnl.Unlock(t)
 }
@@ -78,19 +86,19 @@ func (n notify) Unregistering(t *sim.Task, e *Env, p *PCS) {
 // first (rtnl_lock(); phylink_release_pcs(pcs); rtnl_unlock()), as the
 // proposals' xpcs_destroy/lynx_pcs_destroy do. After phylink_destroy
 // pcs->phylink is NULL and this does nothing.
-func (n notify) Destroying(t *sim.Task, e *Env, p *PCS) { n.Unregistering(t, e, p) }
+func (n Notify) Destroying(t *sim.Task, e *Env, p *PCS) { n.Unregistering(t, e, p) }
 
-// Registered offers the new PCS, under rtnl, to every live phylink that
-// wants it.
-func (notify) Registered(t *sim.Task, e *Env, p *PCS) *PCS {
+// Registered walks the notifier list under rtnl and offers the new PCS to
+// every phylink that wants it.
+func (Notify) Registered(t *sim.Task, e *Env, p *PCS) *PCS {
 	t.Enter("pcs_provider_notify")
 	defer t.Leave()
 	e.K.Rtnl.Lock(t)
 	defer e.K.Rtnl.Unlock(t)
-	for _, pl := range e.Phylinks {
-		if !pl.Obj().Freed() && pl.Wants(p.Name) {
+	e.Notified.Each(t, e.K, func(pl Phylink) {
+		if pl.Wants(t, p.Name) {
 			pl.PCSAvailable(t, p)
 		}
-	}
+	})
 	return p
 }

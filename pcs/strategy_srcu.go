@@ -56,23 +56,26 @@ func (srcuWrapper) Registered(t *sim.Task, e *Env, p *PCS) *PCS {
 	wp.Ops = wrapperOps(e)
 	// pcs->link_change = pcs_change_callback: the provider's link changes
 	// are reported against the wrapper.
-	p.Phylink = forwardChange{wp}
+	p.SetPhylink(t, e.K, forwardChange{wp, e.K})
 	return wp
 }
 
 // forwardChange routes phylink_pcs_change() of the wrapped PCS to the
-// wrapper's phylink (pcs_change_callback).
-type forwardChange struct{ w *PCS }
+// wrapper's phylink (pcs_change_callback), reading the wrapper's memory.
+type forwardChange struct {
+	w *PCS
+	k *devmodel.Kernel
+}
 
 func (f forwardChange) Obj() *devmodel.Object { return f.w.Obj }
 func (f forwardChange) PCSChange(t *sim.Task, p *PCS, up bool) {
-	if pl := f.w.Phylink; pl != nil {
+	if pl := f.w.ReadPhylink(t, f.k); pl != nil {
 		pl.PCSChange(t, f.w, up)
 	}
 }
 func (f forwardChange) ReleasePCS(t *sim.Task, p *PCS, stateMutex bool) {}
 func (f forwardChange) PCSAvailable(t *sim.Task, p *PCS)                {}
-func (f forwardChange) Wants(name string) bool                          { return false }
+func (f forwardChange) Wants(t *sim.Task, name string) bool             { return false }
 func (f forwardChange) ListedPCS() *PCS                                 { return nil }
 
 // wrapperOps returns the wrapper's phylink_pcs_ops (built-in pcs core).
@@ -133,18 +136,18 @@ func srcuExit(w *wrapper) {
 // Unregistering is pcs_unregister: clear wrapped, synchronize_srcu, report
 // link down (non-polled PCSs), drop the registry's reference.
 func (srcuWrapper) Unregistering(t *sim.Task, e *Env, p *PCS) {
-	wp := p.Phylink.(forwardChange).w
+	wp := p.ReadPhylink(t, e.K).(forwardChange).w
 	w := wrapperOf(wp)
 	e.K.Heap.Access(t, wp.Obj, devmodel.Write)
 	w.wrapped = nil
-	p.Phylink = nil
+	p.SetPhylink(t, e.K, nil)
 	t.Enter("synchronize_srcu")
 	for w.readers > 0 {
 		w.sync.Wait(t, "synchronize_srcu", nil)
 	}
 	t.Leave()
-	if !wp.Poll && wp.Phylink != nil {
-		wp.Phylink.PCSChange(t, wp, false)
+	if pl := wp.ReadPhylink(t, e.K); !wp.Poll && pl != nil {
+		pl.PCSChange(t, wp, false)
 	}
 	e.K.KrefPut(t, &w.refcnt, nil)
 }

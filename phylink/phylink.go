@@ -48,7 +48,10 @@ func (pl *Phylink) Obj() *devmodel.Object {
 }
 
 // Wants implements pcs.Phylink.
-func (pl *Phylink) Wants(name string) bool { return pl.nd.PCSRef == name }
+func (pl *Phylink) Wants(t *sim.Task, name string) bool {
+	pl.k().Heap.Access(t, pl.obj, devmodel.Read) // pl->config's PCS handle
+	return pl.nd.PCSRef == name
+}
 
 func (pl *Phylink) k() *devmodel.Kernel { return pl.w.Env.K }
 
@@ -64,7 +67,6 @@ func (w *World) phylinkCreate(t *sim.Task, nd *Netdev, inst *netdevInst, avail *
 	pl.stateMutex = sim.NewMutex("state_mutex(" + nd.Name + ")")
 	pl.resolve = k.NewWork("phylink_resolve "+nd.Name, pl.phylinkResolve)
 	pl.linkPoll = k.NewTimer("phylink_fixed_poll "+nd.Name, pl.phylinkFixedPoll)
-	w.Env.Phylinks = append(w.Env.Phylinks, pl)
 	w.releaseLocked(t, func() {
 		switch {
 		case nd.Integrated && avail != nil:

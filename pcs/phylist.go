@@ -1,0 +1,41 @@
+package pcs
+
+import (
+	"slices"
+
+	"pcssim/devmodel"
+	"pcssim/sim"
+)
+
+// PhylinkList is a kernel list of struct phylink (a list_head in each
+// phylink, the head in the PCS core): the phylink instances a provider
+// notifies when a PCS registers. Walking it reads each entry's memory, so
+// an entry left on the list after its phylink was freed is a
+// use-after-free of struct phylink, as in the kernel.
+type PhylinkList struct {
+	entries []Phylink
+}
+
+// Add is list_add(&pl->node, list): it writes pl.
+func (l *PhylinkList) Add(t *sim.Task, k *devmodel.Kernel, pl Phylink) {
+	k.Heap.Access(t, pl.Obj(), devmodel.Write)
+	l.entries = append(l.entries, pl)
+}
+
+// Del is list_del(&pl->node): it writes pl; pl must be on the list.
+func (l *PhylinkList) Del(t *sim.Task, k *devmodel.Kernel, pl Phylink) {
+	k.Heap.Access(t, pl.Obj(), devmodel.Write)
+	if i := slices.Index(l.entries, pl); i >= 0 {
+		l.entries = slices.Delete(l.entries, i, i+1)
+	}
+}
+
+// Each is list_for_each_entry: fn sees every entry in list order, after
+// the walk has read its node (checked through the heap). The list must
+// not change during the walk except through fn's own entry.
+func (l *PhylinkList) Each(t *sim.Task, k *devmodel.Kernel, fn func(pl Phylink)) {
+	for _, pl := range slices.Clone(l.entries) {
+		k.Heap.Access(t, pl.Obj(), devmodel.Read) // pl->node.next
+		fn(pl)
+	}
+}
