@@ -31,6 +31,7 @@ type Netdev struct {
 	WantUp bool
 
 	cur     *netdevInst
+	obsLink string `state:"-"`
 	everUp  bool
 	usedPCS []*devmodel.Device
 	lane    *pcs.Lane
@@ -50,6 +51,21 @@ type netdevInst struct {
 	irq        bool     // the MAC's request_irq for own is in place
 }
 
+// Unchanged is what an action returns when its target already was in the
+// state it asks for (not an errno).
+const Unchanged = 1 << 30
+
+// ObsLink prefixes the observation (sim.Sim.Observe) that a netdev got
+// carrier: "link eth0".
+const ObsLink = "link "
+
+func (nd *Netdev) linkKey() string {
+	if nd.obsLink == "" {
+		nd.obsLink = ObsLink + nd.Name
+	}
+	return nd.obsLink
+}
+
 // Carrier reports whether the netdev currently has link.
 func (nd *Netdev) Carrier() bool { return nd.cur != nil && nd.cur.carrier }
 
@@ -63,7 +79,8 @@ func (in *netdevInst) setCarrier(t *sim.Task, on bool) {
 		return
 	}
 	in.carrier = on
-	if s := in.w.Env.K.S; s.Tracing() {
+	s := in.w.Env.K.S
+	if s.Tracing() {
 		state := "off"
 		if on {
 			state = "on"
@@ -72,6 +89,7 @@ func (in *netdevInst) setCarrier(t *sim.Task, on bool) {
 	}
 	if on {
 		in.nd.everUp = true
+		s.Observe(in.nd.linkKey())
 	} else {
 		in.w.checkCollateral(t, in.nd, "loses its link")
 	}
@@ -113,7 +131,9 @@ func (w *World) unregisterNetdev(t *sim.Task, in *netdevInst) {
 }
 
 // IPLinkSet is `ip link set NAME up|down` (dev_change_flags under rtnl).
-func (w *World) IPLinkSet(t *sim.Task, nd *Netdev, up bool) {
+// It returns 0, -ENODEV when the netdev does not exist (iproute2's "Cannot
+// find device"), or Unchanged when it was already in that state.
+func (w *World) IPLinkSet(t *sim.Task, nd *Netdev, up bool) int {
 	t.Enter("dev_change_flags")
 	defer t.Leave()
 	k := w.Env.K
@@ -121,8 +141,11 @@ func (w *World) IPLinkSet(t *sim.Task, nd *Netdev, up bool) {
 	defer k.Rtnl.Unlock(t)
 	nd.WantUp = up
 	in := nd.cur
-	if in == nil || !in.registered || in.up == up {
-		return
+	switch {
+	case in == nil || !in.registered:
+		return -devmodel.ENODEV
+	case in.up == up:
+		return Unchanged
 	}
 	if up {
 		t.Enter("dev_open")
@@ -130,9 +153,10 @@ func (w *World) IPLinkSet(t *sim.Task, nd *Netdev, up bool) {
 		in.up = true
 		in.pl.phylinkStart(t, k) // ndo_open: phylink_start(priv->phylink)
 		t.Leave()
-		return
+		return 0
 	}
 	w.devClose(t, in)
+	return 0
 }
 
 // devClose is __dev_close → ndo_stop → phylink_stop (rtnl held).

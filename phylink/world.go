@@ -30,11 +30,30 @@ type World struct {
 func NewWorld(env *pcs.Env) *World {
 	w := &World{Env: env, lastBind: map[*devmodel.Device]sim.Time{}}
 	env.K.Notifiers = append(env.K.Notifiers, func(t *sim.Task, event string, dev *devmodel.Device) {
-		if event == "bound_driver" {
+		switch event {
+		case "bound_driver":
 			w.lastBind[dev] = env.K.S.Now()
+		case "unbind_driver":
+			w.observeInUse(dev)
 		}
 	})
 	return w
+}
+
+// ObsInUse prefixes the observation that a PCS device went away while a
+// netdev had link through one of its PCSs: "in use lynx-pcs.0".
+const ObsInUse = "in use "
+
+// observeInUse records, as its provider's remove begins, that a PCS device
+// is in use: a netdev has carrier through one of its lanes (ground truth:
+// this is bookkeeping for the exercise report, not model behaviour).
+func (w *World) observeInUse(dev *devmodel.Device) {
+	for _, nd := range w.Netdevs {
+		if !nd.Integrated && nd.Carrier() && w.providerOf(nd.PCSRef) == dev {
+			w.Env.K.S.Observe(ObsInUse + dev.Name)
+			return
+		}
+	}
 }
 
 // Lane returns the hardware lane with the given name, creating it (link
@@ -81,10 +100,13 @@ func (w *World) netdevsOf(dev *devmodel.Device) []*Netdev {
 // Targeted records that a fault or script aims at c's device or module.
 func (w *World) Targeted(c *devmodel.Cause) { w.targeted = append(w.targeted, c) }
 
-// SetLink changes a lane's link partner state and raises its interrupt.
-func (w *World) SetLink(lane *pcs.Lane, up bool) {
+// SetLink changes a lane's link partner state and raises its interrupt; it
+// reports whether the state changed.
+func (w *World) SetLink(lane *pcs.Lane, up bool) bool {
+	changed := lane.LinkUp != up
 	lane.LinkUp = up
 	w.Env.RaiseIRQ(lane)
+	return changed
 }
 
 // covers reports whether cause c is aimed at dev (directly, through an

@@ -70,7 +70,7 @@ func Build(sc *Scenario, strategy string, s *sim.Sim, swarm bool) (*World, error
 	}
 	s.AtNamed(0, "boot", func() { k.Spawn("init", &devmodel.Cause{Kind: "boot"}, w.boot) })
 	for _, e := range sc.Events {
-		s.AtNamed(e.At, e.Action+" "+e.Target, func() { w.fire(e.Action, e.Target) })
+		s.AtNamed(e.At, e.Action+" "+e.Target, func() { w.fire(e.Action, e.Target, false) })
 	}
 	for _, f := range sc.Faults {
 		name := f.Action + " " + f.Target
@@ -80,7 +80,7 @@ func Build(sc *Scenario, strategy string, s *sim.Sim, swarm bool) (*World, error
 		}
 		for range n {
 			if s.Chance(f.Probability, name+" may happen") {
-				s.Arm(name, f.From, f.Until, func() { w.fire(f.Action, f.Target) })
+				s.Arm(name, f.From, f.Until, func() { w.fire(f.Action, f.Target, true) })
 			}
 		}
 	}
@@ -151,9 +151,26 @@ func (w *World) driverKind(name string) string {
 	return ""
 }
 
-// fire starts the task (or hardware change) of an event or fault.
-func (w *World) fire(action, target string) {
+// fire starts the task (or hardware change) of an event or fault. A fault
+// is observed as fired, then as taking effect or refused (with the errno
+// the kernel returns), for the campaign's exercise report.
+func (w *World) fire(action, target string, fault bool) {
 	k := w.K
+	name := action + " " + target
+	outcome := func(errno int) {}
+	if fault {
+		k.S.Observe(ObsFired + name)
+		outcome = func(errno int) {
+			switch {
+			case errno == 0:
+				k.S.Observe(ObsEffect + name)
+			case errno == noChange:
+				k.S.Observe(ObsUnchanged + name)
+			default:
+				k.S.Observe(ObsRefused + name + " (" + devmodel.ErrnoName(max(errno, -errno)) + ")")
+			}
+		}
+	}
 	c := &devmodel.Cause{Kind: action}
 	dev, mod := w.devices[target], w.modules[target]
 	c.Device, c.Module = dev, mod
@@ -161,37 +178,62 @@ func (w *World) fire(action, target string) {
 	switch action {
 	case "unbind", "bind":
 		if dev == nil {
-			return // boot has not created it yet
+			outcome(-devmodel.ENODEV) // boot has not created it yet
+			return
 		}
 		drv := w.drivers[dev.DriverName]
 		k.Spawn("sysfs "+action+" "+target, c, func(t *sim.Task) {
 			if action == "unbind" {
-				k.UnbindStore(t, drv, dev)
+				outcome(k.UnbindStore(t, drv, dev))
 			} else {
-				k.BindStore(t, drv, dev)
+				outcome(k.BindStore(t, drv, dev))
 			}
 		})
 	case "remove":
 		if dev == nil {
+			outcome(-devmodel.ENODEV)
 			return
 		}
-		k.Spawn("hot-unplug "+target, c, func(t *sim.Task) { k.DeviceUnregister(t, dev) })
+		k.Spawn("hot-unplug "+target, c, func(t *sim.Task) {
+			if !dev.Registered() {
+				outcome(noChange)
+				return
+			}
+			k.DeviceUnregister(t, dev)
+			outcome(0)
+		})
 	case "insmod":
-		k.Spawn("insmod "+target, c, func(t *sim.Task) { k.Insmod(t, mod) })
+		k.Spawn("insmod "+target, c, func(t *sim.Task) { outcome(k.Insmod(t, mod)) })
 	case "rmmod":
 		k.Spawn("rmmod "+target, c, func(t *sim.Task) {
-			if err := k.Rmmod(t, mod); err != 0 {
+			err := k.Rmmod(t, mod)
+			if err != 0 {
 				k.S.Note(fmt.Sprintf("rmmod: ERROR: Module %s is in use (%s)", target, devmodel.ErrnoName(err)))
 			}
+			outcome(err)
 		})
 	case "link-up", "link-down":
-		w.W.SetLink(w.W.Lane(target), action == "link-up")
+		if w.W.SetLink(w.W.Lane(target), action == "link-up") {
+			outcome(0)
+		} else {
+			outcome(noChange)
+		}
 	case "ip-up", "ip-down":
 		nd := w.W.Netdev(target)
 		k.Spawn("ip link set "+target+" "+strings.TrimPrefix(action, "ip-"), c, func(t *sim.Task) {
-			if nd != nil {
-				w.W.IPLinkSet(t, nd, action == "ip-up")
-			}
+			outcome(w.W.IPLinkSet(t, nd, action == "ip-up"))
 		})
 	}
 }
+
+// noChange is the outcome of a fault that found its target already in the
+// state it asks for.
+const noChange = phylink.Unchanged
+
+// Observation key prefixes (sim.Sim.Observe) of the exercise report.
+const (
+	ObsFired     = "fired "
+	ObsEffect    = "effect "
+	ObsRefused   = "refused "
+	ObsUnchanged = "unchanged "
+)

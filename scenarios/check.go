@@ -169,10 +169,26 @@ func (l *loader) crossCheck(sc *Scenario) {
 			l.errf(r[fmt.Sprintf("event-target:%d", i)], "event at %s lies past the horizon %s", e.At, sc.Horizon)
 		}
 	}
+	l.checkUnreachable(sc)
 	for i, f := range sc.Faults {
 		target(fmt.Sprintf("fault-target:%d", i), f.Action, f.Target)
 		if f.From > sc.Horizon {
 			l.errf(r[fmt.Sprintf("fault-target:%d", i)], "fault window starts at %s, past the horizon %s", f.From, sc.Horizon)
+		}
+	}
+}
+
+// checkUnreachable checks that every declared unreachable condition is one
+// of the scenario's exercise conditions.
+func (l *loader) checkUnreachable(sc *Scenario) {
+	var keys []string
+	for _, c := range Conditions(sc) {
+		keys = append(keys, c.Key)
+	}
+	for i, u := range sc.Unreachable {
+		if !slices.Contains(keys, u.Condition) {
+			l.errf(l.refs[fmt.Sprintf("unreachable:%d", i)], "unreachable: %q is not a condition of this scenario%s (conditions: %s)",
+				u.Condition, didYouMean(u.Condition, keys), strings.Join(keys, ", "))
 		}
 	}
 }

@@ -17,6 +17,9 @@ type Result struct {
 	Decisions int
 	End       sim.End
 	Trace     []sim.Step
+	// Observed lists what the execution did that campaigns count (netdevs
+	// that got link, faults fired and their outcome): see Exercise.
+	Observed []string
 	// Coverage is set in Cover mode.
 	Coverage *sim.Coverage
 	EndTime  sim.Time
@@ -96,7 +99,8 @@ func execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode, started fu
 		w.K.CheckLeaks()
 		w.W.CheckRecovery(end == sim.EndQuiescent)
 	}
-	res = Result{Schedule: s.Schedule(), Steps: s.Steps(), Decisions: s.Decisions(), End: end, Trace: s.Trace(), EndTime: s.Now(), Coverage: cfg.Coverage}
+	res = Result{Schedule: s.Schedule(), Steps: s.Steps(), Decisions: s.Decisions(), End: end, Trace: s.Trace(), EndTime: s.Now(), Coverage: cfg.Coverage,
+		Observed: s.Observed()}
 	for _, f := range s.Findings() {
 		if len(sc.Properties) == 0 || slices.Contains(sc.Properties, f.Property) {
 			res.Findings = append(res.Findings, f)

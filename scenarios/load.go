@@ -450,6 +450,18 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 			})
 		},
 		"sometimes": func(v *yaml.Node) { l.strList(v, "sometimes", &sc.Sometimes) },
+		"unreachable": func(v *yaml.Node) {
+			l.list(v, "unreachable", func(i int, c *yaml.Node) {
+				var u Unreachable
+				l.fields(c, "unreachable condition", map[string]func(*yaml.Node){
+					"condition": func(v *yaml.Node) {
+						l.strAt(v, "condition", &u.Condition, fmt.Sprintf("unreachable:%d", i))
+					},
+					"why": func(v *yaml.Node) { l.str(v, "why", &u.Why) },
+				}, "condition", "why")
+				sc.Unreachable = append(sc.Unreachable, u)
+			})
+		},
 		"properties": func(v *yaml.Node) {
 			l.strList(v, "properties", &sc.Properties)
 			for i, p := range sc.Properties {

@@ -136,6 +136,10 @@ func Marshal(sc *Scenario) ([]byte, error) {
 	if len(sc.Properties) > 0 {
 		add(root, "properties", strs(sc.Properties))
 	}
+	list("unreachable", len(sc.Unreachable), func(i int, m *yaml.Node) {
+		add(m, "condition", str(sc.Unreachable[i].Condition))
+		add(m, "why", str(sc.Unreachable[i].Why))
+	})
 	if len(sc.ExpectOrder) > 0 {
 		m := &yaml.Node{Kind: yaml.MappingNode}
 		for _, st := range sc.ExpectOrder {

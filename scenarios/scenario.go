@@ -31,6 +31,10 @@ type Scenario struct {
 	// kworker: phylink_resolve"); a campaign that never reaches one is
 	// vacuous.
 	Sometimes []string
+	// Unreachable declares exercise conditions (see Conditions) that are
+	// never met on purpose, with the reason: the campaign is then not
+	// vacuous for their sake.
+	Unreachable []Unreachable
 	// Expect maps a strategy to the properties it must violate (empty: none).
 	Expect map[string][]string
 	// ExpectOrder lists Expect's keys in file order.
@@ -106,6 +110,13 @@ func (nd Netdev) IntegratedPrefix(macDriverPrefix string) string {
 // funcPrefix turns a driver or module name into a C identifier prefix
 // (lynx-pcs: lynx_pcs).
 func funcPrefix(name string) string { return strings.ReplaceAll(name, "-", "_") }
+
+// Unreachable is a condition the scenario never meets on purpose.
+type Unreachable struct {
+	// Condition is the condition's key, e.g. "link eth1".
+	Condition string
+	Why       string
+}
 
 // Link is a device link declared by the scenario.
 type Link struct {

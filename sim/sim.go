@@ -95,6 +95,7 @@ type Sim struct {
 	candTask   []*Task
 	schedule   Schedule
 	findings   []Finding
+	observed   []string
 	trace      []Step
 	end        End
 	stopped    bool
@@ -246,6 +247,18 @@ func (s *Sim) Report(f Finding) {
 	f.Step, f.At = s.steps, s.now
 	s.findings = append(s.findings, f)
 }
+
+// Observe records that something a campaign counts happened in this
+// execution (a netdev got link, a fault took effect): each key once, in
+// the order first seen. Observations are not findings.
+func (s *Sim) Observe(key string) {
+	if !slices.Contains(s.observed, key) {
+		s.observed = append(s.observed, key)
+	}
+}
+
+// Observed returns the keys recorded by Observe.
+func (s *Sim) Observed() []string { return s.observed }
 
 // Stop ends the execution at the next scheduling point.
 func (s *Sim) Stop() { s.stopped = true }
