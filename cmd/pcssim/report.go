@@ -17,3 +17,9 @@ func crashReport(w io.Writer, sc *scenarios.Scenario, st, origin, again string, 
 	}
 	fmt.Fprintf(w, "reproduce: pcssim replay %s --strategy %s %s\n", sc.Path, st, again)
 }
+
+// reportCrash prints the crash of execution o of plan pl.
+func reportCrash(w io.Writer, sc *scenarios.Scenario, st string, pl *plan, o *scenarios.Outcome) {
+	origin, again := pl.origin(o)
+	crashReport(w, sc, st, origin, again, o.Err)
+}
