@@ -186,8 +186,7 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	fmt.Fprintf(stderr, "pcssim: %s/%s: %d executions, %d steps in %.2fs (%.0f executions/s)\n",
 		sc.Name, st, out.Executions, out.Events, el, float64(out.Executions)/max(el, 1e-9))
 	if crash != nil {
-		origin, again := pl.origin(crash)
-		crashReport(stderr, sc, st, origin, again, crash.Err)
+		reportCrash(stderr, sc, st, pl, crash)
 		return out, exitCrash
 	}
 	code := exitOK
@@ -241,8 +240,13 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	expectLine()
 	fmt.Fprintf(stdout, "first violation: execution %d, %s\n\n", first.Index, origin)
 	res, err := scenarios.Traced(sc, st, pl.explore, first.Result.Schedule)
-	if err != nil || len(res.Findings) == 0 {
-		fmt.Fprintf(stderr, "pcssim: replay of the first violation did not reproduce it (%v)\n", err)
+	if err != nil {
+		_, again := pl.origin(first)
+		crashReport(stderr, sc, st, pl.explore, fmt.Sprintf("%s (execution %d), replayed", origin, first.Index), again, err)
+		return out, exitCrash
+	}
+	if len(res.Findings) == 0 {
+		fmt.Fprintf(stderr, "pcssim: replay of the first violation did not reproduce it\n")
 		return out, exitCrash
 	}
 	scenarios.WriteReport(stdout, sc, st, pl.explore, origin, &res, res.Findings[0])
