@@ -34,14 +34,48 @@ func (r *Result) Violated() []string {
 	return out
 }
 
-// CrashError is a panic of the simulator itself during an execution.
+// CrashError is a panic of the simulator itself (model code, a strategy)
+// during an execution: everything needed to report and reproduce it.
 type CrashError struct {
+	// Panic is the value the model panicked with.
 	Panic any
-	Stack string
+	// Task names the task that panicked ("" outside any task) and
+	// KernelStack is its simulated kernel call chain, innermost first.
+	Task        string
+	KernelStack []string
+	// GoStack is the Go stack at the panic.
+	GoStack string
+	// Schedule holds the choices made before the panic (empty when the
+	// execution did not record them: NoRecord); replaying it reproduces
+	// the panic. Steps and At say how far the execution got.
+	Schedule sim.Schedule
+	Steps    int
+	At       sim.Time
+	// Trace is the trace up to the panic, when the execution was traced.
+	Trace []sim.Step
 }
 
 // Error says that the simulator crashed and why.
-func (e *CrashError) Error() string { return fmt.Sprintf("simulator crashed: %v", e.Panic) }
+func (e *CrashError) Error() string {
+	if e.Task != "" {
+		return fmt.Sprintf("simulator crashed in task %s: %v", e.Task, e.Panic)
+	}
+	return fmt.Sprintf("simulator crashed: %v", e.Panic)
+}
+
+// crashError makes the CrashError of panic p (recovered from the engine or
+// from building the world) of the execution s.
+func crashError(p any, s *sim.Sim) *CrashError {
+	e := &CrashError{Schedule: s.Schedule(), Steps: s.Steps(), At: s.Now(), Trace: s.Trace()}
+	if tp, ok := p.(*sim.TaskPanic); ok {
+		e.Panic, e.Task, e.KernelStack, e.GoStack = tp.Value, tp.Task, tp.KernelStack, tp.GoStack
+	} else {
+		// Outside the engine (building the world): this goroutine's stack
+		// still holds the panicking frames.
+		e.Panic, e.GoStack = p, string(debug.Stack())
+	}
+	return e
+}
 
 // Mode selects what an execution records.
 type Mode uint8
@@ -80,8 +114,9 @@ func execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode, started fu
 	s := sim.New(cfg, c)
 	defer func() {
 		if p := recover(); p != nil {
-			err = &CrashError{Panic: p, Stack: string(debug.Stack())}
-			res = Result{Schedule: s.Schedule(), Steps: s.Steps()}
+			ce := crashError(p, s)
+			err = ce
+			res = Result{Schedule: ce.Schedule, Steps: ce.Steps, Trace: ce.Trace, EndTime: ce.At}
 		}
 	}()
 	w, err := Build(sc, strategy, s, mode&Swarm != 0)

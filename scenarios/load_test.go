@@ -123,7 +123,7 @@ func FuzzLoad(f *testing.F) {
 		for _, st := range pcs.StrategyIDs() {
 			var crash *CrashError
 			if _, err := Execute(sc, st, sim.NewRandom(1), NoRecord); errors.As(err, &crash) {
-				t.Fatalf("strategy %s: %v\n%s", st, crash.Panic, crash.Stack)
+				t.Fatalf("strategy %s: %v\n%s", st, crash.Panic, crash.GoStack)
 			}
 		}
 	})

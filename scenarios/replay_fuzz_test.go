@@ -32,7 +32,7 @@ func FuzzReplay(f *testing.F) {
 			r, err := Execute(sc, st, sim.NewReplay(sched), 0)
 			var crash *CrashError
 			if errors.As(err, &crash) {
-				t.Fatalf("%s/%s, schedule %s: %v\n%s", sc.Name, st, sched.Encode(), crash.Panic, crash.Stack)
+				t.Fatalf("%s/%s, schedule %s: %v\n%s", sc.Name, st, sched.Encode(), crash.Panic, crash.GoStack)
 			}
 			if err != nil {
 				t.Fatal(err)

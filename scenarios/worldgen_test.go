@@ -159,7 +159,7 @@ func TestGeneratedWorlds(t *testing.T) {
 					r, err := Execute(loaded, st, ex.New(sim.ExecutionSeed(1, i)), NoRecord)
 					var crash *CrashError
 					if errors.As(err, &crash) {
-						rt.Fatalf("%s/%s execution %d: simulator crash: %v\n%s\n%s", st, name, i, crash.Panic, crash.Stack, data)
+						rt.Fatalf("%s/%s execution %d: simulator crash: %v\n%s\n%s", st, name, i, crash.Panic, crash.GoStack, data)
 					}
 					if r.End == sim.EndBudget {
 						rt.Fatalf("%s/%s execution %d ran out of its step budget\n%s", st, name, i, data)

@@ -40,14 +40,16 @@ func newCoro() *coro {
 }
 
 // run runs the current body; an abort unwinds it, any other panic (a model
-// bug) ends the coroutine and propagates to the engine.
+// bug) ends the coroutine and propagates to the engine as a *TaskPanic that
+// carries the stacks at the panic (this goroutine's, which iter.Pull does
+// not pass on, and the task's kernel call chain).
 func (c *coro) run() {
 	c.started = true
 	defer func() {
 		if r := recover(); r != nil {
 			if _, ok := r.(abortSignal); !ok {
 				c.dead = true
-				panic(r)
+				panic(taskPanic(r, c.task))
 			}
 		}
 	}()

@@ -264,9 +264,16 @@ func (s *Sim) Observed() []string { return s.observed }
 func (s *Sim) Stop() { s.stopped = true }
 
 // Run executes until quiescence, the horizon, the step budget or Stop, then
-// unwinds every unfinished task. A panic in model code propagates.
+// unwinds every unfinished task. A panic in model code propagates as a
+// *TaskPanic (with the Go stack at the panic, and the task and its kernel
+// call chain when it happened in a task).
 func (s *Sim) Run() End {
 	defer s.abortAll()
+	defer func() {
+		if r := recover(); r != nil {
+			panic(taskPanic(r, nil))
+		}
+	}()
 	for !s.stopped {
 		for s.events.len() > 0 && s.events.peek() <= s.now {
 			s.events.pop().fn()

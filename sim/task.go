@@ -134,8 +134,20 @@ func (t *Task) Enter(fn string) {
 	t.snap = nil
 }
 
-// Leave pops the innermost simulated function.
+// Leave pops the innermost simulated function. Deferred directly (defer
+// t.Leave()), it also sees a panic of model code go by: it wraps the panic
+// in a *TaskPanic with the kernel call chain and Go stack of the panic
+// before it pops a frame, since the coroutine's own recover runs only after
+// every deferred Leave has.
 func (t *Task) Leave() {
+	if r := recover(); r != nil {
+		if _, ok := r.(abortSignal); !ok {
+			r = taskPanic(r, t)
+		}
+		t.stack = t.stack[:len(t.stack)-1]
+		t.snap = nil
+		panic(r)
+	}
 	t.stack = t.stack[:len(t.stack)-1]
 	t.snap = nil
 }

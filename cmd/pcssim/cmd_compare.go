@@ -11,12 +11,37 @@ import (
 	"pcssim/scenarios"
 )
 
+// defaultStrategies are the strategies compare runs without --strategies:
+// every registered one; for a file with `expect:`, the design's strategies
+// and those the file expects (the claims the file makes and must make), in
+// registration order, so that a pcssim built with extra strategies still
+// passes on the shipped files. A strategy named on --strategies without an
+// expectation in such a file is a disagreement.
+func defaultStrategies(sc *scenarios.Scenario) []string {
+	all := pcs.StrategyIDs()
+	if len(sc.Expect) == 0 {
+		return all
+	}
+	var out []string
+	for _, id := range all {
+		if _, ok := sc.Expect[id]; ok || slices.Contains(pcs.DesignIDs, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// cmdCompare runs every strategy on one scenario and prints a row of
+// violation counts per strategy. With `expect:` in the file it is a gate:
+// it exits 0 only when every row agrees with the file (no unexpected
+// property, every expected one reached, an expectation for every strategy
+// compared); without it, it exits 1 when any row violates a property.
 func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	var c common
 	var strategies string
 	fs := newFlagSet("compare", "FILE [--strategies a,b,...] [--seeds N]", stderr)
 	c.register(fs.FlagSet, true)
-	fs.StringVar(&strategies, "strategies", strings.Join(pcs.StrategyIDs(), ","), "strategies to compare")
+	fs.StringVar(&strategies, "strategies", "", "strategies to compare (default: all registered; with expect: in the file, the design's and those it expects)")
 	files, err := parse(fs, args)
 	if err != nil {
 		return 0, err
@@ -28,24 +53,33 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if strategies == "" {
+		strategies = strings.Join(defaultStrategies(sc), ",")
+	}
 	defer c.useCPUs()()
 	type row struct {
 		Strategy   string         `json:"strategy"`
 		Executions int            `json:"executions"`
 		Counts     map[string]int `json:"counts"`
-		Expected   []string       `json:"expected,omitempty"`
-		AsExpected *bool          `json:"as_expected,omitempty"`
+		// Expected is the file's expectation for the strategy (absent:
+		// none); AsExpected says whether the row agrees with `expect:`
+		// (absent when the file has none).
+		Expected   *[]string `json:"expected,omitempty"`
+		AsExpected *bool     `json:"as_expected,omitempty"`
 		// Unexpected properties contradict the file's claim; Missing ones
 		// were not reached by these executions (the claim holds over
 		// random and pct with enough of them).
 		Unexpected []string `json:"unexpected,omitempty"`
 		Missing    []string `json:"missing,omitempty"`
+		// Why says how a disagreeing row disagrees.
+		Why string `json:"why,omitempty"`
 		// Schedules and Exhausted describe a dfs search.
 		Schedules *int  `json:"schedules,omitempty"`
 		Exhausted *bool `json:"exhausted,omitempty"`
 	}
 	var rows []row
-	code := exitOK
+	gate := len(sc.Expect) > 0
+	disagree := 0
 	for _, st := range strings.Split(strategies, ",") {
 		c.strategy = st
 		if _, err := c.strategyFor(sc); err != nil {
@@ -56,10 +90,10 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 			return 0, err
 		}
 		r := row{Strategy: st, Counts: map[string]int{}}
-		var crash error
+		var crash *scenarios.Outcome
 		dfs := pl.drive(func(o scenarios.Outcome) bool {
 			if o.Err != nil {
-				crash = o.Err
+				crash = &o
 				return false
 			}
 			r.Executions++
@@ -69,36 +103,38 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 			return true
 		})
 		if crash != nil {
-			return 0, crash
+			reportCrash(stderr, sc, st, pl, crash)
+			return exitCrash, nil
 		}
 		if dfs != nil {
 			r.Schedules, r.Exhausted = &dfs.Unreduced, &dfs.Exhausted
 		}
-		if len(r.Counts) > 0 {
-			code = exitViolation
-		}
-		if want, ok := sc.Expect[st]; ok {
-			r.Expected = want
-			for p := range r.Counts {
-				if !slices.Contains(want, p) {
-					r.Unexpected = append(r.Unexpected, p)
-				}
+		if gate {
+			v := expectFor(sc, st, r.Counts)
+			if v.Has {
+				r.Expected = &v.Expected
 			}
-			for _, p := range want {
-				if r.Counts[p] == 0 {
-					r.Missing = append(r.Missing, p)
-				}
-			}
-			slices.Sort(r.Unexpected)
-			ok := len(r.Unexpected) == 0 && len(r.Missing) == 0
+			r.Unexpected, r.Missing = v.Unexpected, v.Missing
+			ok := v.ok()
 			r.AsExpected = &ok
+			if !ok {
+				r.Why = v.why(missingHint(pl.explore, dfs, c.preemptions))
+				disagree++
+			}
+		} else if len(r.Counts) > 0 {
+			disagree++
 		}
 		rows = append(rows, r)
+	}
+	code := exitOK
+	if disagree > 0 {
+		code = exitViolation
 	}
 	if c.format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		enc.Encode(map[string]any{"scenario": sc.Name, "seeds": c.seedsArg(), "explore": c.explore, "strategies": rows})
+		enc.Encode(map[string]any{"scenario": sc.Name, "seeds": c.seedsArg(), "explore": c.explore, "strategies": rows,
+			"as_expected": code == exitOK})
 		return code, nil
 	}
 	props := scenarios.AllProperties
@@ -111,6 +147,9 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	fmt.Fprintf(stdout, "%-20s", "strategy")
 	for _, p := range props {
+		if short[p] == "" {
+			short[p] = p[:min(7, len(p))]
+		}
 		fmt.Fprintf(stdout, " %7s", short[p])
 	}
 	fmt.Fprintf(stdout, "  expect\n")
@@ -128,15 +167,8 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 			fmt.Fprintf(stdout, "  (none)\n")
 		case *r.AsExpected:
 			fmt.Fprintf(stdout, "  ok\n")
-		case len(r.Unexpected) > 0:
-			fmt.Fprintf(stdout, "  MISMATCH (unexpected %s)\n", strings.Join(r.Unexpected, ","))
-		case r.Exhausted != nil && *r.Exhausted:
-			fmt.Fprintf(stdout, "  not reached: %s (in none of the %d schedules with <= %d preemptions: raise --preemptions)\n",
-				strings.Join(r.Missing, ","), *r.Schedules, c.preemptions)
-		case r.Exhausted != nil:
-			fmt.Fprintf(stdout, "  not reached: %s (in the first %d schedules: raise --seeds)\n", strings.Join(r.Missing, ","), *r.Schedules)
 		default:
-			fmt.Fprintf(stdout, "  not reached: %s (more seeds or --explore pct)\n", strings.Join(r.Missing, ","))
+			fmt.Fprintf(stdout, "  MISMATCH (%s)\n", r.Why)
 		}
 	}
 	fmt.Fprintf(stdout, "legend: ")
@@ -147,5 +179,15 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprintf(stdout, "%s=%s", short[p], p)
 	}
 	fmt.Fprintln(stdout)
+	switch {
+	case gate && disagree == 0:
+		fmt.Fprintf(stdout, "%d of %d rows as expected\n", len(rows), len(rows))
+	case gate:
+		fmt.Fprintf(stdout, "MISMATCH: %d of %d rows disagree with expect\n", disagree, len(rows))
+	case disagree == 0:
+		fmt.Fprintf(stdout, "no expect in the scenario: no row violates a property\n")
+	default:
+		fmt.Fprintf(stdout, "no expect in the scenario: %d of %d rows violate a property\n", disagree, len(rows))
+	}
 	return code, nil
 }

@@ -125,4 +125,15 @@ func mergeRun(m *runJSON, r runJSON) {
 		}
 	}
 	slices.SortStableFunc(m.Violations, func(a, b violationJSON) int { return a.Execution - b.Execution })
+	if m.Expected != nil {
+		// A shard's verdict covers its executions only: judge the whole.
+		ok := true
+		for p, n := range m.Counts {
+			ok = ok && (n == 0 || slices.Contains(*m.Expected, p))
+		}
+		for _, p := range *m.Expected {
+			ok = ok && m.Counts[p] > 0
+		}
+		m.AsExpected = &ok
+	}
 }

@@ -53,35 +53,53 @@ func replaySetup(name string, args []string, stderr io.Writer) (*scenarios.Scena
 	if err != nil {
 		return nil, "", "", scenarios.Result{}, nil, err
 	}
-	x.explore = c.explore
+	x.explore, x.recorded, x.origin = c.explore, c.explore, origin
 	if c.schedule != "" && c.explore != "swarm" {
 		x.explore = "replay"
 	}
-	res, err := scenarios.Execute(sc, st, ch, scenarios.Trace|scenarios.ModeOf(c.explore))
-	if err != nil {
-		again := "--seed " + c.seed + " --explore " + c.explore
-		if c.schedule != "" {
-			again = "--schedule " + c.schedule
-			if c.explore == "swarm" {
-				again += " --explore swarm"
-			}
+	x.again = "--seed " + c.seed + " --explore " + c.explore
+	if c.schedule != "" {
+		x.again = "--schedule " + c.schedule
+		if c.explore == "swarm" {
+			x.again += " --explore swarm"
 		}
-		crashReport(stderr, sc, st, origin, again, err)
-		return nil, "", "", res, nil, fmt.Errorf("simulator crash")
 	}
+	res, err := scenarios.Execute(sc, st, ch, scenarios.Trace|scenarios.ModeOf(c.explore))
+	x.crash = err
 	return sc, st, origin, res, &x, nil
+}
+
+// crashed prints the crash of the execution that replay or shrink ran
+// (replay -v: its trace up to the crash first, on stdout) and returns
+// exitCrash.
+func (x *flagExtras) crashed(sc *scenarios.Scenario, st string, stdout, stderr io.Writer) int {
+	if x.verbose {
+		fmt.Fprint(stdout, sim.RenderTrace(crashTrace(x.crash)))
+	}
+	crashReport(stderr, sc, st, x.recorded, x.origin, x.again, x.crash)
+	return exitCrash
 }
 
 type flagExtras struct {
 	verbose        bool
 	trace, mermaid string
-	explore        string
+	// explore is the explorer that reports name ("replay" for a schedule);
+	// recorded is the one the execution was made by (--explore).
+	explore, recorded string
+	// origin names the execution ("seed 7", "schedule") and again are the
+	// flags that replay it.
+	origin, again string
+	// crash is the execution's crash, if it crashed.
+	crash error
 }
 
 func cmdReplay(args []string, stdout, stderr io.Writer) (int, error) {
 	sc, st, origin, res, x, err := replaySetup("replay", args, stderr)
 	if err != nil {
 		return 0, err
+	}
+	if x.crash != nil {
+		return x.crashed(sc, st, stdout, stderr), nil
 	}
 	if x.verbose {
 		fmt.Fprint(stdout, sim.RenderTrace(res.Trace))
@@ -115,6 +133,9 @@ func cmdShrink(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if x.crash != nil {
+		return x.crashed(sc, st, stdout, stderr), nil
+	}
 	if len(res.Findings) == 0 {
 		fmt.Fprintf(stdout, "scenario %s, strategy %s, %s: no violation to shrink\n", sc.Name, st, origin)
 		return exitOK, nil
@@ -127,7 +148,9 @@ func cmdShrink(args []string, stdout, stderr io.Writer) (int, error) {
 	small := sim.Shrink(res.Schedule, keep, 20000)
 	out, err := scenarios.Traced(sc, st, x.explore, small)
 	if err != nil {
-		return 0, err
+		// The shrunk schedule crashes where the original did not.
+		x.origin, x.again, x.crash = "shrunk from "+origin, "--schedule "+small.Encode(), err
+		return x.crashed(sc, st, stdout, stderr), nil
 	}
 	var f sim.Finding
 	for _, g := range out.Findings {

@@ -53,6 +53,10 @@ type runJSON struct {
 	// scenario names; Vacuous is true when one was never reached.
 	Sometimes []faultCoverage `json:"sometimes,omitempty"`
 	Vacuous   bool            `json:"vacuous,omitempty"`
+	// Expected is the scenario's expectation for the strategy, if it has
+	// one; AsExpected says whether the run agrees with it.
+	Expected   *[]string `json:"expected,omitempty"`
+	AsExpected *bool     `json:"as_expected,omitempty"`
 }
 
 func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
@@ -173,16 +177,20 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 		out.Sometimes = append(out.Sometimes, faultCoverage{What: s, Executions: reach.Counts[i]})
 	}
 	out.Vacuous = len(reach.Unreached()) > 0 && out.Stopped == ""
+	exp := expectFor(sc, st, out.Counts)
+	if exp.Has {
+		ok := exp.ok()
+		out.Expected, out.AsExpected = &exp.Expected, &ok
+	}
 	el := time.Since(start).Seconds()
 	fmt.Fprintf(stderr, "pcssim: %s/%s: %d executions, %d steps in %.2fs (%.0f executions/s)\n",
 		sc.Name, st, out.Executions, out.Events, el, float64(out.Executions)/max(el, 1e-9))
 	if crash != nil {
-		origin, again := pl.origin(crash)
-		crashReport(stderr, sc, st, origin, again, crash.Err)
+		reportCrash(stderr, sc, st, pl, crash)
 		return out, exitCrash
 	}
 	code := exitOK
-	if first != nil || out.Vacuous {
+	if first != nil || out.Vacuous || (exp.Has && !exp.ok()) {
 		code = exitViolation
 	}
 	if c.format == "json" {
@@ -208,8 +216,19 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 		fmt.Fprintf(stdout, "VACUOUS: never reached %q in %d executions; the campaign proves nothing about it\n",
 			strings.Join(reach.Unreached(), `", "`), out.Executions)
 	}
+	expectLine := func() {
+		switch {
+		case !exp.Has:
+		case exp.ok():
+			fmt.Fprintf(stdout, "expect %s: ok\n", st)
+		default:
+			fmt.Fprintf(stdout, "MISMATCH: expect %s: [%s] but got [%s] (%s)\n", st, strings.Join(exp.Expected, ", "),
+				strings.Join(got(out.Counts), ", "), exp.why(missingHint(pl.explore, dfs, c.preemptions)))
+		}
+	}
 	if first == nil {
 		fmt.Fprintf(stdout, "no violation in %d executions\n", out.Executions)
+		expectLine()
 		return out, code
 	}
 	var parts []string
@@ -218,10 +237,16 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	}
 	origin, _ := pl.origin(first)
 	fmt.Fprintf(stdout, "violations (executions): %s\n", strings.Join(parts, ", "))
+	expectLine()
 	fmt.Fprintf(stdout, "first violation: execution %d, %s\n\n", first.Index, origin)
 	res, err := scenarios.Traced(sc, st, pl.explore, first.Result.Schedule)
-	if err != nil || len(res.Findings) == 0 {
-		fmt.Fprintf(stderr, "pcssim: replay of the first violation did not reproduce it (%v)\n", err)
+	if err != nil {
+		_, again := pl.origin(first)
+		crashReport(stderr, sc, st, pl.explore, fmt.Sprintf("%s (execution %d), replayed", origin, first.Index), again, err)
+		return out, exitCrash
+	}
+	if len(res.Findings) == 0 {
+		fmt.Fprintf(stderr, "pcssim: replay of the first violation did not reproduce it\n")
 		return out, exitCrash
 	}
 	scenarios.WriteReport(stdout, sc, st, pl.explore, origin, &res, res.Findings[0])

@@ -13,6 +13,10 @@
 //	pcssim validate FILE...
 //	pcssim list
 //
-// Exit status: 0 no violation, 1 a property was violated, 2 usage or input
-// error, 3 the simulator itself failed, 130 interrupted (partial summary).
+// Exit status: 0 no violation (compare: every row as the file's expect:
+// says), 1 a property was violated, a result disagrees with expect: (run
+// --strategy S checks the file's expectation for S; compare every row) or
+// the campaign was vacuous, 2 usage or input error, 3 the simulator itself
+// failed (a crash report with the replay command on stderr), 130
+// interrupted (partial summary).
 package main

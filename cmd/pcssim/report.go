@@ -1,19 +1,67 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"pcssim/scenarios"
+	"pcssim/sim"
 )
 
-// crashReport prints a simulator crash and the replay flags (again) that
-// reproduce it.
-func crashReport(w io.Writer, sc *scenarios.Scenario, st, origin, again string, err error) {
-	fmt.Fprintf(w, "pcssim: internal error in scenario %s, strategy %s, %s: %v\n", sc.Name, st, origin, err)
-	if ce, ok := err.(*scenarios.CrashError); ok {
-		fmt.Fprintln(w, strings.TrimSpace(ce.Stack))
+// crashReport prints a simulator crash (err, usually a
+// *scenarios.CrashError) of the execution of scenario sc under strategy st
+// and explorer explore that origin names ("seed 7 (execution 3)"), on w
+// (stderr: the Go stack is not deterministic). again are the replay flags
+// of the execution, used when the crash carries no schedule. Every
+// subcommand that runs executions prints its crashes here and exits
+// exitCrash.
+func crashReport(w io.Writer, sc *scenarios.Scenario, st, explore, origin, again string, err error) {
+	fmt.Fprintln(w, "pcssim: simulator crashed")
+	var ce *scenarios.CrashError
+	if !errors.As(err, &ce) {
+		fmt.Fprintf(w, "scenario %s, strategy %s, explore %s, %s\n", sc.Name, st, explore, origin)
+		fmt.Fprintf(w, "error: %v\n", err)
+		fmt.Fprintf(w, "reproduce: pcssim replay %s --strategy %s %s\n", sc.Path, st, again)
+		return
 	}
-	fmt.Fprintf(w, "reproduce: pcssim replay %s --strategy %s %s\n", sc.Path, st, again)
+	fmt.Fprintf(w, "scenario %s, strategy %s, explore %s, %s, step %d, t=%s\n", sc.Name, st, explore, origin, ce.Steps, ce.At)
+	if ce.Task != "" {
+		fmt.Fprintf(w, "in task %s\n", ce.Task)
+	}
+	if len(ce.KernelStack) > 0 {
+		fmt.Fprintln(w, "kernel call chain:")
+		for _, fn := range ce.KernelStack {
+			fmt.Fprintf(w, " %s\n", fn)
+		}
+	}
+	fmt.Fprintf(w, "panic: %v\n", ce.Panic)
+	if s := strings.TrimSpace(ce.GoStack); s != "" {
+		fmt.Fprintln(w, s)
+	}
+	if len(ce.Schedule) > 0 || again == "" {
+		fmt.Fprintf(w, "reproduce: %s\n", scenarios.ReplayCommand(sc, st, explore, ce.Schedule))
+	} else {
+		fmt.Fprintf(w, "reproduce: pcssim replay %s --strategy %s %s\n", sc.Path, st, again)
+	}
+}
+
+// reportCrash prints the crash of execution o of plan pl.
+func reportCrash(w io.Writer, sc *scenarios.Scenario, st string, pl *plan, o *scenarios.Outcome) {
+	origin, again := pl.origin(o)
+	if pl.explore != "dfs" {
+		origin = fmt.Sprintf("%s (execution %d)", origin, o.Index)
+	}
+	crashReport(w, sc, st, pl.explore, origin, again, o.Err)
+}
+
+// crashTrace returns the trace up to the crash that err reports, if the
+// execution was traced.
+func crashTrace(err error) []sim.Step {
+	var ce *scenarios.CrashError
+	if errors.As(err, &ce) {
+		return ce.Trace
+	}
+	return nil
 }
