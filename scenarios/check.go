@@ -183,7 +183,9 @@ func (l *loader) crossCheck(sc *Scenario) {
 func (l *loader) checkUnreachable(sc *Scenario) {
 	var keys []string
 	for _, c := range Conditions(sc) {
-		keys = append(keys, c.Key)
+		if c.Required {
+			keys = append(keys, c.Key)
+		}
 	}
 	for i, u := range sc.Unreachable {
 		if !slices.Contains(keys, u.Condition) {

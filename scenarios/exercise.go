@@ -16,20 +16,28 @@ import (
 type Condition struct {
 	Key  string `json:"condition"`
 	What string `json:"what"`
+	// Required conditions (a netdev got link, a fault fired) make a
+	// campaign that never meets them VACUOUS; the others ("in use": a
+	// strategy may keep its PCS from ever going away in use, by design)
+	// are reported only.
+	Required bool `json:"required"`
 	// Unreachable is the scenario's reason why the condition is never met
 	// on purpose ("" when it must be met).
 	Unreachable string `json:"unreachable,omitempty"`
 }
 
 // Conditions derives the exercise conditions of sc: each netdev that wants
-// link (up, or the target of an ip-up) gets carrier; each fault fires;
-// each PCS device a departing fault or event takes away (unbind, remove,
-// rmmod of its driver's module) is in use by a netdev then.
+// link (up, or the target of an ip-up) gets carrier; each fault fires
+// (both required); each PCS device a departing fault or event takes away
+// (unbind, remove, rmmod of its driver's module) is in use by a netdev
+// then (reported: under device-link the consumer goes first, under
+// module-ref an rmmod is refused, and that is their result).
 func Conditions(sc *Scenario) []Condition {
 	var out []Condition
 	add := func(key, what string) {
 		if !slices.ContainsFunc(out, func(c Condition) bool { return c.Key == key }) {
-			out = append(out, Condition{Key: key, What: what, Unreachable: sc.unreachable(key)})
+			out = append(out, Condition{Key: key, What: what, Required: !strings.HasPrefix(key, phylink.ObsInUse),
+				Unreachable: sc.unreachable(key)})
 		}
 	}
 	for _, nd := range sc.Netdevs {
@@ -188,7 +196,7 @@ func (x *Exercise) Rows() []ExerciseRow {
 func Unmet(rows []ExerciseRow) []ExerciseRow {
 	var out []ExerciseRow
 	for _, r := range rows {
-		if r.Executions == 0 && r.Unreachable == "" {
+		if r.Required && r.Executions == 0 && r.Unreachable == "" {
 			out = append(out, r)
 		}
 	}
@@ -196,8 +204,8 @@ func Unmet(rows []ExerciseRow) []ExerciseRow {
 }
 
 // WriteExercise prints the rows as the text report's "exercised" block and,
-// if any condition is unmet, the VACUOUS line naming them.
-func WriteExercise(w io.Writer, rows []ExerciseRow, executions int) {
+// if judge is set and a condition is unmet, the VACUOUS line naming them.
+func WriteExercise(w io.Writer, rows []ExerciseRow, executions int, judge bool) {
 	if len(rows) == 0 {
 		return
 	}
@@ -214,9 +222,9 @@ func WriteExercise(w io.Writer, rows []ExerciseRow, executions int) {
 		if len(notes) > 0 {
 			note = "  (" + strings.Join(notes, ", ") + ")"
 		}
-		fmt.Fprintf(w, "  %-44s %7d%s\n", r.What, r.Executions, note)
+		fmt.Fprintf(w, "  %-58s %7d%s\n", r.What, r.Executions, note)
 	}
-	if unmet := Unmet(rows); len(unmet) > 0 {
+	if unmet := Unmet(rows); len(unmet) > 0 && judge {
 		var whats []string
 		for _, r := range unmet {
 			whats = append(whats, fmt.Sprintf("%s [%s]", r.What, r.Key))
@@ -224,4 +232,28 @@ func WriteExercise(w io.Writer, rows []ExerciseRow, executions int) {
 		fmt.Fprintf(w, "VACUOUS: in none of %d executions: %s; a clean verdict here proves nothing (declare a condition under unreachable: if that is intended)\n",
 			executions, strings.Join(whats, "; "))
 	}
+}
+
+// AddExercise adds the rows of another shard of the same campaign to rows
+// (same scenario, so the same conditions in the same order).
+func AddExercise(rows, more []ExerciseRow) []ExerciseRow {
+	out := slices.Clone(rows)
+	for _, r := range more {
+		i := slices.IndexFunc(out, func(x ExerciseRow) bool { return x.Key == r.Key })
+		if i < 0 {
+			out = append(out, r)
+			continue
+		}
+		out[i].Executions += r.Executions
+		for _, o := range r.Outcomes {
+			j := slices.IndexFunc(out[i].Outcomes, func(x FaultOutcome) bool { return x.What == o.What })
+			if j < 0 {
+				out[i].Outcomes = append(slices.Clone(out[i].Outcomes), o)
+			} else {
+				out[i].Outcomes = slices.Clone(out[i].Outcomes)
+				out[i].Outcomes[j].Executions += o.Executions
+			}
+		}
+	}
+	return out
 }

@@ -73,6 +73,9 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 		Missing    []string `json:"missing,omitempty"`
 		// Why says how a disagreeing row disagrees.
 		Why string `json:"why,omitempty"`
+		// Unmet names the exercise conditions no execution met (the
+		// scenario does not declare them unreachable): the row is VACUOUS.
+		Unmet []string `json:"unmet,omitempty"`
 		// Schedules and Exhausted describe a dfs search.
 		Schedules *int  `json:"schedules,omitempty"`
 		Exhausted *bool `json:"exhausted,omitempty"`
@@ -90,6 +93,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 			return 0, err
 		}
 		r := row{Strategy: st, Counts: map[string]int{}}
+		ex := scenarios.NewExercise(sc)
 		var crash *scenarios.Outcome
 		dfs := pl.drive(func(o scenarios.Outcome) bool {
 			if o.Err != nil {
@@ -97,6 +101,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 				return false
 			}
 			r.Executions++
+			ex.Add(&o.Result)
 			for _, p := range o.Result.Violated() {
 				r.Counts[p]++
 			}
@@ -109,19 +114,29 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 		if dfs != nil {
 			r.Schedules, r.Exhausted = &dfs.Unreduced, &dfs.Exhausted
 		}
+		var unmetWhat []string
+		for _, u := range scenarios.Unmet(ex.Rows()) {
+			r.Unmet = append(r.Unmet, u.Key)
+			unmetWhat = append(unmetWhat, u.Key)
+		}
 		if gate {
 			v := expectFor(sc, st, r.Counts)
 			if v.Has {
 				r.Expected = &v.Expected
 			}
 			r.Unexpected, r.Missing = v.Unexpected, v.Missing
-			ok := v.ok()
+			ok := v.ok() && len(r.Unmet) == 0
 			r.AsExpected = &ok
-			if !ok {
+			if !v.ok() {
 				r.Why = v.why(missingHint(pl.explore, dfs, c.preemptions))
-				disagree++
 			}
 		} else if len(r.Counts) > 0 {
+			r.Why = "violated"
+		}
+		if len(r.Unmet) > 0 {
+			r.Why = strings.TrimPrefix(r.Why+"; VACUOUS: never "+strings.Join(unmetWhat, ", "), "; ")
+		}
+		if r.Why != "" {
 			disagree++
 		}
 		rows = append(rows, r)
@@ -152,7 +167,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 		fmt.Fprintf(stdout, " %7s", short[p])
 	}
-	fmt.Fprintf(stdout, "  expect\n")
+	fmt.Fprintf(stdout, "  %-8s expect\n", "world")
 	for _, r := range rows {
 		fmt.Fprintf(stdout, "%-20s", r.Strategy)
 		for _, p := range props {
@@ -162,13 +177,20 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 			}
 			fmt.Fprintf(stdout, " %7s", cell)
 		}
+		world := "ok"
+		if len(r.Unmet) > 0 {
+			world = "VACUOUS"
+		}
+		fmt.Fprintf(stdout, "  %-8s", world)
 		switch {
+		case r.AsExpected == nil && len(r.Unmet) > 0:
+			fmt.Fprintf(stdout, " (none; %s)\n", r.Why)
 		case r.AsExpected == nil:
-			fmt.Fprintf(stdout, "  (none)\n")
+			fmt.Fprintf(stdout, " (none)\n")
 		case *r.AsExpected:
-			fmt.Fprintf(stdout, "  ok\n")
+			fmt.Fprintf(stdout, " ok\n")
 		default:
-			fmt.Fprintf(stdout, "  MISMATCH (%s)\n", r.Why)
+			fmt.Fprintf(stdout, " MISMATCH (%s)\n", r.Why)
 		}
 	}
 	fmt.Fprintf(stdout, "legend: ")
@@ -185,9 +207,9 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	case gate:
 		fmt.Fprintf(stdout, "MISMATCH: %d of %d rows disagree with expect\n", disagree, len(rows))
 	case disagree == 0:
-		fmt.Fprintf(stdout, "no expect in the scenario: no row violates a property\n")
+		fmt.Fprintf(stdout, "no expect in the scenario: no row violates a property or is vacuous\n")
 	default:
-		fmt.Fprintf(stdout, "no expect in the scenario: %d of %d rows violate a property\n", disagree, len(rows))
+		fmt.Fprintf(stdout, "no expect in the scenario: %d of %d rows violate a property or are vacuous\n", disagree, len(rows))
 	}
 	return code, nil
 }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"slices"
 	"strings"
+
+	"pcssim/scenarios"
 )
 
 // cmdMerge combines the --format json outputs of sharded runs (--shard I/N)
@@ -51,8 +53,10 @@ func cmdMerge(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 	code := exitOK
-	for _, m := range merged {
-		if m.FirstViolation != nil && *failOn {
+	for i := range merged {
+		m := &merged[i]
+		m.setVacuous(false)
+		if (m.FirstViolation != nil || m.Vacuous) && *failOn {
 			code = exitViolation
 		}
 	}
@@ -62,6 +66,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	for _, m := range merged {
 		fmt.Fprintf(stdout, "scenario %s, strategy %s, explore %s: %d executions, %d steps\n", m.Scenario, m.Strategy, m.Explore, m.Executions, m.Events)
+		scenarios.WriteExercise(stdout, m.Exercised, m.Executions, true)
 		if m.FirstViolation == nil {
 			fmt.Fprintf(stdout, "no violation in %d executions\n", m.Executions)
 			continue
@@ -108,6 +113,7 @@ func copyCounts(m map[string]int) map[string]int {
 func mergeRun(m *runJSON, r runJSON) {
 	m.Executions += r.Executions
 	m.Events += r.Events
+	m.Exercised = scenarios.AddExercise(m.Exercised, r.Exercised)
 	m.BudgetExceeded += r.BudgetExceeded
 	for k, v := range r.Counts {
 		m.Counts[k] += v

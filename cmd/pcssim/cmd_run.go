@@ -52,7 +52,15 @@ type runJSON struct {
 	// Sometimes counts the executions that reached each situation the
 	// scenario names; Vacuous is true when one was never reached.
 	Sometimes []faultCoverage `json:"sometimes,omitempty"`
-	Vacuous   bool            `json:"vacuous,omitempty"`
+	// Exercised counts, per condition of the world (a netdev got link, a
+	// fault fired and how it turned out, a PCS went away in use), the
+	// executions that met it; Unmet names the conditions none met that the
+	// scenario does not declare unreachable.
+	Exercised []scenarios.ExerciseRow `json:"exercised"`
+	Unmet     []string                `json:"unmet,omitempty"`
+	// Vacuous is true when a condition or a sometimes situation was never
+	// met: the campaign proves nothing about it (exit status 1).
+	Vacuous bool `json:"vacuous"`
 	// Expected is the scenario's expectation for the strategy, if it has
 	// one; AsExpected says whether the run agrees with it.
 	Expected   *[]string `json:"expected,omitempty"`
@@ -136,6 +144,7 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	var first, crash *scenarios.Outcome
 	cov := newCoverage()
 	reach := scenarios.NewReach(sc.Sometimes)
+	ex := scenarios.NewExercise(sc)
 	prog := newProgress(stderr, sc.Name+"/"+st, pl.total)
 	dfs := pl.drive(func(o scenarios.Outcome) bool {
 		prog.update(o.Index + 1)
@@ -147,6 +156,7 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 		out.Events += o.Result.Steps
 		cov.add(&o.Result)
 		reach.Add(&o.Result)
+		ex.Add(&o.Result)
 		if o.Result.End == sim.EndBudget {
 			out.BudgetExceeded++
 		}
@@ -176,7 +186,8 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	for i, s := range reach.Situations {
 		out.Sometimes = append(out.Sometimes, faultCoverage{What: s, Executions: reach.Counts[i]})
 	}
-	out.Vacuous = len(reach.Unreached()) > 0 && out.Stopped == ""
+	out.Exercised = ex.Rows()
+	out.setVacuous(len(reach.Unreached()) > 0)
 	exp := expectFor(sc, st, out.Counts)
 	if exp.Has {
 		ok := exp.ok()
@@ -212,10 +223,11 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	for _, s := range out.Sometimes {
 		fmt.Fprintf(stdout, "sometimes %q: reached in %d executions\n", s.What, s.Executions)
 	}
-	if out.Vacuous {
+	if u := reach.Unreached(); len(u) > 0 && out.Stopped == "" {
 		fmt.Fprintf(stdout, "VACUOUS: never reached %q in %d executions; the campaign proves nothing about it\n",
-			strings.Join(reach.Unreached(), `", "`), out.Executions)
+			strings.Join(u, `", "`), out.Executions)
 	}
+	scenarios.WriteExercise(stdout, out.Exercised, out.Executions, out.Stopped == "")
 	expectLine := func() {
 		switch {
 		case !exp.Has:
@@ -332,4 +344,15 @@ func reduction(r *scenarios.DFSResult) string {
 		sym = fmt.Sprintf("interchangeable faults: %d schedules skipped", n)
 	}
 	return fmt.Sprintf(" in %d executions (%s; %s)", r.Runs, cache, sym)
+}
+
+// setVacuous sets Unmet and Vacuous from the exercise rows and whether a
+// sometimes situation was never reached. A run stopped early (time budget,
+// interrupt) is not judged vacuous: it did not run what it was asked to.
+func (r *runJSON) setVacuous(unreached bool) {
+	r.Unmet = nil
+	for _, u := range scenarios.Unmet(r.Exercised) {
+		r.Unmet = append(r.Unmet, u.Key)
+	}
+	r.Vacuous = (unreached || len(r.Unmet) > 0) && r.Stopped == ""
 }
