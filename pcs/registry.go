@@ -64,3 +64,16 @@ func (e *Env) Lookup(t *sim.Task, mac *devmodel.Device, holder *devmodel.Object,
 	}
 	return nil, -devmodel.EPROBE_DEFER
 }
+
+// All returns the registered PCSs and what lookups return for them (a
+// strategy's wrapper), in registration order: for checks.
+func (r *Registry) All() []*PCS {
+	var out []*PCS
+	for _, x := range r.entries {
+		out = append(out, x.real)
+		if x.visible != x.real {
+			out = append(out, x.visible)
+		}
+	}
+	return out
+}

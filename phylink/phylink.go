@@ -1,8 +1,6 @@
 package phylink
 
 import (
-	"fmt"
-
 	"pcssim/devmodel"
 	"pcssim/pcs"
 	"pcssim/sim"
@@ -37,6 +35,9 @@ type Phylink struct {
 	pcsState     int
 	linkUp       bool
 	forceMajor   bool
+	// suspect (check state, not kernel memory) says why the last resolve
+	// left the link up without a PCS, and since when; see judgeLink.
+	suspect string
 }
 
 // Obj implements pcs.Phylink; a NULL phylink has no memory (nil).
@@ -67,6 +68,7 @@ func (w *World) phylinkCreate(t *sim.Task, nd *Netdev, inst *netdevInst, avail *
 	pl.stateMutex = sim.NewMutex("state_mutex(" + nd.Name + ")")
 	pl.resolve = k.NewWork("phylink_resolve "+nd.Name, pl.phylinkResolve)
 	pl.linkPoll = k.NewTimer("phylink_fixed_poll "+nd.Name, pl.phylinkFixedPoll)
+	w.phylinks = append(w.phylinks, pl)
 	w.releaseLocked(t, func() {
 		switch {
 		case nd.Integrated && avail != nil:
@@ -229,10 +231,8 @@ func (pl *Phylink) phylinkResolve(t *sim.Task) {
 			t.Leave()
 		}
 	}
+	defer pl.judgeLink(t)
 	if link == pl.linkUp {
-		if link {
-			pl.checkLinkWithPCS(t)
-		}
 		return
 	}
 	if link {
@@ -243,39 +243,12 @@ func (pl *Phylink) phylinkResolve(t *sim.Task) {
 		pl.linkUp = true
 		pl.inst.setCarrier(t, true)
 		t.Leave()
-		pl.checkLinkWithPCS(t)
 		return
 	}
 	t.Enter("phylink_link_down")
 	pl.linkUp = false
 	pl.inst.setCarrier(t, false)
 	t.Leave()
-}
-
-// checkLinkWithPCS reports link-without-pcs: carrier up in in-band mode
-// while the PCS phylink relies on is gone.
-func (pl *Phylink) checkLinkWithPCS(t *sim.Task) {
-	if pl.nd.PCSRef == "" {
-		return
-	}
-	p := pl.pcsPl
-	why := ""
-	switch {
-	case p == nil:
-		why = "phylink has no PCS"
-	case p.Obj.Freed():
-		why = "its struct phylink_pcs was freed in " + p.Obj.Free.String()
-	case !p.Dev.Bound():
-		why = "the PCS device " + p.Dev.Name + " has no driver"
-	}
-	if why == "" {
-		return
-	}
-	pl.k().S.Report(sim.Finding{
-		Property: "link-without-pcs",
-		Summary:  fmt.Sprintf("link-without-pcs: %s reports link up while %s", pl.nd.Name, why),
-		Detail:   fmt.Sprintf("carrier on in phylink_link_up <- phylink_resolve (task %s) at t=%s\n", t.Name, pl.k().S.Now()),
-	})
 }
 
 // PCSChange implements pcs.Phylink: phylink_link_changed(pl, up, "pcs").
@@ -310,6 +283,7 @@ func (pl *Phylink) ReleasePCS(t *sim.Task, p *pcs.PCS, stateMutex bool) {
 		pl.linkUp = false
 		pl.inst.setCarrier(t, false)
 		t.Leave()
+		pl.judgeLink(t)
 	}
 	t.Enter("phylink_pcs_disable")
 	p.Disable(t, k)

@@ -23,6 +23,8 @@ type World struct {
 	Providers []*devmodel.Device
 	// Targeted are the devices and modules a fault or script aimed at.
 	targeted []*devmodel.Cause
+	// phylinks are every phylink created (freed or not), for the checks.
+	phylinks []*Phylink
 	lastBind map[*devmodel.Device]sim.Time
 }
 

@@ -50,7 +50,7 @@ func Example_verdictMatrix() {
 	//   device-link          -
 	//   srcu-wrapper         -
 	//   phylink-notify       -
-	//   phylink-notify-racy  uaf, link-without-pcs
+	//   phylink-notify-racy  uaf
 	// rmk-2022-rmmod
 	//   none                 uaf, unload, link-without-pcs
 	//   device-ref           uaf, unload, link-without-pcs
@@ -58,7 +58,7 @@ func Example_verdictMatrix() {
 	//   device-link          -
 	//   srcu-wrapper         -
 	//   phylink-notify       -
-	//   phylink-notify-racy  uaf, unload, link-without-pcs
+	//   phylink-notify-racy  uaf, unload
 	// rmk-2022-self-pin
 	//   none                 -
 	//   device-ref           -
@@ -74,7 +74,7 @@ func Example_verdictMatrix() {
 	//   device-link          collateral
 	//   srcu-wrapper         -
 	//   phylink-notify       -
-	//   phylink-notify-racy  uaf, link-without-pcs
+	//   phylink-notify-racy  uaf
 	// pcs-rebind
 	//   none                 uaf, link-without-pcs
 	//   device-ref           uaf, link-without-pcs
@@ -82,7 +82,7 @@ func Example_verdictMatrix() {
 	//   device-link          no-recovery
 	//   srcu-wrapper         no-recovery
 	//   phylink-notify       -
-	//   phylink-notify-racy  uaf, link-without-pcs
+	//   phylink-notify-racy  uaf
 	// racy-release
 	//   none                 uaf, link-without-pcs
 	//   device-ref           uaf, link-without-pcs
@@ -90,7 +90,7 @@ func Example_verdictMatrix() {
 	//   device-link          -
 	//   srcu-wrapper         -
 	//   phylink-notify       -
-	//   phylink-notify-racy  uaf, link-without-pcs
+	//   phylink-notify-racy  uaf
 }
 
 // Load reports every problem of a file at once, with positions and

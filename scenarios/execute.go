@@ -133,6 +133,7 @@ func execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode, started fu
 	if end != sim.EndBudget && end != sim.EndPruned && end != sim.EndOops {
 		w.K.CheckLeaks()
 		w.W.CheckRecovery(end == sim.EndQuiescent)
+		w.W.CheckEnd()
 	}
 	res = Result{Schedule: s.Schedule(), Steps: s.Steps(), Decisions: s.Decisions(), End: end, Trace: s.Trace(), EndTime: s.Now(), Coverage: cfg.Coverage,
 		Observed: s.Observed()}

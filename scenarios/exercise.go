@@ -31,13 +31,14 @@ type Condition struct {
 // (both required); each PCS device a departing fault or event takes away
 // (unbind, remove, rmmod of its driver's module) is in use by a netdev
 // then (reported: under device-link the consumer goes first, under
-// module-ref an rmmod is refused, and that is their result).
+// module-ref an rmmod is refused, and that is their result); and each
+// in-band netdev's transient link-without-pcs (reported when it happens).
 func Conditions(sc *Scenario) []Condition {
 	var out []Condition
 	add := func(key, what string) {
 		if !slices.ContainsFunc(out, func(c Condition) bool { return c.Key == key }) {
-			out = append(out, Condition{Key: key, What: what, Required: !strings.HasPrefix(key, phylink.ObsInUse),
-				Unreachable: sc.unreachable(key)})
+			required := strings.HasPrefix(key, phylink.ObsLink) || strings.HasPrefix(key, ObsFired)
+			out = append(out, Condition{Key: key, What: what, Required: required, Unreachable: sc.unreachable(key)})
 		}
 	}
 	for _, nd := range sc.Netdevs {
@@ -63,6 +64,11 @@ func Conditions(sc *Scenario) []Condition {
 				add(phylink.ObsInUse+d.Name, d.Name+" went away while a netdev had link through it")
 				break
 			}
+		}
+	}
+	for _, nd := range sc.Netdevs {
+		if nd.PCS != "" {
+			add(phylink.ObsTransient+nd.Name, nd.Name+" link up once after its PCS went, corrected by the next resolve (transient link-without-pcs, not a violation)")
 		}
 	}
 	return out
@@ -211,6 +217,9 @@ func WriteExercise(w io.Writer, rows []ExerciseRow, executions int, judge bool) 
 	}
 	fmt.Fprintf(w, "exercised (executions of %d):\n", executions)
 	for _, r := range rows {
+		if r.Executions == 0 && strings.HasPrefix(r.Key, phylink.ObsTransient) {
+			continue // shown only when it happened
+		}
 		var notes []string
 		for _, o := range r.Outcomes {
 			notes = append(notes, fmt.Sprintf("%s %d", o.What, o.Executions))

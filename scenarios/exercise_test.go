@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"pcssim/pcs"
+	"pcssim/phylink"
 	"pcssim/sim"
 )
 
@@ -114,6 +115,9 @@ func TestExerciseMet(t *testing.T) {
 		"in use lynx-pcs.0":       "",
 	}
 	for _, r := range rows {
+		if strings.HasPrefix(r.Key, phylink.ObsTransient) {
+			continue // reported when it happens (here: the MAC's rmmod takes the link down)
+		}
 		w, ok := want[r.Key]
 		if !ok || r.Executions == 0 {
 			t.Errorf("row %+v: unexpected or never met", r)
