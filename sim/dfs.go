@@ -51,10 +51,12 @@ type DFS struct {
 	done    bool
 	// NoCache turns state caching off.
 	NoCache bool
-	replay  int // decisions replayed from the previous execution
-	cache   map[cacheKey]subtree
-	pending []pendingState
-	pruned  int
+	replay  int              // decisions replayed from the previous execution
+	cache   map[cacheKey]int // index in subtrees
+	// subtrees holds what is known of each cached state's subtree.
+	subtrees []subtree
+	pending  []pendingState
+	pruned   int
 	// unhashable counts task-free points whose state could not be hashed.
 	unhashable int
 	// cached counts the virtual runs that state caching stands for.
@@ -62,8 +64,9 @@ type DFS struct {
 	// point counts the current execution's consultations (decisions and
 	// states at rest), as Sim.Points does.
 	point int
-	// cut is the cached subtree the current execution was cut short at.
-	cut *subtree
+	// cut is the index (in subtrees) of the cached state the current
+	// execution was cut short at, or -1.
+	cut int
 	// open is set from Next until Done.
 	open bool
 	// props names the properties seen (the index of the counts vectors);
@@ -101,7 +104,7 @@ type cacheKey struct {
 // after counts, per property, the schedules of the subtree so far that
 // violated it after point.
 type pendingState struct {
-	key   cacheKey
+	sub   int // index in DFS.subtrees
 	depth int
 	start int
 	point int
@@ -143,7 +146,7 @@ func (d *DFS) Next() bool {
 	d.runs++
 	d.depth = 0
 	d.point = 0
-	d.cut = nil
+	d.cut = -1
 	d.open = true
 	d.replay = len(d.stack)
 	return true
@@ -160,8 +163,8 @@ func (d *DFS) Done(findings []Finding) Weight {
 	d.open = false
 	w := Weight{Schedules: 1}
 	var rest []int
-	if d.cut != nil {
-		w.Schedules, rest = d.cut.size, d.cut.after
+	if d.cut >= 0 {
+		w.Schedules, rest = d.subtrees[d.cut].size, d.subtrees[d.cut].after
 	}
 	// The subtree's own violations count for every counter: the search's
 	// and each enclosing pending state's.
@@ -276,21 +279,23 @@ func (d *DFS) AtRest(key func() (StateKey, bool)) bool {
 		return false
 	}
 	k := cacheKey{st, d.Bound - d.spentBefore(d.depth)}
-	if sub, seen := d.cache[k]; seen {
+	if i, seen := d.cache[k]; seen {
+		sub := d.subtrees[i]
 		if sub.size == 0 {
 			return false // still being explored (cannot happen: time only grows)
 		}
 		d.virtual += sub.size - 1
 		d.cached += sub.size - 1
 		d.pruned++
-		d.cut = &sub
+		d.cut = i
 		return true
 	}
 	if d.cache == nil {
-		d.cache = map[cacheKey]subtree{}
+		d.cache = map[cacheKey]int{}
 	}
-	d.cache[k] = subtree{}
-	d.pending = append(d.pending, pendingState{key: k, depth: d.depth, start: d.Unreduced() - 1, point: d.point})
+	d.cache[k] = len(d.subtrees)
+	d.pending = append(d.pending, pendingState{sub: len(d.subtrees), depth: d.depth, start: d.Unreduced() - 1, point: d.point})
+	d.subtrees = append(d.subtrees, subtree{})
 	return false
 }
 
@@ -309,7 +314,7 @@ func (d *DFS) spentBefore(k int) int {
 func (d *DFS) settle(i int) {
 	for n := len(d.pending); n > 0 && d.pending[n-1].depth > i; n-- {
 		p := d.pending[n-1]
-		d.cache[p.key] = subtree{size: d.Unreduced() - p.start, after: p.after}
+		d.subtrees[p.sub] = subtree{size: d.Unreduced() - p.start, after: p.after}
 		d.pending = d.pending[:n-1]
 	}
 }
