@@ -44,6 +44,11 @@ type Outcome struct {
 	Seed   uint64
 	Result Result
 	Err    error
+	// Weight is what a dfs execution stands for: 1 schedule, or the
+	// subtree of the explored state it was cut short at, with the
+	// schedules among them that violate each property (see sim.Weight).
+	// Zero for seeded explorers, whose executions stand for themselves.
+	Weight sim.Weight
 }
 
 // Campaign runs n executions, the i-th with seed(i), on jobs workers and
@@ -166,6 +171,13 @@ type DFSResult struct {
 	States, Unhashable int
 	// Exhausted is true when every schedule within the bound was covered.
 	Exhausted bool
+	// Violated counts, per property, the schedules among Unreduced that
+	// violate it: the same with and without state caching (an execution
+	// cut short stands for the explored subtree's schedules and their
+	// violations, end-of-execution checks included) and counting each
+	// skipped interchangeable fault's subtree as its twin's. The sum of
+	// the Outcomes' Weights, plus those skipped subtrees.
+	Violated map[string]int
 }
 
 // DFSOptions bound a dfs exploration.
@@ -187,11 +199,13 @@ func ExploreDFS(sc *Scenario, strategy string, o DFSOptions, visit func(o Outcom
 	d.NoCache = o.NoCache
 	for d.Runs() < o.Limit && d.Next() {
 		r, err := Execute(sc, strategy, d.Chooser(), Cover)
-		if !visit(Outcome{Index: d.Runs() - 1, Result: r, Err: err}) {
+		w := d.Done(r.Findings)
+		if !visit(Outcome{Index: d.Runs() - 1, Result: r, Err: err, Weight: w}) {
 			break
 		}
 	}
-	r := DFSResult{Runs: d.Runs(), Unreduced: d.Unreduced(), Exhausted: d.Exhausted(), NoCache: o.NoCache, States: d.States(), Unhashable: d.Unhashable()}
+	r := DFSResult{Runs: d.Runs(), Unreduced: d.Unreduced(), Exhausted: d.Exhausted(), NoCache: o.NoCache, States: d.States(),
+		Unhashable: d.Unhashable(), Violated: d.Violated()}
 	r.Revisits, r.Cached = d.Pruned()
 	return r
 }

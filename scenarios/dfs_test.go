@@ -11,16 +11,19 @@ import (
 )
 
 // dfsSummary is what a dfs exploration establishes: the schedules it
-// covers, whether it covered all of them, and the properties violated.
+// covers, whether it covered all of them, the properties violated and in
+// how many schedules each.
 type dfsSummary struct {
 	Schedules int
 	Exhausted bool
 	Violated  []string
+	Counts    map[string]int
 }
 
 func exploreSummary(t *testing.T, sc *Scenario, st string, o DFSOptions) (dfsSummary, DFSResult) {
 	t.Helper()
 	var violated []string
+	weights, weighted := 0, map[string]int{}
 	r := ExploreDFS(sc, st, o, func(out Outcome) bool {
 		if out.Err != nil {
 			t.Fatalf("%s/%s: %v", sc.Name, st, out.Err)
@@ -29,27 +32,54 @@ func exploreSummary(t *testing.T, sc *Scenario, st string, o DFSOptions) (dfsSum
 			if !slices.Contains(violated, p) {
 				violated = append(violated, p)
 			}
+			if out.Weight.Violated[p] != out.Weight.Schedules {
+				t.Errorf("%s/%s: execution %d violates %s but counts it in %d of its %d schedules",
+					sc.Name, st, out.Index, p, out.Weight.Violated[p], out.Weight.Schedules)
+			}
+		}
+		weights += out.Weight.Schedules
+		for p, n := range out.Weight.Violated {
+			weighted[p] += n
 		}
 		return true
 	})
 	slices.Sort(violated)
-	return dfsSummary{r.Unreduced, r.Exhausted, violated}, r
+	// The executions' weights add up to the totals but for the subtrees
+	// skipped as interchangeable faults' twins.
+	if twins := r.Unreduced - r.Runs - r.Cached; weights+twins != r.Unreduced {
+		t.Errorf("%s/%s: executions stand for %d schedules, twins for %d, of %d", sc.Name, st, weights, twins, r.Unreduced)
+	}
+	for p, n := range r.Violated {
+		if n > r.Unreduced || weighted[p] > n || (r.Unreduced == r.Runs+r.Cached && weighted[p] != n) {
+			t.Errorf("%s/%s: %s violated in %d of %d schedules, in %d by the executions' weights", sc.Name, st, p, n, r.Unreduced, weighted[p])
+		}
+	}
+	return dfsSummary{r.Unreduced, r.Exhausted, violated, r.Violated}, r
 }
 
 // TestDFSStateCacheSound checks state caching against the plain search on
-// every shipped scenario and strategy: the same number of schedules
-// covered (each pruned subtree counted by the size of the one it repeats)
-// and the same properties violated, with fewer executions.
+// every shipped scenario and strategy, with no preemption and with one:
+// the same number of schedules covered (each pruned subtree counted by the
+// size of the one it repeats), the same properties violated, each in the
+// same number of schedules (end-of-execution checks included: an
+// execution cut short counts what the cached subtree found after its
+// state), with fewer executions. Searches too large to exhaust here are
+// left to the CLI.
 func TestDFSStateCacheSound(t *testing.T) {
-	const limit = 7000 // larger spaces are left to the CLI
-	var pruned atomic.Int64
+	const limit = 7000 // plain search
+	var pruned, compared atomic.Int64
+	want := int64(100) // of 7 strategies x 12 worlds x 2 bounds
+	if testing.Short() {
+		want = 4
+	}
 	t.Cleanup(func() {
-		if !t.Failed() && pruned.Load() == 0 {
-			t.Error("state caching never pruned an execution")
+		if !t.Failed() && (pruned.Load() == 0 || compared.Load() < want) {
+			t.Errorf("%d searches compared, state caching pruned %d executions", compared.Load(), pruned.Load())
 		}
 	})
+	bounds := []int{0, 1}
 	for _, name := range Shipped() {
-		strategies := pcs.DesignIDs
+		strategies := pcs.StrategyIDs()
 		if testing.Short() {
 			// One world whose caching saves most, two strategies.
 			if name != "rmk-2022-nfsroot" {
@@ -64,19 +94,27 @@ func TestDFSStateCacheSound(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			for _, st := range strategies {
-				plain, pr := exploreSummary(t, sc, st, DFSOptions{Preemptions: 1, Limit: limit, NoCache: true})
-				if !plain.Exhausted {
-					continue // too large to compare here
+				for _, b := range bounds {
+					// Cached first: when it does not exhaust the space
+					// within the limit, the plain search cannot either.
+					cached, cr := exploreSummary(t, sc, st, DFSOptions{Preemptions: b, Limit: limit / 2})
+					pruned.Add(int64(cr.Revisits))
+					if !cached.Exhausted {
+						break // nor with more preemptions
+					}
+					plain, pr := exploreSummary(t, sc, st, DFSOptions{Preemptions: b, Limit: limit, NoCache: true})
+					if !plain.Exhausted {
+						continue // too large to compare here
+					}
+					compared.Add(1)
+					if diff := cmp.Diff(plain, cached); diff != "" {
+						t.Errorf("%s/%s, %d preemptions: state caching changed the result (-plain +cached):\n%s", name, st, b, diff)
+					}
+					if cr.Runs > pr.Runs {
+						t.Errorf("%s/%s, %d preemptions: %d executions with caching, %d without", name, st, b, cr.Runs, pr.Runs)
+					}
+					t.Logf("%s/%s, %d preemptions: %d schedules, %d executions (%d without caching), %v", name, st, b, plain.Schedules, cr.Runs, pr.Runs, plain.Counts)
 				}
-				cached, cr := exploreSummary(t, sc, st, DFSOptions{Preemptions: 1, Limit: limit})
-				if diff := cmp.Diff(plain, cached); diff != "" {
-					t.Errorf("%s/%s: state caching changed the result (-plain +cached):\n%s", name, st, diff)
-				}
-				if cr.Runs > pr.Runs {
-					t.Errorf("%s/%s: %d executions with caching, %d without", name, st, cr.Runs, pr.Runs)
-				}
-				pruned.Add(int64(cr.Revisits))
-				t.Logf("%s/%s: %d schedules, %d executions (%d without caching)", name, st, plain.Schedules, cr.Runs, pr.Runs)
 			}
 		})
 	}

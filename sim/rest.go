@@ -32,6 +32,7 @@ func (s *Sim) atRest() bool {
 	if s.restKey == nil {
 		s.restKey = s.stateKey
 	}
+	s.rests++ // a consultation of the chooser (see Points)
 	return r.AtRest(s.restKey)
 }
 

@@ -63,6 +63,14 @@ type Finding struct {
 	Detail string
 	Step   int
 	At     Time
+	// Point orders the finding among the chooser's consultations: it is
+	// the value of Sim.Points when the property was first reported, and
+	// Last its value when it was last reported (Report keeps one finding
+	// per property but notes every later report of it here). A finding
+	// made after the engine offered a state at rest (see Resting) has
+	// Last at or above that offer's number; dfs uses this to tell a
+	// violation of a cached state's subtree from one of the path to it.
+	Point, Last int
 }
 
 // Trigger is an optional event with a window of virtual time: while armed
@@ -94,6 +102,8 @@ type Sim struct {
 	cands      []Candidate
 	candTask   []*Task
 	schedule   Schedule
+	answers    int // data answers given (Choose, Chance)
+	rests      int // states at rest offered to a Resting chooser
 	findings   []Finding
 	observed   []string
 	trace      []Step
@@ -135,6 +145,11 @@ func (s *Sim) Steps() int { return s.steps }
 
 // Decisions returns the number of scheduling decisions (Pick calls) so far.
 func (s *Sim) Decisions() int { return s.decisions }
+
+// Points returns the number of times the chooser has been consulted so
+// far: scheduling decisions, data answers, and states at rest offered to
+// it (see Resting). Findings carry it (Finding.Point).
+func (s *Sim) Points() int { return s.decisions + s.answers + s.rests }
 
 // Current returns the running task, or nil in event context.
 func (s *Sim) Current() *Task { return s.current }
@@ -202,6 +217,7 @@ func (s *Sim) Choose(n int, label string) int {
 		return 0
 	}
 	v := s.chooser.Choose(n, label)
+	s.answers++
 	if !s.cfg.NoRecord {
 		s.schedule = append(s.schedule, uint32(v))
 	}
@@ -228,6 +244,7 @@ func (s *Sim) Chance(p float64, label string) bool {
 	} else {
 		v = s.chooser.Choose(2, label)
 	}
+	s.answers++
 	if !s.cfg.NoRecord {
 		s.schedule = append(s.schedule, uint32(v))
 	}
@@ -237,14 +254,18 @@ func (s *Sim) Chance(p float64, label string) bool {
 	return v == 1
 }
 
-// Report records a finding, keeping only the first one per property.
+// Report records a finding, keeping only the first one per property (a
+// later one only moves the kept one's Last).
 func (s *Sim) Report(f Finding) {
-	for _, g := range s.findings {
-		if g.Property == f.Property {
+	pt := s.Points()
+	for i := range s.findings {
+		if s.findings[i].Property == f.Property {
+			s.findings[i].Last = pt
 			return
 		}
 	}
 	f.Step, f.At = s.steps, s.now
+	f.Point, f.Last = pt, pt
 	s.findings = append(s.findings, f)
 }
 

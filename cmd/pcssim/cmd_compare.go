@@ -113,6 +113,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 		if dfs != nil {
 			r.Schedules, r.Exhausted = &dfs.Unreduced, &dfs.Exhausted
+			r.Counts = dfs.Violated // schedules, not executions
 		}
 		var unmetWhat []string
 		for _, u := range scenarios.Unmet(ex.Rows()) {
@@ -156,7 +157,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	short := map[string]string{"use-after-free": "uaf", "use-after-unload": "unload", "refcount": "refcnt", "leak": "leak",
 		"rmmod-blocked": "rmmod", "collateral-teardown": "collat", "link-without-pcs": "nopcs", "no-recovery": "norecov", "deadlock": "dlock", "null-deref": "null"}
 	if c.explore == "dfs" {
-		fmt.Fprintf(stdout, "scenario %s: executions with each property violated (explore dfs, <= %d preemptions)\n", sc.Name, c.preemptions)
+		fmt.Fprintf(stdout, "scenario %s: schedules with each property violated (explore dfs, <= %d preemptions)\n", sc.Name, c.preemptions)
 	} else {
 		fmt.Fprintf(stdout, "scenario %s: executions with each property violated (%s seeds, explore %s)\n", sc.Name, c.seedsArg(), c.explore)
 	}

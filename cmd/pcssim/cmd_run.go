@@ -23,7 +23,9 @@ type violationJSON struct {
 
 // runJSON is the --format json object of one scenario run (DESIGN.md).
 // It is deterministic: timing goes to stderr only, so stdout stays
-// byte-identical across runs and --jobs.
+// byte-identical across runs and --jobs. Counts gives, per property, the
+// executions that violated it; for dfs the schedules (of
+// schedules_unreduced), the same with and without state caching.
 type runJSON struct {
 	Scenario       string          `json:"scenario"`
 	Strategy       string          `json:"strategy"`
@@ -177,6 +179,7 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	prog.clear()
 	out.Stopped = stop.why()
 	if dfs != nil {
+		out.Counts = dfs.Violated // schedules, not executions
 		out.Exhausted, out.Unreduced, out.Revisits = &dfs.Exhausted, &dfs.Unreduced, &dfs.Revisits
 		if !dfs.NoCache {
 			out.States = &dfs.States
@@ -248,7 +251,11 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 		parts = append(parts, fmt.Sprintf("%s %d", v.Property, out.Counts[v.Property]))
 	}
 	origin, _ := pl.origin(first)
-	fmt.Fprintf(stdout, "violations (executions): %s\n", strings.Join(parts, ", "))
+	counted := "executions"
+	if dfs != nil {
+		counted = "schedules"
+	}
+	fmt.Fprintf(stdout, "violations (%s): %s\n", counted, strings.Join(parts, ", "))
 	expectLine()
 	fmt.Fprintf(stdout, "first violation: execution %d, %s\n\n", first.Index, origin)
 	res, err := scenarios.Traced(sc, st, pl.explore, first.Result.Schedule)

@@ -327,3 +327,33 @@ func TestInterruptExits130(t *testing.T) {
 		t.Fatalf("no partial summary on stdout:\n%s", out.String())
 	}
 }
+
+// TestDFSCountsIgnoreStateCache: dfs counts schedules, so `compare` and
+// `run --format json` give the same per-property counts whether
+// executions are cut short at cached states or every schedule runs to its
+// end (they differ only in the executions it took).
+func TestDFSCountsIgnoreStateCache(t *testing.T) {
+	for _, args := range [][]string{
+		{"compare", "racy-release", "--explore", "dfs", "--preemptions", "1"},
+		{"run", "racy-release", "--strategy", "none", "--explore", "dfs", "--preemptions", "1", "--format", "json"},
+	} {
+		_, cached, _ := pcssim(args...)
+		_, plain, _ := pcssim(append(args, "--state-cache=false")...)
+		if args[0] == "run" {
+			var c, p runJSON
+			if err := json.Unmarshal([]byte(cached), &c); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal([]byte(plain), &p); err != nil {
+				t.Fatal(err)
+			}
+			if c.Executions >= p.Executions || len(c.Counts) == 0 {
+				t.Errorf("%v: %d executions with caching, %d without; counts %v", args, c.Executions, p.Executions, c.Counts)
+			}
+			cached, plain = fmt.Sprint(c.Counts, *c.Unreduced), fmt.Sprint(p.Counts, *p.Unreduced)
+		}
+		if diff := cmp.Diff(plain, cached); diff != "" {
+			t.Errorf("%v: state caching changed the counts (-plain +cached):\n%s", args, diff)
+		}
+	}
+}
