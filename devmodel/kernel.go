@@ -53,6 +53,9 @@ type Cause struct {
 type Kernel struct {
 	S    *sim.Sim
 	Heap *Heap
+	// Version is the kernel version the model follows (see Has; zero:
+	// DefaultVersion).
+	Version Version
 	// Rtnl is rtnl_lock.
 	Rtnl *sim.Mutex
 

@@ -134,15 +134,20 @@ func (k *Kernel) DelTimer(tm *Timer) bool {
 	return was
 }
 
-// DelTimerSync is del_timer_sync: deactivate and wait for a running
-// callback, deleting again after it (try_to_del_timer_sync in a loop), so
-// a callback that re-arms itself stays dead.
+// DelTimerSync is del_timer_sync (timer_delete_sync since the rename, see
+// FeatTimerDeleteNames): deactivate and wait for a running callback,
+// deleting again after it (try_to_del_timer_sync in a loop), so a callback
+// that re-arms itself stays dead.
 func (k *Kernel) DelTimerSync(t *sim.Task, tm *Timer) bool {
-	t.Enter("del_timer_sync")
+	fn := "del_timer_sync"
+	if k.Has(FeatTimerDeleteNames) {
+		fn = "timer_delete_sync"
+	}
+	t.Enter(fn)
 	defer t.Leave()
 	was := k.DelTimer(tm)
 	for tm.running != nil && tm.running != t {
-		tm.idle.Wait(t, "del_timer_sync("+tm.Name+")", tm)
+		tm.idle.Wait(t, fn+"("+tm.Name+")", tm)
 		was = k.DelTimer(tm) || was
 	}
 	return was

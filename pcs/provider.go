@@ -98,20 +98,36 @@ func (e *Env) NewProviderDriver(bus *devmodel.Bus, mod *devmodel.Module, name st
 // release, after waiting for running handlers.
 func (e *Env) requestIRQ(t *sim.Task, dev *devmodel.Device, prefix string, p *PCS) {
 	lane := p.Lane
-	lane.IRQ = e.irqHandler(p, prefix)
+	lane.IRQ = e.irqHandler(p, prefix, nil)
 	e.K.DevmAddAction(t, dev, "devm_irq_release", func(t *sim.Task) { FreeIRQ(t, lane) })
 }
 
 // irqHandler is the PCS interrupt handler (PREFIX_irq_handler): it reads the
-// PCS and reports the lane's link state to phylink.
-func (e *Env) irqHandler(p *PCS, prefix string) func(t *sim.Task) {
+// PCS and reports the lane's link state to phylink: phylink_pcs_change(pcs)
+// where the kernel has it (FeatPCSBackPointer), else, for a PCS its MAC
+// created, the MAC's phylink_mac_change(priv->phylink) (mac returns the
+// MAC's pointer, which may be NULL or stale).
+func (e *Env) irqHandler(p *PCS, prefix string, mac func() Phylink) func(t *sim.Task) {
 	fn := prefix + "_irq_handler"
 	return func(t *sim.Task) {
 		t.Enter(fn)
 		defer t.Leave()
 		e.K.Heap.Access(t, p.Obj, devmodel.Read)
-		PCSChange(t, e.K, p, p.Lane.LinkUp)
+		if mac == nil || e.K.Has(devmodel.FeatPCSBackPointer) {
+			PCSChange(t, e.K, p, p.Lane.LinkUp)
+			return
+		}
+		macChange(t, e.K, mac(), p, p.Lane.LinkUp)
 	}
+}
+
+// macChange is phylink_mac_change(pl, up), the MAC's way to report a link
+// change before PCSs could (FeatPCSBackPointer): pl is dereferenced.
+func macChange(t *sim.Task, k *devmodel.Kernel, pl Phylink, p *PCS, up bool) {
+	t.Enter("phylink_mac_change")
+	defer t.Leave()
+	k.Heap.Deref(t, pl.Obj(), "struct phylink", devmodel.Write) // pl->mac_link_dropped
+	pl.PCSChange(t, p, up)
 }
 
 // PCSChange is phylink_pcs_change(pcs, up): read pcs->phylink and, if set,
@@ -139,10 +155,13 @@ func (e *Env) CreateIntegrated(t *sim.Task, mac *devmodel.Device, name, prefix s
 // created: the handler reads the PCS and reports the link change to
 // phylink. The MAC frees it with FreeIRQ, which must come before the PCS
 // is destroyed.
-func (e *Env) RequestIRQ(t *sim.Task, p *PCS, prefix string) {
+//
+// mac returns the MAC's phylink pointer (priv->phylink), which the handler
+// uses on kernels without phylink_pcs_change().
+func (e *Env) RequestIRQ(t *sim.Task, p *PCS, prefix string, mac func() Phylink) {
 	t.Enter("request_irq")
 	defer t.Leave()
-	p.Lane.IRQ = e.irqHandler(p, prefix)
+	p.Lane.IRQ = e.irqHandler(p, prefix, mac)
 }
 
 // DestroyIntegrated is xpcs_destroy: free the PCS the MAC created.

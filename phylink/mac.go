@@ -127,7 +127,7 @@ func (w *World) macStep(t *sim.Task, dev *devmodel.Device, priv *macPriv, step s
 			}
 		case StepRequestIRQ:
 			if nd.IRQ && in.own != nil && !in.irq {
-				env.RequestIRQ(t, in.own, nd.intPrefix())
+				env.RequestIRQ(t, in.own, nd.intPrefix(), func() pcs.Phylink { return in.pl })
 				in.irq = true
 			}
 		case StepFreeIRQ:

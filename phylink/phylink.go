@@ -154,7 +154,7 @@ func (pl *Phylink) phylinkStop(t *sim.Task, k *devmodel.Kernel) {
 		k.FlushWork(t, pl.resolve)
 	}
 	pl.pcsState = pcsDown
-	if p := pl.pcsPl; p != nil {
+	if p := pl.pcsPl; p != nil && k.Has(devmodel.FeatPCSEnableDisable) {
 		t.Enter("phylink_pcs_disable")
 		p.Disable(t, k)
 		t.Leave()
@@ -169,22 +169,30 @@ func (pl *Phylink) phylinkMajorConfig(t *sim.Task) {
 	defer t.Leave()
 	k := pl.k()
 	p := pl.macSelectPCS(t)
-	changed := p != pl.pcsPl
+	changed := p != nil && p != pl.pcsPl // a NULL result keeps the old PCS
+	if k.Has(devmodel.FeatSelectPCSRemoves) {
+		changed = p != pl.pcsPl
+	}
 	if changed {
 		k.DelTimer(pl.linkPoll) // phylink_pcs_poll_stop
-		if old := pl.pcsPl; old != nil {
+		if old := pl.pcsPl; old != nil && k.Has(devmodel.FeatPCSEnableDisable) {
 			old.Disable(t, k)
-			old.SetPhylink(t, k, nil)
 		}
-		if p != nil {
-			p.SetPhylink(t, k, pl)
+		if k.Has(devmodel.FeatPCSBackPointer) {
+			if old := pl.pcsPl; old != nil {
+				old.SetPhylink(t, k, nil)
+			}
+			if p != nil {
+				p.SetPhylink(t, k, pl)
+			}
 		}
 		pl.pcsPl = p
 	}
+	p = pl.pcsPl
 	if p == nil {
 		return
 	}
-	if pl.pcsState == pcsStarting || changed {
+	if k.Has(devmodel.FeatPCSEnableDisable) && (pl.pcsState == pcsStarting || changed) {
 		p.Enable(t, k)
 	}
 	p.Config(t, k)

@@ -31,6 +31,7 @@ func Build(sc *Scenario, strategy string, s *sim.Sim, swarm bool) (*World, error
 		return nil, err
 	}
 	k := devmodel.New(s)
+	k.Version = sc.Kernel
 	env := &pcs.Env{K: k, Registry: &pcs.Registry{}, Strategy: st}
 	w := &World{Sc: sc, S: s, K: k, Env: env, W: phylink.NewWorld(env),
 		modules: map[string]*devmodel.Module{}, drivers: map[string]*devmodel.Driver{}, devices: map[string]*devmodel.Device{}}

@@ -13,6 +13,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"pcssim/devmodel"
 	"pcssim/pcs"
 	"pcssim/phylink"
 	"pcssim/sim"
@@ -103,6 +104,11 @@ func (l *loader) load(data []byte) *Scenario {
 	l.scenario(doc.Content[0], sc)
 	if len(l.problems) == 0 {
 		l.crossCheck(sc)
+	}
+	if len(l.problems) == 0 {
+		for _, p := range sc.kernelProblems() {
+			l.errf(l.refs[p.ref], "kernel %s: %s", sc.Kernel, p.msg)
+		}
 	}
 	return sc
 }
@@ -328,6 +334,19 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 		},
 		"max_steps":          func(v *yaml.Node) { l.integer(v, "max_steps", 100, 10_000_000, &sc.MaxSteps) },
 		"autoprobe_consumer": func(v *yaml.Node) { l.boolean(v, "autoprobe_consumer", &sc.AutoprobeConsumer) },
+		"kernel": func(v *yaml.Node) {
+			var name string
+			l.str(v, "kernel", &name)
+			if name == "" {
+				return
+			}
+			kv, err := devmodel.ParseVersion(name)
+			if err != nil {
+				l.errf(v, "kernel: %v%s", err, didYouMean(name, devmodel.VersionNames))
+				return
+			}
+			sc.Kernel, sc.FileKernel = kv, kv
+		},
 		"modules": func(v *yaml.Node) {
 			l.list(v, "modules", func(i int, c *yaml.Node) {
 				m := Module{Loaded: true}

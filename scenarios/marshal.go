@@ -27,6 +27,9 @@ func Marshal(sc *Scenario) ([]byte, error) {
 	if sc.AutoprobeConsumer {
 		add(root, "autoprobe_consumer", boolean(true))
 	}
+	if sc.FileKernel != 0 {
+		add(root, "kernel", str(sc.FileKernel.String()))
+	}
 	list := func(key string, n int, item func(i int, m *yaml.Node)) {
 		if n == 0 {
 			return

@@ -33,7 +33,7 @@ func WriteReport(w io.Writer, sc *Scenario, strategy, explore, origin string, re
 			fmt.Fprintf(w, "  %s\n", s)
 		}
 	}
-	fmt.Fprintf(w, "scenario %s, strategy %s, explore %s, %s\n", sc.Name, strategy, explore, origin)
+	fmt.Fprintf(w, "scenario %s, strategy %s, kernel %s, explore %s, %s\n", sc.Name, strategy, sc.Kernel, explore, origin)
 	fmt.Fprintf(w, "reproduce: %s\n", ReplayCommand(sc, strategy, explore, res.Schedule))
 }
 
@@ -43,7 +43,16 @@ func ReplayCommand(sc *Scenario, strategy, explore string, schedule sim.Schedule
 	if explore == "swarm" {
 		swarm = " --explore swarm"
 	}
-	return fmt.Sprintf("pcssim replay %s --strategy %s --schedule %s%s", sc.Path, strategy, schedule.Encode(), swarm)
+	return fmt.Sprintf("pcssim replay %s --strategy %s%s --schedule %s%s", sc.Path, strategy, KernelFlag(sc), schedule.Encode(), swarm)
+}
+
+// KernelFlag is " --kernel V" when sc follows another kernel than its file
+// says (--kernel), else "": what a replay command needs to add.
+func KernelFlag(sc *Scenario) string {
+	if sc.Kernel.String() == sc.FileKernel.String() {
+		return ""
+	}
+	return " --kernel " + sc.Kernel.String()
 }
 
 // ModeOf is the execution mode in which executions of explorer explore

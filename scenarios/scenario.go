@@ -1,8 +1,10 @@
 package scenarios
 
 import (
+	"fmt"
 	"strings"
 
+	"pcssim/devmodel"
 	"pcssim/sim"
 )
 
@@ -12,6 +14,9 @@ type Scenario struct {
 	Description string
 	// Strategy is the default lifetime strategy.
 	Strategy string
+	// Kernel is the kernel version the model follows: the file's kernel:
+	// (FileKernel, default 6.12) unless --kernel overrides it (WithKernel).
+	Kernel, FileKernel devmodel.Version
 	Horizon  sim.Time
 	MaxSteps int
 	// AutoprobeConsumer makes the device-link strategy's links
@@ -162,4 +167,36 @@ var PropertyDocs = map[string]string{
 	"no-recovery":         "after the PCS is bound again, a netdev that wants link never gets it back",
 	"deadlock":            "tasks wait on each other forever",
 	"null-deref":          "a NULL pointer is dereferenced (no phylink yet, no PCS selected, a cleared back pointer): the kernel oopses",
+}
+
+// WithKernel returns a copy of sc that follows kernel version v, or an
+// error when the world cannot be written on that kernel (see
+// kernelProblems).
+func (sc *Scenario) WithKernel(v devmodel.Version) (*Scenario, error) {
+	c := *sc
+	c.Kernel = v
+	if p := c.kernelProblems(); len(p) > 0 {
+		return nil, fmt.Errorf("%s: kernel %s: %s", sc.Path, v, p[0].msg)
+	}
+	return &c, nil
+}
+
+// kernelProblem is something the scenario uses that its kernel version
+// does not have; ref locates it in the file.
+type kernelProblem struct{ ref, msg string }
+
+// kernelProblems lists what sc uses that sc.Kernel lacks: a PCS provider
+// that reports link by interrupt needs phylink_pcs_change().
+func (sc *Scenario) kernelProblems() []kernelProblem {
+	var out []kernelProblem
+	if !sc.Kernel.Has(devmodel.FeatPCSBackPointer) {
+		for _, d := range sc.Drivers {
+			if d.Kind == KindPCSProvider && d.Link == "irq" {
+				out = append(out, kernelProblem{"driver:" + d.Name, fmt.Sprintf(
+					"driver %q: a PCS provider cannot report link by interrupt before phylink_pcs_change() (%s, %s): use link: poll",
+					d.Name, devmodel.FeatureTable[devmodel.FeatPCSBackPointer].Since, devmodel.FeatureTable[devmodel.FeatPCSBackPointer].Commit)})
+			}
+		}
+	}
+	return out
 }

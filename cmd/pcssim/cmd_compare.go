@@ -49,7 +49,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	if len(files) != 1 {
 		return 0, usagef("give exactly one scenario")
 	}
-	sc, err := loadScenario(files[0])
+	sc, err := c.loadScenario(files[0])
 	if err != nil {
 		return 0, err
 	}
@@ -149,7 +149,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	if c.format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		enc.Encode(map[string]any{"scenario": sc.Name, "seeds": c.seedsArg(), "explore": c.explore, "strategies": rows,
+		enc.Encode(map[string]any{"scenario": sc.Name, "kernel": sc.Kernel.String(), "seeds": c.seedsArg(), "explore": c.explore, "strategies": rows,
 			"as_expected": code == exitOK})
 		return code, nil
 	}
@@ -157,9 +157,9 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	short := map[string]string{"use-after-free": "uaf", "use-after-unload": "unload", "refcount": "refcnt", "leak": "leak",
 		"rmmod-blocked": "rmmod", "collateral-teardown": "collat", "link-without-pcs": "nopcs", "no-recovery": "norecov", "deadlock": "dlock", "null-deref": "null"}
 	if c.explore == "dfs" {
-		fmt.Fprintf(stdout, "scenario %s: schedules with each property violated (explore dfs, <= %d preemptions)\n", sc.Name, c.preemptions)
+		fmt.Fprintf(stdout, "scenario %s, kernel %s: schedules with each property violated (explore dfs, <= %d preemptions)\n", sc.Name, sc.Kernel, c.preemptions)
 	} else {
-		fmt.Fprintf(stdout, "scenario %s: executions with each property violated (%s seeds, explore %s)\n", sc.Name, c.seedsArg(), c.explore)
+		fmt.Fprintf(stdout, "scenario %s, kernel %s: executions with each property violated (%s seeds, explore %s)\n", sc.Name, sc.Kernel, c.seedsArg(), c.explore)
 	}
 	fmt.Fprintf(stdout, "%-20s", "strategy")
 	for _, p := range props {

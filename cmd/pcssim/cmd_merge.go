@@ -41,7 +41,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 		for _, r := range runs {
 			i := slices.IndexFunc(merged, func(m runJSON) bool {
-				return m.Scenario == r.Scenario && m.Strategy == r.Strategy && m.Explore == r.Explore && m.Seeds == r.Seeds
+				return m.Scenario == r.Scenario && m.Strategy == r.Strategy && m.Kernel == r.Kernel && m.Explore == r.Explore && m.Seeds == r.Seeds
 			})
 			if i < 0 {
 				r.Shard, r.Coverage = "", nil
@@ -65,7 +65,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) (int, error) {
 		return code, nil
 	}
 	for _, m := range merged {
-		fmt.Fprintf(stdout, "scenario %s, strategy %s, explore %s: %d executions, %d steps\n", m.Scenario, m.Strategy, m.Explore, m.Executions, m.Events)
+		fmt.Fprintf(stdout, "scenario %s, strategy %s, kernel %s, explore %s: %d executions, %d steps\n", m.Scenario, m.Strategy, m.Kernel, m.Explore, m.Executions, m.Events)
 		scenarios.WriteExercise(stdout, m.Exercised, m.Executions, true)
 		if m.FirstViolation == nil {
 			fmt.Fprintf(stdout, "no violation in %d executions\n", m.Executions)
@@ -77,8 +77,8 @@ func cmdMerge(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 		fmt.Fprintf(stdout, "violations (executions): %s\n", strings.Join(parts, ", "))
 		for _, v := range m.Violations {
-			fmt.Fprintf(stdout, "%s: first at execution %d, seed %d: %s\n  reproduce: pcssim replay %s --strategy %s --schedule %s\n",
-				v.Property, v.Execution, v.Seed, v.Summary, m.Scenario, m.Strategy, v.Schedule)
+			fmt.Fprintf(stdout, "%s: first at execution %d, seed %d: %s\n  reproduce: pcssim replay %s --strategy %s --kernel %s --schedule %s\n",
+				v.Property, v.Execution, v.Seed, v.Summary, m.Scenario, m.Strategy, m.Kernel, v.Schedule)
 		}
 	}
 	return code, nil

@@ -41,7 +41,7 @@ func replaySetup(name string, args []string, stderr io.Writer) (*scenarios.Scena
 	if len(files) != 1 {
 		return nil, "", "", scenarios.Result{}, nil, usagef("give exactly one scenario")
 	}
-	sc, err := loadScenario(files[0])
+	sc, err := c.loadScenario(files[0])
 	if err != nil {
 		return nil, "", "", scenarios.Result{}, nil, err
 	}
@@ -114,7 +114,7 @@ func cmdReplay(args []string, stdout, stderr io.Writer) (int, error) {
 			return 0, usagef("%v", err)
 		}
 	}
-	fmt.Fprintf(stdout, "scenario %s, strategy %s: %d steps, ended at t=%s (%s)\n", sc.Name, st, res.Steps, res.EndTime, res.End)
+	fmt.Fprintf(stdout, "scenario %s, strategy %s, kernel %s: %d steps, ended at t=%s (%s)\n", sc.Name, st, sc.Kernel, res.Steps, res.EndTime, res.End)
 	if len(res.Findings) == 0 {
 		fmt.Fprintln(stdout, "no violation")
 		return exitOK, nil

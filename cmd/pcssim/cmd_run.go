@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"pcssim/devmodel"
 	"pcssim/scenarios"
 	"pcssim/sim"
 )
@@ -29,6 +30,7 @@ type violationJSON struct {
 type runJSON struct {
 	Scenario       string          `json:"scenario"`
 	Strategy       string          `json:"strategy"`
+	Kernel         string          `json:"kernel"`
 	Explore        string          `json:"explore"`
 	Seeds          string          `json:"seeds"`
 	Shard          string          `json:"shard,omitempty"`
@@ -93,7 +95,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	stop := newStopper(c.timeBudget)
 	defer stop.release()
 	for _, f := range files {
-		sc, err := loadScenario(f)
+		sc, err := c.loadScenario(f)
 		if err != nil {
 			return 0, err
 		}
@@ -137,7 +139,7 @@ func writeJSON(w io.Writer, all []runJSON) {
 // exit status.
 func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stopper, stdout, stderr io.Writer) (runJSON, int) {
 	start := time.Now()
-	out := runJSON{Scenario: sc.Name, Strategy: st, Explore: pl.explore, Seeds: c.seedsArg(), Shard: c.shard,
+	out := runJSON{Scenario: sc.Name, Strategy: st, Kernel: sc.Kernel.String(), Explore: pl.explore, Seeds: c.seedsArg(), Shard: c.shard,
 		Counts: map[string]int{}, Violations: []violationJSON{}}
 	if pl.explore == "dfs" {
 		out.Seeds = ""
@@ -210,7 +212,7 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	if c.format == "json" {
 		return out, code
 	}
-	fmt.Fprintf(stdout, "scenario %s, strategy %s, explore %s: %d executions, %d steps\n", sc.Name, st, pl.explore, out.Executions, out.Events)
+	fmt.Fprintf(stdout, "scenario %s, strategy %s, kernel %s, explore %s: %d executions, %d steps\n", sc.Name, st, sc.Kernel, pl.explore, out.Executions, out.Events)
 	switch {
 	case out.Stopped != "":
 		fmt.Fprintf(stdout, "stopped (%s) after %d of %d executions\n", out.Stopped, out.Executions, pl.total)
@@ -321,6 +323,27 @@ func cmdList(args []string, stdout, stderr io.Writer) (int, error) {
 	fmt.Fprintln(stdout, "explorers:")
 	for _, e := range scenarios.Explorers {
 		fmt.Fprintf(stdout, "  %-22s %s\n", e[0], e[1])
+	}
+	fmt.Fprintln(stdout, "kernels (--kernel, kernel:):")
+	for i, v := range devmodel.VersionNames {
+		def := ""
+		if v == devmodel.DefaultVersion.String() {
+			def = " (default)"
+		}
+		var has []string
+		for f, info := range devmodel.FeatureTable {
+			if devmodel.Version(i + 1).Has(devmodel.Feature(f)) {
+				has = append(has, info.Name)
+			}
+		}
+		if len(has) == 0 {
+			has = []string{"none of the features below"}
+		}
+		fmt.Fprintf(stdout, "  %-22s has %s%s\n", v, strings.Join(has, ", "), def)
+	}
+	fmt.Fprintln(stdout, "kernel features (first mainline release):")
+	for _, info := range devmodel.FeatureTable {
+		fmt.Fprintf(stdout, "  %-22s %s (%s)\n", info.Name, info.What, info.Since)
 	}
 	return exitOK, nil
 }

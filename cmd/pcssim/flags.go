@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"pcssim/devmodel"
 	"pcssim/pcs"
 	"pcssim/scenarios"
 	"pcssim/sim"
@@ -18,6 +19,7 @@ import (
 // common holds the flags shared by the subcommands.
 type common struct {
 	strategy string
+	kernel   string
 	explore  string
 	depth    int
 	seed     string
@@ -59,6 +61,7 @@ func (f *cmdFlags) printUsage() {
 
 func (c *common) register(fs *flag.FlagSet, withSeeds bool) {
 	fs.StringVar(&c.strategy, "strategy", "", "lifetime strategy (default: the scenario's)")
+	fs.StringVar(&c.kernel, "kernel", "", "kernel version the model follows: "+strings.Join(devmodel.VersionNames, ", ")+" (default: the scenario's kernel:, else "+devmodel.DefaultVersion.String()+")")
 	fs.StringVar(&c.explore, "explore", "random", "explorer: random, swarm, pct or dfs")
 	fs.IntVar(&c.depth, "depth", 3, "PCT bug depth")
 	fs.StringVar(&c.seed, "seed", "", "master seed (run) or execution seed (replay, shrink)")
@@ -196,6 +199,22 @@ func loadScenario(arg string) (*scenarios.Scenario, error) {
 		if errors.As(err, &le) {
 			return nil, usageError{le.Error()}
 		}
+		return nil, usagef("%v", err)
+	}
+	return sc, nil
+}
+
+// loadScenario loads a scenario and applies --kernel.
+func (c *common) loadScenario(arg string) (*scenarios.Scenario, error) {
+	sc, err := loadScenario(arg)
+	if err != nil || c.kernel == "" {
+		return sc, err
+	}
+	v, err := devmodel.ParseVersion(c.kernel)
+	if err != nil {
+		return nil, usagef("--kernel: %v", err)
+	}
+	if sc, err = sc.WithKernel(v); err != nil {
 		return nil, usagef("%v", err)
 	}
 	return sc, nil

@@ -21,12 +21,12 @@ func crashReport(w io.Writer, sc *scenarios.Scenario, st, explore, origin, again
 	fmt.Fprintln(w, "pcssim: simulator crashed")
 	var ce *scenarios.CrashError
 	if !errors.As(err, &ce) {
-		fmt.Fprintf(w, "scenario %s, strategy %s, explore %s, %s\n", sc.Name, st, explore, origin)
+		fmt.Fprintf(w, "scenario %s, strategy %s, kernel %s, explore %s, %s\n", sc.Name, st, sc.Kernel, explore, origin)
 		fmt.Fprintf(w, "error: %v\n", err)
-		fmt.Fprintf(w, "reproduce: pcssim replay %s --strategy %s %s\n", sc.Path, st, again)
+		fmt.Fprintf(w, "reproduce: pcssim replay %s --strategy %s%s %s\n", sc.Path, st, scenarios.KernelFlag(sc), again)
 		return
 	}
-	fmt.Fprintf(w, "scenario %s, strategy %s, explore %s, %s, step %d, t=%s\n", sc.Name, st, explore, origin, ce.Steps, ce.At)
+	fmt.Fprintf(w, "scenario %s, strategy %s, kernel %s, explore %s, %s, step %d, t=%s\n", sc.Name, st, sc.Kernel, explore, origin, ce.Steps, ce.At)
 	if ce.Task != "" {
 		fmt.Fprintf(w, "in task %s\n", ce.Task)
 	}
@@ -43,7 +43,7 @@ func crashReport(w io.Writer, sc *scenarios.Scenario, st, explore, origin, again
 	if len(ce.Schedule) > 0 || again == "" {
 		fmt.Fprintf(w, "reproduce: %s\n", scenarios.ReplayCommand(sc, st, explore, ce.Schedule))
 	} else {
-		fmt.Fprintf(w, "reproduce: pcssim replay %s --strategy %s %s\n", sc.Path, st, again)
+		fmt.Fprintf(w, "reproduce: pcssim replay %s --strategy %s%s %s\n", sc.Path, st, scenarios.KernelFlag(sc), again)
 	}
 }
 
