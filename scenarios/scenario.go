@@ -17,8 +17,8 @@ type Scenario struct {
 	// Kernel is the kernel version the model follows: the file's kernel:
 	// (FileKernel, default 6.12) unless --kernel overrides it (WithKernel).
 	Kernel, FileKernel devmodel.Version
-	Horizon  sim.Time
-	MaxSteps int
+	Horizon            sim.Time
+	MaxSteps           int
 	// AutoprobeConsumer makes the device-link strategy's links
 	// DL_FLAG_AUTOPROBE_CONSUMER.
 	AutoprobeConsumer bool
