@@ -55,12 +55,16 @@ func (r *Registry) find(name string) *PCS {
 }
 
 // Lookup is pcs_find + pcs_get: it returns the PCS registered as name,
-// through the strategy's Get, or -EPROBE_DEFER when none is registered.
+// through the strategy's Get, or -EPROBE_DEFER when none is registered
+// (nil and 0 where the strategy skips a missing PCS).
 func (e *Env) Lookup(t *sim.Task, mac *devmodel.Device, holder *devmodel.Object, name string) (*PCS, int) {
 	t.Enter("pcs_get")
 	defer t.Leave()
 	if p := e.Registry.find(name); p != nil {
 		return e.Strategy.Get(t, e, mac, holder, p)
+	}
+	if e.Strategy.Phylink().MissingPCSSkipped {
+		return nil, 0
 	}
 	return nil, -devmodel.EPROBE_DEFER
 }

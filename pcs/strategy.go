@@ -44,6 +44,38 @@ type Strategy interface {
 	// Detach runs in phylink_destroy; the strategy reads phylink's PCS
 	// list itself, under the lock it needs.
 	Detach(t *sim.Task, e *Env, pl Phylink)
+	// Phylink says how a strategy that is a posted phylink series changes
+	// phylink itself (the zero value: not at all).
+	Phylink() PhylinkChanges
+}
+
+// PhylinkChanges are the changes a posted series makes to phylink and the
+// PCS lookup beyond the strategy hooks; phylink consults them where it
+// forks.
+type PhylinkChanges struct {
+	// ForceMajorWhileStopped: phylink_resolve runs a forced major config
+	// (force_major_config) even while phylink is disabled, as the series'
+	// base does ("(mac_config && ...) || pl->force_major_config" outside
+	// the disable test).
+	ForceMajorWhileStopped bool
+	// ReleaseLeavesPollTimer: phylink_release_pcs does not stop the poll
+	// timer (the next major config does).
+	ReleaseLeavesPollTimer bool
+	// ReleaseAlwaysLinkDown: phylink_release_pcs calls phylink_link_down
+	// whether or not the link is up.
+	ReleaseAlwaysLinkDown bool
+	// NotifyForcesOnlyAfterFailure: the provider notifier forces a major
+	// config only if the last one failed (major_config_failed).
+	NotifyForcesOnlyAfterFailure bool
+	// MissingPCSSkipped: a PCS not registered yet is skipped (-ENODEV) at
+	// lookup instead of deferring the MAC's probe; the notifier attaches it
+	// later.
+	MissingPCSSkipped bool
+	// StopDeletesPollAfterFlush: phylink_stop deletes link_poll again after
+	// it flushed the resolve work, so a major config already running when
+	// stop began (which ends in phylink_pcs_poll_start) cannot leave the
+	// timer armed past phylink_destroy. Mainline deletes it only before.
+	StopDeletesPollAfterFlush bool
 }
 
 // Options are per-world parameters a strategy may use.
@@ -73,7 +105,7 @@ func NewStrategy(id string, o Options) (Strategy, error) {
 
 // DesignIDs are the strategies of DESIGN.md, in its order. Every shipped
 // scenario states a verdict for each.
-var DesignIDs = []string{"none", "device-ref", "module-ref", "device-link", "srcu-wrapper", "phylink-notify", "phylink-notify-racy"}
+var DesignIDs = []string{"none", "device-ref", "module-ref", "device-link", "srcu-wrapper", "phylink-notify", "phylink-notify-racy", "phylink-release-pcs"}
 
 // StrategyIDs lists the registered strategies in the order of DESIGN.md
 // followed by any others sorted by name.
@@ -121,6 +153,9 @@ func (Base) Attach(t *sim.Task, e *Env, name string, p *PCS, pl Phylink) *PCS { 
 
 // Destroying does nothing.
 func (Base) Destroying(t *sim.Task, e *Env, p *PCS) {}
+
+// Phylink returns no changes: mainline phylink.
+func (Base) Phylink() PhylinkChanges { return PhylinkChanges{} }
 
 // Detach does nothing.
 func (Base) Detach(t *sim.Task, e *Env, pl Phylink) {}

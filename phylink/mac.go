@@ -123,7 +123,6 @@ func (w *World) macStep(t *sim.Task, dev *devmodel.Device, priv *macPriv, step s
 					return err
 				}
 				in.handle = h
-				nd.usedPCS = append(nd.usedPCS, h.Dev)
 			}
 		case StepRequestIRQ:
 			if nd.IRQ && in.own != nil && !in.irq {

@@ -33,7 +33,6 @@ type Netdev struct {
 	cur     *netdevInst
 	obsLink string `state:"-"`
 	everUp  bool
-	usedPCS []*devmodel.Device
 	lane    *pcs.Lane
 }
 

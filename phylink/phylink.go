@@ -35,6 +35,9 @@ type Phylink struct {
 	pcsState     int
 	linkUp       bool
 	forceMajor   bool
+	// majorFailed is major_config_failed: the last major config found no
+	// PCS for an in-band link.
+	majorFailed bool
 	// suspect (check state, not kernel memory) says why the last resolve
 	// left the link up without a PCS, and since when; see judgeLink.
 	suspect string
@@ -153,6 +156,9 @@ func (pl *Phylink) phylinkStop(t *sim.Task, k *devmodel.Kernel) {
 		k.QueueWork(t, pl.resolve)
 		k.FlushWork(t, pl.resolve)
 	}
+	if pl.changes().StopDeletesPollAfterFlush {
+		k.DelTimerSync(t, pl.linkPoll)
+	}
 	pl.pcsState = pcsDown
 	if p := pl.pcsPl; p != nil && k.Has(devmodel.FeatPCSEnableDisable) {
 		t.Enter("phylink_pcs_disable")
@@ -169,6 +175,7 @@ func (pl *Phylink) phylinkMajorConfig(t *sim.Task) {
 	defer t.Leave()
 	k := pl.k()
 	p := pl.macSelectPCS(t)
+	pl.majorFailed = p == nil && pl.nd.PCSRef != ""
 	changed := p != nil && p != pl.pcsPl // a NULL result keeps the old PCS
 	if k.Has(devmodel.FeatSelectPCSRemoves) {
 		changed = p != pl.pcsPl
@@ -224,11 +231,11 @@ func (pl *Phylink) phylinkResolve(t *sim.Task) {
 		return
 	}
 	link := false
+	if pl.forceMajor && (pl.disableState == 0 || pl.changes().ForceMajorWhileStopped) {
+		pl.forceMajor = false
+		pl.phylinkMajorConfig(t)
+	}
 	if pl.disableState == 0 {
-		if pl.forceMajor {
-			pl.forceMajor = false
-			pl.phylinkMajorConfig(t)
-		}
 		switch {
 		case pl.nd.PCSRef == "":
 			link = true // fixed link or PHY: no PCS involved
@@ -268,7 +275,11 @@ func (pl *Phylink) PCSChange(t *sim.Task, p *pcs.PCS, up bool) {
 
 // ReleasePCS implements pcs.Phylink: phylink_release_pcs(pcs) (rtnl held).
 // Under state_mutex (unless racy): force the link down, pcs_disable, stop
-// polling, pl->pcs = NULL, then re-resolve.
+// polling, pl->pcs = NULL, then re-resolve. A posted series may take the
+// link down even when it is not up and leave the poll timer running (see
+// pcs.PhylinkChanges). Simplification: the list removal and pcs->phylink
+// = NULL come before state_mutex (the series takes it first; rtnl is held
+// either way).
 func (pl *Phylink) ReleasePCS(t *sim.Task, p *pcs.PCS, stateMutex bool) {
 	t.Enter("phylink_release_pcs")
 	defer t.Leave()
@@ -286,7 +297,8 @@ func (pl *Phylink) ReleasePCS(t *sim.Task, p *pcs.PCS, stateMutex bool) {
 	if stateMutex {
 		pl.stateMutex.Lock(t)
 	}
-	if pl.linkUp {
+	ch := pl.changes()
+	if pl.linkUp || ch.ReleaseAlwaysLinkDown {
 		t.Enter("phylink_link_down")
 		pl.linkUp = false
 		pl.inst.setCarrier(t, false)
@@ -296,7 +308,9 @@ func (pl *Phylink) ReleasePCS(t *sim.Task, p *pcs.PCS, stateMutex bool) {
 	t.Enter("phylink_pcs_disable")
 	p.Disable(t, k)
 	t.Leave()
-	k.DelTimer(pl.linkPoll)
+	if !ch.ReleaseLeavesPollTimer {
+		k.DelTimer(pl.linkPoll)
+	}
 	pl.pcsPl = nil
 	pl.forceMajor = true
 	if stateMutex {
@@ -304,6 +318,9 @@ func (pl *Phylink) ReleasePCS(t *sim.Task, p *pcs.PCS, stateMutex bool) {
 	}
 	pl.phylinkRunResolve(t)
 }
+
+// changes returns what the strategy's posted series changes in phylink.
+func (pl *Phylink) changes() pcs.PhylinkChanges { return pl.w.Env.Strategy.Phylink() }
 
 // ListedPCS implements pcs.Phylink.
 func (pl *Phylink) ListedPCS() *pcs.PCS { return pl.avail }
@@ -318,7 +335,9 @@ func (pl *Phylink) PCSAvailable(t *sim.Task, p *pcs.PCS) {
 	if k.Heap.Access(t, pl.obj, devmodel.Write) {
 		pl.avail = p
 		p.SetPhylink(t, k, pl)
-		pl.forceMajor = true
+		if !pl.changes().NotifyForcesOnlyAfterFailure || pl.majorFailed {
+			pl.forceMajor = true
+		}
 	}
 	pl.stateMutex.Unlock(t)
 	pl.phylinkRunResolve(t)

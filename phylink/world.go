@@ -156,10 +156,8 @@ func (w *World) checkCollateral(t *sim.Task, nd *Netdev, what string) {
 		return
 	}
 	for _, g := range gone {
-		for _, u := range nd.usedPCS {
-			if u == g {
-				return
-			}
+		if w.providerOf(nd.PCSRef) == g {
+			return // its own PCS, whether or not it got it yet
 		}
 	}
 	role := ""

@@ -51,6 +51,7 @@ func Example_verdictMatrix() {
 	//   srcu-wrapper         -
 	//   phylink-notify       -
 	//   phylink-notify-racy  uaf
+	//   phylink-release-pcs  -
 	// rmk-2022-rmmod
 	//   none                 uaf, unload, link-without-pcs
 	//   device-ref           uaf, unload, link-without-pcs
@@ -59,6 +60,7 @@ func Example_verdictMatrix() {
 	//   srcu-wrapper         -
 	//   phylink-notify       -
 	//   phylink-notify-racy  uaf, unload
+	//   phylink-release-pcs  -
 	// rmk-2022-self-pin
 	//   none                 -
 	//   device-ref           -
@@ -67,6 +69,7 @@ func Example_verdictMatrix() {
 	//   srcu-wrapper         -
 	//   phylink-notify       -
 	//   phylink-notify-racy  -
+	//   phylink-release-pcs  -
 	// rmk-2022-nfsroot
 	//   none                 uaf, link-without-pcs
 	//   device-ref           uaf, link-without-pcs
@@ -75,6 +78,7 @@ func Example_verdictMatrix() {
 	//   srcu-wrapper         -
 	//   phylink-notify       -
 	//   phylink-notify-racy  uaf
+	//   phylink-release-pcs  -
 	// pcs-rebind
 	//   none                 uaf, link-without-pcs
 	//   device-ref           uaf, link-without-pcs
@@ -83,6 +87,7 @@ func Example_verdictMatrix() {
 	//   srcu-wrapper         no-recovery
 	//   phylink-notify       -
 	//   phylink-notify-racy  uaf
+	//   phylink-release-pcs  -
 	// racy-release
 	//   none                 uaf, link-without-pcs
 	//   device-ref           uaf, link-without-pcs
@@ -91,6 +96,7 @@ func Example_verdictMatrix() {
 	//   srcu-wrapper         -
 	//   phylink-notify       -
 	//   phylink-notify-racy  uaf
+	//   phylink-release-pcs  -
 }
 
 // Load reports every problem of a file at once, with positions and
