@@ -148,12 +148,24 @@ func (h *Heap) Deref(t *sim.Task, o *Object, typ, kind string) bool {
 		Summary:  fmt.Sprintf("null-deref: kernel NULL pointer dereference in %s (%s of %s)", fn, kind, what),
 		Detail: fmt.Sprintf("BUG: kernel NULL pointer dereference, address: 0000000000000000\n"+
 			"#PF: supervisor %s access in kernel mode\n"+
-			"Oops: 0000 [#1] PREEMPT SMP\nComm: %s\nRIP: %s\nCall Trace:\n %s\n"+
+			"Oops: %04x [#1] PREEMPT SMP\nComm: %s\nRIP: %s\nCall Trace:\n %s\n"+
 			"(the task dies holding its locks; the execution ends here)\n",
-			accessWord(kind), t.Name, fn, strings.Join(t.Stack(), "\n ")),
+			accessWord(kind), pfCode(kind), t.Name, fn, strings.Join(t.Stack(), "\n ")),
 	})
 	t.Oops()
 	return false
+}
+
+// pfCode is the page fault error code the Oops line prints (x86: bit 1
+// write, bit 4 instruction fetch).
+func pfCode(kind string) int {
+	switch kind {
+	case Write:
+		return 0x2
+	case Call:
+		return 0x10
+	}
+	return 0
 }
 
 // accessWord is the #PF line's access kind.

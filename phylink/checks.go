@@ -97,10 +97,14 @@ func (w *World) CheckEnd() {
 			}
 		}
 		if why := pl.pcsGone(); pl.linkUp && pl.inst.carrier && why != "" {
+			since := pl.suspect
+			if since == "" {
+				since = "before the PCS went (no resolve ran since)"
+			}
 			s.Report(sim.Finding{
 				Property: "link-without-pcs",
 				Summary:  fmt.Sprintf("link-without-pcs: %s reports link up while %s", pl.nd.Name, why),
-				Detail:   fmt.Sprintf("carrier on since %s, still on when the execution ended (t=%s)\n", pl.suspect, s.Now()),
+				Detail:   fmt.Sprintf("carrier on since %s, still on when the execution ended (t=%s)\n", since, s.Now()),
 			})
 		}
 	}

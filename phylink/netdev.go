@@ -88,7 +88,6 @@ func (in *netdevInst) setCarrier(t *sim.Task, on bool) {
 	}
 	if on {
 		in.nd.everUp = true
-		s.Observe(in.nd.linkKey())
 	} else {
 		in.w.checkCollateral(t, in.nd, "loses its link")
 	}

@@ -258,6 +258,10 @@ func (pl *Phylink) phylinkResolve(t *sim.Task) {
 		pl.linkUp = true
 		pl.inst.setCarrier(t, true)
 		t.Leave()
+		if pl.pcsGone() == "" {
+			// Bookkeeping (ground truth): link through a live, bound PCS.
+			k.S.Observe(pl.nd.linkKey())
+		}
 		return
 	}
 	t.Enter("phylink_link_down")

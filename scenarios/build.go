@@ -221,6 +221,10 @@ func (w *World) fire(action, target string, fault bool) {
 		}
 	case "ip-up", "ip-down":
 		nd := w.W.Netdev(target)
+		if nd == nil {
+			outcome(-devmodel.ENODEV) // boot has not declared it yet: "Cannot find device"
+			return
+		}
 		k.Spawn("ip link set "+target+" "+strings.TrimPrefix(action, "ip-"), c, func(t *sim.Task) {
 			outcome(w.W.IPLinkSet(t, nd, action == "ip-up"))
 		})

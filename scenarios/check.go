@@ -188,6 +188,10 @@ func (l *loader) checkUnreachable(sc *Scenario) {
 		}
 	}
 	for i, u := range sc.Unreachable {
+		if j := slices.IndexFunc(sc.Unreachable[:i], func(v Unreachable) bool { return v.Condition == u.Condition }); j >= 0 {
+			l.errf(l.refs[fmt.Sprintf("unreachable:%d", i)], "unreachable: %q is declared twice", u.Condition)
+			continue
+		}
 		if !slices.Contains(keys, u.Condition) {
 			l.errf(l.refs[fmt.Sprintf("unreachable:%d", i)], "unreachable: %q is not a condition of this scenario%s (conditions: %s)",
 				u.Condition, didYouMean(u.Condition, keys), strings.Join(keys, ", "))

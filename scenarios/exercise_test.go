@@ -141,3 +141,44 @@ func TestAddExercise(t *testing.T) {
 		t.Fatalf("AddExercise changed its input: %+v", a)
 	}
 }
+
+// TestExerciseEdges: a fault aimed at a netdev before boot declared it is
+// refused (ENODEV), not a crash; carrier through a freed PCS does not count
+// as the netdev getting link.
+func TestExerciseEdges(t *testing.T) {
+	y := `name: edges
+horizon: 2s
+modules:
+  - {name: pcs-lynx}
+  - {name: enetc}
+drivers:
+  - {name: lynx-pcs, kind: pcs-provider, module: pcs-lynx, link: poll}
+  - {name: enetc, kind: mac, module: enetc}
+devices:
+  - {name: lynx-pcs.0, driver: lynx-pcs}
+  - {name: enetc.0, driver: enetc}
+netdevs:
+  - {name: eth0, mac: enetc.0, pcs: lynx-pcs.0}
+faults:
+  - {action: ip-down, target: eth0, window: [0s, 0s]}
+  - {action: unbind, target: lynx-pcs.0, window: [100ms, 100ms]}
+  - {action: ip-up, target: eth0, window: [200ms, 200ms]}
+`
+	sc, err := Load("edges.yaml", []byte(y))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := exercise(t, sc, "none", 20)
+	for _, r := range rows {
+		switch r.Key {
+		case "fired ip-down eth0":
+			if r.Executions != 20 || len(r.Outcomes) == 0 || r.Outcomes[0].What != "refused (ENODEV)" {
+				t.Errorf("early ip-down: %+v, want refused (ENODEV) in all 20", r)
+			}
+		case "link eth0":
+			if r.Executions != 0 {
+				t.Errorf("eth0 counted as linked through a freed PCS in %d executions", r.Executions)
+			}
+		}
+	}
+}

@@ -123,3 +123,35 @@ func TestEventsAndFaultsInterleave(t *testing.T) {
 		t.Fatalf("fault before/after the timer: %v; want both", seen)
 	}
 }
+
+func TestFaultAtTheHorizonRunsItsTask(t *testing.T) {
+	// A fault whose window opens at the horizon fires and its task runs:
+	// the end of time is not the end of a window.
+	s := New(Config{Horizon: 3 * Second}, NewRandom(1))
+	ran := false
+	s.Arm("unbind pcs", 3*Second, 4*Second, func() {
+		s.Spawn("sysfs unbind", func(t *Task) {
+			t.Yield("remove")
+			ran = true
+		})
+	})
+	if end := s.Run(); !ran || end != EndQuiescent {
+		t.Fatalf("end %v, task ran %v; want the task to run", end, ran)
+	}
+}
+
+func TestFiringAFaultNeverSkipsAnotherWindow(t *testing.T) {
+	// Disjoint windows in an idle world: firing the later fault first
+	// would jump time past the earlier window; it is not offered until the
+	// earlier one has fired.
+	for seed := range uint64(32) {
+		s := New(Config{Horizon: 2 * Second}, NewRandom(seed))
+		var fired []string
+		s.Arm("unbind", 100*Millisecond, 100*Millisecond, func() { fired = append(fired, "unbind") })
+		s.Arm("ip-up", 200*Millisecond, 200*Millisecond, func() { fired = append(fired, "ip-up") })
+		s.Run()
+		if diff := cmp.Diff([]string{"unbind", "ip-up"}, fired); diff != "" {
+			t.Fatalf("seed %d: fired (-want +got):\n%s", seed, diff)
+		}
+	}
+}

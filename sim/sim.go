@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"slices"
 )
 
@@ -321,11 +322,18 @@ func (s *Sim) Run() End {
 		limit := s.now
 		if nRunnable == 0 {
 			limit = min(nextAt, s.cfg.Horizon)
+			// Firing a fault moves time to its window's start: never past
+			// the end of another armed fault's window.
+			for _, tr := range s.triggers {
+				if tr.armed && tr.Until >= s.now && !s.cfg.FaultsMayLapse {
+					limit = min(limit, tr.Until)
+				}
+			}
 		}
 		// deadline is the earliest end of an open window: no step may
 		// carry time past it, and time may not advance past it, before
 		// that trigger fired (unless faults may lapse).
-		deadline := s.cfg.Horizon + 1
+		deadline := Time(math.MaxInt64) // no window open
 		for _, tr := range s.triggers {
 			if tr.armed && tr.Until < s.now {
 				tr.armed = false // armed after its window
