@@ -91,6 +91,8 @@ func missingHint(explore string, dfs *scenarios.DFSResult, preemptions int) stri
 		return fmt.Sprintf("in the first %d schedules: raise --seeds", dfs.Unreduced)
 	case explore == "pct":
 		return "more seeds or another --depth"
+	case strings.Contains(explore, "+"):
+		return "more seeds, or --explore dfs"
 	default:
 		return "more seeds or --explore pct"
 	}

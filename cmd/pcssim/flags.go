@@ -219,3 +219,10 @@ func (c *common) loadScenario(arg string) (*scenarios.Scenario, error) {
 	}
 	return sc, nil
 }
+
+// flagSet reports whether flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
