@@ -55,11 +55,11 @@ func TestCompareGates(t *testing.T) {
 	}{
 		{name: "agrees", file: "rmk-2022-unbind", code: 0, last: "8 of 8 rows as expected", noneSays: []string{"MISMATCH"}},
 		{name: "expected not reached", file: "notify-uaf", code: 1, last: "MISMATCH: 1 of 8 rows disagree with expect",
-			rowsSay: []string{"MISMATCH (expected use-after-free not reached: more seeds or --explore pct)"}},
+			rowsSay: []string{"MISMATCH (expected use-after-free not reached: more seeds, or --explore dfs)"}},
 		{name: "unexpected", file: "none-clean", code: 1, last: "MISMATCH: 1 of 8 rows disagree with expect",
 			rowsSay: []string{"MISMATCH (unexpected link-without-pcs,use-after-free)"}},
 		{name: "both", file: "none-leak", code: 1, last: "MISMATCH: 1 of 8 rows disagree with expect",
-			rowsSay: []string{"MISMATCH (unexpected link-without-pcs,use-after-free; expected leak not reached: more seeds or --explore pct)"}},
+			rowsSay: []string{"MISMATCH (unexpected link-without-pcs,use-after-free; expected leak not reached: more seeds, or --explore dfs)"}},
 		{name: "no expectation", file: "rmk-2022-unbind", extra: []string{"--strategies", "none,dead-flag"}, code: 1,
 			last: "MISMATCH: 1 of 2 rows disagree with expect", rowsSay: []string{"MISMATCH (no expectation for this strategy)"}},
 		{name: "dfs hint", file: "rmk-2022-unbind", extra: []string{"--strategies", "phylink-notify-racy", "--explore", "dfs", "--preemptions", "0"}, code: 1,
@@ -118,7 +118,7 @@ func TestCompareJSONAsExpected(t *testing.T) {
 	}{
 		{"rmk-2022-unbind", result{AsExpected: true, Strategies: []row{{"phylink-notify", &empty, &yes, ""}}}},
 		{withExpect(t, "phylink-notify", "  phylink-notify: [use-after-free]"),
-			result{AsExpected: false, Strategies: []row{{"phylink-notify", &uaf, &no, "expected use-after-free not reached: more seeds or --explore pct"}}}},
+			result{AsExpected: false, Strategies: []row{{"phylink-notify", &uaf, &no, "expected use-after-free not reached: more seeds, or --explore dfs"}}}},
 	} {
 		code, out, _ := pcssim("compare", c.file, "--seeds", "20", "--strategies", "phylink-notify", "--format", "json")
 		var got result
@@ -146,7 +146,7 @@ func TestRunChecksExpect(t *testing.T) {
 	}{
 		{"rmk-2022-unbind", "phylink-notify", 0, "expect phylink-notify: ok"},
 		{"rmk-2022-unbind", "module-ref", 1, "expect module-ref: ok"},
-		{wrong, "phylink-notify", 1, "MISMATCH: expect phylink-notify: [use-after-free] but got [] (expected use-after-free not reached: more seeds or --explore pct)"},
+		{wrong, "phylink-notify", 1, "MISMATCH: expect phylink-notify: [use-after-free] but got [] (expected use-after-free not reached: more seeds, or --explore dfs)"},
 		{withExpect(t, "module-ref", "  module-ref: [use-after-free]"), "module-ref", 1,
 			"MISMATCH: expect module-ref: [use-after-free] but got [use-after-free, link-without-pcs] (unexpected link-without-pcs)"},
 	}
