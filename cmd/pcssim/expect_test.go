@@ -146,7 +146,7 @@ func TestRunChecksExpect(t *testing.T) {
 	}{
 		{"rmk-2022-unbind", "phylink-notify", 0, "expect phylink-notify: ok"},
 		{"rmk-2022-unbind", "module-ref", 1, "expect module-ref: ok"},
-		{wrong, "phylink-notify", 1, "MISMATCH: expect phylink-notify: [use-after-free] but got [] (expected use-after-free not reached: more seeds, or --explore dfs)"},
+		{wrong, "phylink-notify", 1, "MISMATCH: expect phylink-notify: [use-after-free] but got [] (expected use-after-free not reached: more seeds or --explore pct)"},
 		{withExpect(t, "module-ref", "  module-ref: [use-after-free]"), "module-ref", 1,
 			"MISMATCH: expect module-ref: [use-after-free] but got [use-after-free, link-without-pcs] (unexpected link-without-pcs)"},
 	}
