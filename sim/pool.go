@@ -27,6 +27,9 @@ func newSim(cfg Config, c Chooser) *Sim {
 // execution not released is simply garbage-collected.
 func (s *Sim) Release() {
 	for _, t := range s.spawned {
+		if c := t.co; c != nil && c.task == t && !c.started && !c.dead {
+			c.abort() // spawned but never run (Run not called): free its coroutine
+		}
 		if t.co != nil && !t.co.dead && t.state != Done && !t.aborting {
 			continue // still bound to a coroutine (Run not finished): leave it
 		}
