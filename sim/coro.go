@@ -55,7 +55,12 @@ func getCoro() *coro {
 
 // putCoro parks c on the free list, or stops it (ending its goroutine)
 // when the list is full.
+// The task it ran forgets it: the coroutine may serve another execution
+// on another goroutine from now on.
 func putCoro(c *coro) {
+	if c.task != nil && c.task.co == c {
+		c.task.co = nil
+	}
 	c.task, c.body = nil, nil
 	freeCoros.Lock()
 	if len(freeCoros.list) < maxFreeCoros {

@@ -27,11 +27,13 @@ func newSim(cfg Config, c Chooser) *Sim {
 // execution not released is simply garbage-collected.
 func (s *Sim) Release() {
 	for _, t := range s.spawned {
-		if c := t.co; c != nil && c.task == t && !c.started && !c.dead {
-			c.abort() // spawned but never run (Run not called): free its coroutine
-		}
-		if t.co != nil && !t.co.dead && t.state != Done && !t.aborting {
-			continue // still bound to a coroutine (Run not finished): leave it
+		// A finished task's coroutine went back to the free list and the
+		// task forgot it (t.co nil); a dead one ended with a model bug.
+		if c := t.co; c != nil && !c.dead {
+			if c.started {
+				continue // suspended in its body (Run not finished): leave it
+			}
+			c.abort() // spawned but never run: free its coroutine
 		}
 		*t = Task{}
 		taskPool.Put(t)

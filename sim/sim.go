@@ -442,7 +442,7 @@ func (s *Sim) removeDone() {
 
 func (s *Sim) abortAll() {
 	for _, t := range s.tasks {
-		if t.state != Done {
+		if t.state != Done && t.co != nil {
 			t.co.abort()
 		}
 	}
