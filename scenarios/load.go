@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -208,7 +209,38 @@ func (l *loader) str(n *yaml.Node, what string, dst *string) {
 		l.errf(n, "%s must not be empty", what)
 		return
 	}
+	if i := strings.IndexFunc(n.Value, isControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(n.Value[i:])
+		l.errf(n, "%s must not contain control or formatting characters (%U at byte %d): names are printed in reports", what, r, i)
+		return
+	}
 	*dst = n.Value
+}
+
+// text is str for free text (description, why), which may hold line
+// breaks and tabs but no other control character.
+func (l *loader) text(n *yaml.Node, what string, dst *string) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" || n.Tag == "!!map" {
+		l.errf(n, "%s must be a string, not %s", what, kindName(n))
+		return
+	}
+	if i := strings.IndexFunc(n.Value, func(r rune) bool { return r != '\n' && r != '\t' && isControl(r) }); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(n.Value[i:])
+		l.errf(n, "%s must not contain control or formatting characters (%U at byte %d)", what, r, i)
+		return
+	}
+	if n.Value == "" {
+		l.errf(n, "%s must not be empty", what)
+		return
+	}
+	*dst = n.Value
+}
+
+// isControl reports control characters (C0, DEL, C1) and invisible
+// formatting ones (bidirectional overrides, zero-width characters), which
+// would let a name forge or hide lines of a report.
+func isControl(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError
 }
 
 // strAt is str that also remembers where the value was written under key,
@@ -317,7 +349,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 	at := func(key string, n *yaml.Node) { refs[key] = n }
 	l.fields(root, "scenario", map[string]func(*yaml.Node){
 		"name":        func(v *yaml.Node) { l.str(v, "name", &sc.Name) },
-		"description": func(v *yaml.Node) { l.str(v, "description", &sc.Description) },
+		"description": func(v *yaml.Node) { l.text(v, "description", &sc.Description) },
 		"strategy": func(v *yaml.Node) {
 			l.strAt(v, "strategy", &sc.Strategy, "strategy")
 		},
@@ -457,7 +489,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 					"condition": func(v *yaml.Node) {
 						l.strAt(v, "condition", &u.Condition, fmt.Sprintf("unreachable:%d", i))
 					},
-					"why": func(v *yaml.Node) { l.str(v, "why", &u.Why) },
+					"why": func(v *yaml.Node) { l.text(v, "why", &u.Why) },
 				}, "condition", "why")
 				sc.Unreachable = append(sc.Unreachable, u)
 			})
