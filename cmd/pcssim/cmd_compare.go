@@ -56,7 +56,11 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	if strategies == "" {
 		strategies = strings.Join(defaultStrategies(sc), ",")
 	}
-	defer c.useCPUs()()
+	restore, err := c.useCPUs()
+	if err != nil {
+		return 0, err
+	}
+	defer restore()
 	type row struct {
 		Strategy   string         `json:"strategy"`
 		Executions int            `json:"executions"`

@@ -87,7 +87,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 		// Its exploration order and state cache are sequential.
 		fmt.Fprintln(stderr, "pcssim: dfs explores on one core; --jobs does not apply to it")
 	}
-	defer c.useCPUs()()
+	restore, err := c.useCPUs()
+	if err != nil {
+		return 0, err
+	}
+	defer restore()
 	var all []runJSON
 	code := exitOK
 	stop := newStopper(c.timeBudget)
