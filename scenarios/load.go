@@ -25,6 +25,9 @@ const (
 	MaxNodes    = 100_000
 	MaxDepth    = 32
 	MaxItems    = 1000
+	// MaxFaultFirings bounds the injections an execution may make (the
+	// counts of the faults summed): every decision offers each open one.
+	MaxFaultFirings = 1000
 )
 
 // LoadFile reads and loads a scenario file.
@@ -480,6 +483,13 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 				}, "action", "target", "window")
 				sc.Faults = append(sc.Faults, f)
 			})
+			total := 0
+			for _, f := range sc.Faults {
+				total += f.Count
+			}
+			if total > MaxFaultFirings {
+				l.errf(v, "faults may fire %d times in all (count summed over the faults); the limit is %d", total, MaxFaultFirings)
+			}
 		},
 		"sometimes": func(v *yaml.Node) { l.strList(v, "sometimes", &sc.Sometimes) },
 		"unreachable": func(v *yaml.Node) {

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 )
@@ -87,15 +88,24 @@ type Trigger struct {
 
 // Sim is one execution's engine state.
 type Sim struct {
-	cfg        Config
-	chooser    Chooser
-	now        Time
-	steps      int
-	decisions  int
-	events     eventQueue
-	tasks      []*Task
-	spawned    []*Task // every task of the execution, for Release
-	triggers   []*Trigger
+	cfg       Config
+	chooser   Chooser
+	now       Time
+	steps     int
+	decisions int
+	events    eventQueue
+	tasks     []*Task
+	spawned   []*Task // every task of the execution, for Release
+	triggers  []*Trigger
+	// Armed triggers are either open (window started: From <= now), in ID
+	// order, or waiting, sorted by From from pendHead on; fired and lapsed
+	// ones leave open, so a decision costs what the armed triggers cost,
+	// never what the disarmed ones do.
+	open       []*Trigger
+	waiting    []*Trigger
+	pendHead   int
+	pendSorted bool
+	fired      int // triggers fired (they count against MaxSteps)
 	current    *Task
 	lastRan    *Task
 	nextTaskID int
@@ -199,6 +209,8 @@ func (s *Sim) Arm(name string, from, until Time, fire func()) *Trigger {
 	tr := &Trigger{ID: len(s.triggers), Name: name, From: from, Until: until, fire: fire, armed: true,
 		key: triggerKey(name, from, until)}
 	s.triggers = append(s.triggers, tr)
+	s.waiting = append(s.waiting, tr)
+	s.pendSorted = false
 	return tr
 }
 
@@ -325,16 +337,7 @@ func (s *Sim) Run() End {
 		// deadline is the earliest end of an open window: no step may
 		// carry time past it, and time may not advance past it, before
 		// that trigger fired (unless faults may lapse).
-		deadline := s.cfg.Horizon + 1
-		for _, tr := range s.triggers {
-			if tr.armed && tr.Until < s.now {
-				tr.armed = false // armed after its window
-			}
-			if tr.armed && tr.From <= limit {
-				s.cands = append(s.cands, Candidate{ID: 1<<30 + tr.ID, Name: tr.Name, Key: tr.key})
-				deadline = min(deadline, tr.Until)
-			}
-		}
+		deadline := s.triggerCands(limit)
 		if nRunnable > 0 && deadline < s.now+s.cfg.StepCost && !s.cfg.FaultsMayLapse {
 			// The next step would close a window: only the triggers whose
 			// window ends now may go first.
@@ -372,14 +375,23 @@ func (s *Sim) Run() End {
 		}
 		switch c := s.cands[i]; {
 		case i < nRunnable:
-			if s.steps >= s.cfg.MaxSteps {
+			if s.steps+s.fired >= s.cfg.MaxSteps {
 				s.end = EndBudget
 				return s.end
 			}
 			s.runStep(s.candTask[i])
 		case c.ID == AdvanceID:
-			// Triggers whose window closes before the next event are skipped.
-			for _, tr := range s.triggers {
+			// Triggers whose window closes before the next event are
+			// skipped (their windows started before it).
+			for _, tr := range s.open {
+				if tr.armed && tr.Until < nextAt {
+					tr.armed = false
+				}
+			}
+			for _, tr := range s.waiting[s.pendHead:] {
+				if tr.From >= nextAt {
+					break
+				}
 				if tr.armed && tr.Until < nextAt {
 					tr.armed = false
 				}
@@ -394,6 +406,11 @@ func (s *Sim) Run() End {
 			}
 			s.now = nextAt
 		default:
+			if s.steps+s.fired >= s.cfg.MaxSteps {
+				s.end = EndBudget
+				return s.end
+			}
+			s.fired++
 			tr := s.triggers[c.ID-1<<30]
 			tr.armed = false
 			s.now = max(s.now, tr.From)
@@ -407,6 +424,66 @@ func (s *Sim) Run() End {
 		}
 	}
 	return s.end
+}
+
+// triggerCands appends to s.cands the armed triggers whose window has
+// started by limit, in ID order, and returns the earliest end of their
+// windows (past the horizon if none). Triggers armed after their window
+// are disarmed; disarmed ones leave the open list.
+func (s *Sim) triggerCands(limit Time) Time {
+	deadline := s.cfg.Horizon + 1
+	if !s.pendSorted {
+		slices.SortStableFunc(s.waiting[s.pendHead:], func(a, b *Trigger) int { return cmp.Compare(a.From, b.From) })
+		s.pendSorted = true
+	}
+	promoted := false
+	for s.pendHead < len(s.waiting) && s.waiting[s.pendHead].From <= s.now {
+		s.open = append(s.open, s.waiting[s.pendHead])
+		s.waiting[s.pendHead] = nil
+		s.pendHead++
+		promoted = true
+	}
+	if s.pendHead == len(s.waiting) {
+		s.waiting, s.pendHead = s.waiting[:0], 0
+	}
+	if promoted {
+		slices.SortFunc(s.open, func(a, b *Trigger) int { return a.ID - b.ID })
+	}
+	base := len(s.cands)
+	j := 0
+	for _, tr := range s.open {
+		if tr.armed && tr.Until < s.now {
+			tr.armed = false // armed after its window
+		}
+		if !tr.armed {
+			continue
+		}
+		s.open[j] = tr
+		j++
+		s.cands = append(s.cands, Candidate{ID: 1<<30 + tr.ID, Name: tr.Name, Key: tr.key})
+		deadline = min(deadline, tr.Until)
+	}
+	clear(s.open[j:])
+	s.open = s.open[:j]
+	// Idle, time may advance to limit: windows starting by then count.
+	later := false
+	for _, tr := range s.waiting[s.pendHead:] {
+		if tr.From > limit {
+			break
+		}
+		if tr.armed && tr.Until < s.now {
+			tr.armed = false
+		}
+		if tr.armed {
+			s.cands = append(s.cands, Candidate{ID: 1<<30 + tr.ID, Name: tr.Name, Key: tr.key})
+			deadline = min(deadline, tr.Until)
+			later = true
+		}
+	}
+	if later && len(s.cands)-base > 1 {
+		slices.SortFunc(s.cands[base:], func(a, b Candidate) int { return a.ID - b.ID })
+	}
+	return deadline
 }
 
 func (s *Sim) runStep(t *Task) {
