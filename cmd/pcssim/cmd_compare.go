@@ -86,6 +86,8 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	var rows []row
 	gate := len(sc.Expect) > 0
+	stop := newStopper(c.timeBudget, stderr)
+	defer stop.release()
 	disagree := 0
 	for _, st := range strings.Split(strategies, ",") {
 		c.strategy = st
@@ -109,7 +111,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 			for _, p := range o.Result.Violated() {
 				r.Counts[p]++
 			}
-			return true
+			return stop.why() == ""
 		})
 		if crash != nil {
 			reportCrash(stderr, sc, st, pl, crash)
@@ -145,16 +147,27 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 			disagree++
 		}
 		rows = append(rows, r)
+		if stop.why() != "" {
+			break
+		}
 	}
 	code := exitOK
 	if disagree > 0 {
 		code = exitViolation
 	}
+	stopped := stop.why()
+	if sig := stop.exitCode(); sig != 0 {
+		code = sig
+	}
 	if c.format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		enc.Encode(map[string]any{"scenario": sc.Name, "seeds": c.seedsArg(), "explore": c.explore, "strategies": rows,
-			"as_expected": code == exitOK})
+		out := map[string]any{"scenario": sc.Name, "seeds": c.seedsArg(), "explore": c.explore, "strategies": rows,
+			"as_expected": code == exitOK}
+		if stopped != "" {
+			out["stopped"] = stopped
+		}
+		enc.Encode(out)
 		return code, nil
 	}
 	props := scenarios.AllProperties
@@ -206,6 +219,9 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprintf(stdout, "%s=%s", short[p], p)
 	}
 	fmt.Fprintln(stdout)
+	if stopped != "" {
+		fmt.Fprintf(stdout, "stopped early (%s): the last row is partial, later strategies not run\n", stopped)
+	}
 	switch {
 	case gate && disagree == 0:
 		fmt.Fprintf(stdout, "%d of %d rows as expected\n", len(rows), len(rows))

@@ -94,7 +94,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	defer restore()
 	var all []runJSON
 	code := exitOK
-	stop := newStopper(c.timeBudget)
+	stop := newStopper(c.timeBudget, stderr)
 	defer stop.release()
 	for _, f := range files {
 		sc, err := loadScenario(f)
@@ -119,8 +119,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	if c.format == "json" {
 		writeJSON(stdout, all)
 	}
-	if stop.why() == "interrupted" {
-		return exitInterrupted, nil
+	if sig := stop.exitCode(); sig != 0 {
+		return sig, nil
 	}
 	return code, nil
 }
