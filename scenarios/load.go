@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -305,7 +306,10 @@ func ParseDuration(s string) (sim.Time, error) {
 	for _, u := range units {
 		if num, ok := strings.CutSuffix(s, u.suffix); ok {
 			f, err := strconv.ParseFloat(num, 64)
-			if err != nil || num == "" || strings.ContainsAny(num, "eE+xX_") {
+			// Digits and a point only (a minus is out of range below): no
+			// exponent, plus, hex, NaN or Inf
+			// (a NaN converts to an integer differently on each CPU).
+			if err != nil || num == "" || strings.Trim(num, "-0123456789.") != "" || math.IsNaN(f) || math.IsInf(f, 0) {
 				return 0, fmt.Errorf("bad duration %q: want a number and a unit (s, ms, us, ns)", s)
 			}
 			if f < 0 || f*float64(u.unit) > float64(3600*sim.Second) {
@@ -403,7 +407,12 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 			l.list(v, "devices", func(i int, c *yaml.Node) {
 				var d Device
 				l.fields(c, "device", map[string]func(*yaml.Node){
-					"name":   func(v *yaml.Node) { l.nameAt(v, "device name", &d.Name, "device") },
+					"name": func(v *yaml.Node) {
+						l.nameAt(v, "device name", &d.Name, "device")
+						if strings.Contains(d.Name, ":") {
+							l.errf(v, "device name %q must not contain ':' (it names a lane of a multi-lane PCS device, as in qs:1)", d.Name)
+						}
+					},
 					"bus":    func(v *yaml.Node) { l.str(v, "bus", &d.Bus) },
 					"driver": func(v *yaml.Node) { l.strAt(v, "driver", &d.Driver, fmt.Sprintf("device-driver:%d", i)) },
 					"parent": func(v *yaml.Node) { l.strAt(v, "parent", &d.Parent, fmt.Sprintf("device-parent:%d", i)) },
