@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -83,3 +85,45 @@ func TestShardBoundsDoNotOverflow(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestMergeRejectsInconsistentShards: the same shard twice, a missing
+// shard, shards of different splits and files that are no run results are
+// errors (exit 2), not a merge that silently differs from the whole run.
+func TestMergeRejectsInconsistentShards(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"run", "rmk-2022-unbind", "--strategy", "phylink-notify", "--seeds", "30", "--format", "json"}
+	write := func(name, content string) string {
+		f := filepath.Join(dir, name)
+		if err := os.WriteFile(f, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	shard := func(s string) string {
+		_, out, _ := pcssim(append(args, "--shard", s)...)
+		return write(strings.ReplaceAll(s, "/", "of")+".json", out)
+	}
+	s1, s2, s3, h1 := shard("1/3"), shard("2/3"), shard("3/3"), shard("1/2")
+	_, whole, _ := pcssim(args...)
+	w := write("whole.json", whole)
+	for _, tc := range []struct {
+		files []string
+		want  string
+	}{
+		{[]string{s1, s2, s3, s1}, "already in"},
+		{[]string{s1, s3}, "shards missing: 2/3"},
+		{[]string{s1, s2, s3, h1}, "different splits"},
+		{[]string{w, s1, s2, s3}, "unsharded run and shards"},
+		{[]string{write("obj.json", "{}")}, "not the JSON output"},
+		{[]string{write("arr.json", "[]")}, "holds no run"},
+		{[]string{write("null.json", "null")}, "holds no run"},
+	} {
+		code, _, errs := pcssim(append([]string{"merge"}, tc.files...)...)
+		if code != exitUsage || !strings.Contains(errs, tc.want) {
+			t.Errorf("merge %v: exit %d, stderr %q; want %d with %q", tc.files, code, errs, exitUsage, tc.want)
+		}
+	}
+	if code, _, errs := pcssim("merge", s3, s1, s2); code != exitOK {
+		t.Errorf("merge of all shards: exit %d: %s", code, errs)
+	}
+}
