@@ -143,6 +143,7 @@ func (l *loader) crossCheck(sc *Scenario) {
 			}
 		}
 	}
+	l.linkCycles(sc, devs)
 	target := func(key, action, t string) {
 		switch action {
 		case "bind", "unbind", "remove":
@@ -255,4 +256,49 @@ func joinArrow(p []string) string {
 		s += x
 	}
 	return s
+}
+
+// linkCycles rejects the device links device_link_add refuses, in the
+// order the world adds them: a link of a device to itself, and one whose
+// supplier already depends on its consumer (through earlier links or
+// parents), which would close a cycle. A scenario declaring one would
+// test nothing it means to.
+func (l *loader) linkCycles(sc *Scenario, devs map[string]bool) {
+	deps := map[string][]string{} // device -> what it depends on
+	for _, d := range sc.Devices {
+		if d.Parent != "" {
+			deps[d.Name] = append(deps[d.Name], d.Parent)
+		}
+	}
+	dependsOn := func(from, to string) bool {
+		seen := map[string]bool{}
+		stack := []string{from}
+		for len(stack) > 0 {
+			n := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if n == to {
+				return true
+			}
+			if seen[n] {
+				continue
+			}
+			seen[n] = true
+			stack = append(stack, deps[n]...)
+		}
+		return false
+	}
+	for i, lk := range sc.Links {
+		if !devs[lk.Consumer] || !devs[lk.Supplier] {
+			continue
+		}
+		at := l.refs[fmt.Sprintf("link-s:%d", i)]
+		switch {
+		case lk.Consumer == lk.Supplier:
+			l.errf(at, "device link of %q to itself: device_link_add refuses it", lk.Consumer)
+		case dependsOn(lk.Supplier, lk.Consumer):
+			l.errf(at, "device link %s -> %s: %s already depends on %s, so the link would close a cycle and device_link_add refuses it", lk.Consumer, lk.Supplier, lk.Supplier, lk.Consumer)
+		default:
+			deps[lk.Consumer] = append(deps[lk.Consumer], lk.Supplier)
+		}
+	}
 }

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -25,6 +27,9 @@ const (
 	MaxNodes    = 100_000
 	MaxDepth    = 32
 	MaxItems    = 1000
+	// MaxFaultFirings bounds the injections an execution may make (the
+	// counts of the faults summed): every decision offers each open one.
+	MaxFaultFirings = 1000
 )
 
 // LoadFile reads and loads a scenario file.
@@ -214,7 +219,38 @@ func (l *loader) str(n *yaml.Node, what string, dst *string) {
 		l.errf(n, "%s must not be empty", what)
 		return
 	}
+	if i := strings.IndexFunc(n.Value, isControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(n.Value[i:])
+		l.errf(n, "%s must not contain control or formatting characters (%U at byte %d): names are printed in reports", what, r, i)
+		return
+	}
 	*dst = n.Value
+}
+
+// text is str for free text (description, why), which may hold line
+// breaks and tabs but no other control character.
+func (l *loader) text(n *yaml.Node, what string, dst *string) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" || n.Tag == "!!map" {
+		l.errf(n, "%s must be a string, not %s", what, kindName(n))
+		return
+	}
+	if i := strings.IndexFunc(n.Value, func(r rune) bool { return r != '\n' && r != '\t' && isControl(r) }); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(n.Value[i:])
+		l.errf(n, "%s must not contain control or formatting characters (%U at byte %d)", what, r, i)
+		return
+	}
+	if n.Value == "" {
+		l.errf(n, "%s must not be empty", what)
+		return
+	}
+	*dst = n.Value
+}
+
+// isControl reports control characters (C0, DEL, C1) and invisible
+// formatting ones (bidirectional overrides, zero-width characters), which
+// would let a name forge or hide lines of a report.
+func isControl(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError
 }
 
 // strAt is str that also remembers where the value was written under key,
@@ -276,7 +312,10 @@ func ParseDuration(s string) (sim.Time, error) {
 	for _, u := range units {
 		if num, ok := strings.CutSuffix(s, u.suffix); ok {
 			f, err := strconv.ParseFloat(num, 64)
-			if err != nil || num == "" || strings.ContainsAny(num, "eE+xX_") {
+			// Digits and a point only (a minus is out of range below): no
+			// exponent, plus, hex, NaN or Inf
+			// (a NaN converts to an integer differently on each CPU).
+			if err != nil || num == "" || strings.Trim(num, "-0123456789.") != "" || math.IsNaN(f) || math.IsInf(f, 0) {
 				return 0, fmt.Errorf("bad duration %q: want a number and a unit (s, ms, us, ns)", s)
 			}
 			if f < 0 || f*float64(u.unit) > float64(3600*sim.Second) {
@@ -323,7 +362,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 	at := func(key string, n *yaml.Node) { refs[key] = n }
 	l.fields(root, "scenario", map[string]func(*yaml.Node){
 		"name":        func(v *yaml.Node) { l.str(v, "name", &sc.Name) },
-		"description": func(v *yaml.Node) { l.str(v, "description", &sc.Description) },
+		"description": func(v *yaml.Node) { l.text(v, "description", &sc.Description) },
 		"strategy": func(v *yaml.Node) {
 			l.strAt(v, "strategy", &sc.Strategy, "strategy")
 		},
@@ -387,7 +426,12 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 			l.list(v, "devices", func(i int, c *yaml.Node) {
 				var d Device
 				l.fields(c, "device", map[string]func(*yaml.Node){
-					"name":   func(v *yaml.Node) { l.nameAt(v, "device name", &d.Name, "device") },
+					"name": func(v *yaml.Node) {
+						l.nameAt(v, "device name", &d.Name, "device")
+						if strings.Contains(d.Name, ":") {
+							l.errf(v, "device name %q must not contain ':' (it names a lane of a multi-lane PCS device, as in qs:1)", d.Name)
+						}
+					},
 					"bus":    func(v *yaml.Node) { l.str(v, "bus", &d.Bus) },
 					"driver": func(v *yaml.Node) { l.strAt(v, "driver", &d.Driver, fmt.Sprintf("device-driver:%d", i)) },
 					"parent": func(v *yaml.Node) { l.strAt(v, "parent", &d.Parent, fmt.Sprintf("device-parent:%d", i)) },
@@ -467,6 +511,13 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 				}, "action", "target", "window")
 				sc.Faults = append(sc.Faults, f)
 			})
+			total := 0
+			for _, f := range sc.Faults {
+				total += f.Count
+			}
+			if total > MaxFaultFirings {
+				l.errf(v, "faults may fire %d times in all (count summed over the faults); the limit is %d", total, MaxFaultFirings)
+			}
 		},
 		"sometimes": func(v *yaml.Node) { l.strList(v, "sometimes", &sc.Sometimes) },
 		"unreachable": func(v *yaml.Node) {
@@ -476,7 +527,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 					"condition": func(v *yaml.Node) {
 						l.strAt(v, "condition", &u.Condition, fmt.Sprintf("unreachable:%d", i))
 					},
-					"why": func(v *yaml.Node) { l.str(v, "why", &u.Why) },
+					"why": func(v *yaml.Node) { l.text(v, "why", &u.Why) },
 				}, "condition", "why")
 				sc.Unreachable = append(sc.Unreachable, u)
 			})

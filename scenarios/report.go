@@ -37,13 +37,14 @@ func WriteReport(w io.Writer, sc *Scenario, strategy, explore, origin string, re
 	fmt.Fprintf(w, "reproduce: %s\n", ReplayCommand(sc, strategy, explore, res.Schedule))
 }
 
-// ReplayCommand is the pcssim command line that replays schedule.
+// ReplayCommand is the pcssim command line that replays schedule, its
+// file name and strategy shell-quoted (see ShellQuote).
 func ReplayCommand(sc *Scenario, strategy, explore string, schedule sim.Schedule) string {
 	swarm := ""
 	if explore == "swarm" {
 		swarm = " --explore swarm"
 	}
-	return fmt.Sprintf("pcssim replay %s --strategy %s%s --schedule %s%s", sc.Path, strategy, KernelFlag(sc), schedule.Encode(), swarm)
+	return fmt.Sprintf("pcssim replay %s --strategy %s%s --schedule %s%s", ShellQuote(sc.Path), ShellQuote(strategy), KernelFlag(sc), schedule.Encode(), swarm)
 }
 
 // KernelFlag is " --kernel V" when sc follows another kernel than its file

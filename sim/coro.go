@@ -7,10 +7,17 @@ import (
 
 // coro is a coroutine that runs task bodies one after another. Creating a
 // coroutine (iter.Pull: a goroutine and its stack) costs more than most
-// task bodies, so finished coroutines are pooled and reused by later tasks,
-// in this execution or another one. Exactly one side runs at a time.
+// task bodies, so finished coroutines are kept on a free list and reused by
+// later tasks, in this execution or another one. Exactly one side runs at
+// a time.
+//
+// The free list is bounded (maxFreeCoros) and never drops a coroutine
+// silently: one that does not fit is stopped, which ends its goroutine. (A
+// sync.Pool would drop parked coroutines at a garbage collection, or at
+// random under the race detector, leaving their goroutines parked forever.)
 type coro struct {
 	next  func() (struct{}, bool)
+	stop  func()
 	yield func(struct{}) bool
 	task  *Task
 	body  func(t *Task)
@@ -22,11 +29,53 @@ type coro struct {
 	dead bool
 }
 
-var coroPool = sync.Pool{New: func() any { return newCoro() }}
+// maxFreeCoros bounds the coroutines parked on the free list: enough for
+// the live tasks of many parallel executions, a few MB of stacks at most.
+const maxFreeCoros = 256
+
+// freeCoros is the free list of parked, reusable coroutines.
+var freeCoros struct {
+	sync.Mutex
+	list []*coro
+}
+
+// getCoro takes a parked coroutine from the free list, or makes one.
+func getCoro() *coro {
+	freeCoros.Lock()
+	if n := len(freeCoros.list); n > 0 {
+		c := freeCoros.list[n-1]
+		freeCoros.list[n-1] = nil
+		freeCoros.list = freeCoros.list[:n-1]
+		freeCoros.Unlock()
+		return c
+	}
+	freeCoros.Unlock()
+	return newCoro()
+}
+
+// putCoro parks c on the free list, or stops it (ending its goroutine)
+// when the list is full.
+// The task it ran forgets it: the coroutine may serve another execution
+// on another goroutine from now on.
+func putCoro(c *coro) {
+	if c.task != nil && c.task.co == c {
+		c.task.co = nil
+	}
+	c.task, c.body = nil, nil
+	freeCoros.Lock()
+	if len(freeCoros.list) < maxFreeCoros {
+		freeCoros.list = append(freeCoros.list, c)
+		freeCoros.Unlock()
+		return
+	}
+	freeCoros.Unlock()
+	c.dead = true
+	c.stop()
+}
 
 func newCoro() *coro {
 	c := &coro{}
-	c.next, _ = iter.Pull(func(yield func(struct{}) bool) {
+	c.next, c.stop = iter.Pull(func(yield func(struct{}) bool) {
 		c.yield = yield
 		for {
 			c.run()
@@ -58,7 +107,7 @@ func (c *coro) run() {
 
 // start binds a pooled coroutine to t; the body runs at t's first step.
 func startCoro(t *Task, body func(t *Task)) *coro {
-	c := coroPool.Get().(*coro)
+	c := getCoro()
 	c.task, c.body, c.started, c.done = t, body, false, false
 	return c
 }
@@ -70,8 +119,7 @@ func (c *coro) abort() {
 		return
 	}
 	if !c.started {
-		c.task, c.body = nil, nil
-		coroPool.Put(c)
+		putCoro(c)
 		return
 	}
 	c.task.aborting = true
@@ -79,12 +127,11 @@ func (c *coro) abort() {
 }
 
 // resume runs the task's next step; it reports whether the body has ended,
-// in which case the coroutine goes back to the pool.
+// in which case the coroutine goes back to the free list.
 func (c *coro) resume() (ended bool) {
 	c.next()
 	if c.done {
-		c.task, c.body = nil, nil
-		coroPool.Put(c)
+		putCoro(c)
 		return true
 	}
 	return false

@@ -27,8 +27,13 @@ func newSim(cfg Config, c Chooser) *Sim {
 // execution not released is simply garbage-collected.
 func (s *Sim) Release() {
 	for _, t := range s.spawned {
-		if t.co != nil && !t.co.dead && t.state != Done && !t.aborting {
-			continue // still bound to a coroutine (Run not finished): leave it
+		// A finished task's coroutine went back to the free list and the
+		// task forgot it (t.co nil); a dead one ended with a model bug.
+		if c := t.co; c != nil && !c.dead {
+			if c.started {
+				continue // suspended in its body (Run not finished): leave it
+			}
+			c.abort() // spawned but never run: free its coroutine
 		}
 		*t = Task{}
 		taskPool.Put(t)
@@ -41,9 +46,11 @@ func (s *Sim) Release() {
 	clear(s.spawned)
 	clear(s.tasks)
 	clear(s.triggers)
+	clear(s.open)
+	clear(s.waiting)
 	clear(s.cands)
 	clear(s.candTask)
 	*s = Sim{events: eventQueue{items: s.events.items[:0]}, tasks: s.tasks[:0], spawned: s.spawned[:0],
-		triggers: s.triggers[:0], cands: s.cands[:0], candTask: s.candTask[:0], evBuf: s.evBuf[:0], evKeys: s.evKeys[:0], hash: s.hash}
+		triggers: s.triggers[:0], open: s.open[:0], waiting: s.waiting[:0], cands: s.cands[:0], candTask: s.candTask[:0], evBuf: s.evBuf[:0], evKeys: s.evKeys[:0], hash: s.hash}
 	simPool.Put(s)
 }

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -88,15 +89,24 @@ type Trigger struct {
 
 // Sim is one execution's engine state.
 type Sim struct {
-	cfg        Config
-	chooser    Chooser
-	now        Time
-	steps      int
-	decisions  int
-	events     eventQueue
-	tasks      []*Task
-	spawned    []*Task // every task of the execution, for Release
-	triggers   []*Trigger
+	cfg       Config
+	chooser   Chooser
+	now       Time
+	steps     int
+	decisions int
+	events    eventQueue
+	tasks     []*Task
+	spawned   []*Task // every task of the execution, for Release
+	triggers  []*Trigger
+	// Armed triggers are either open (window started: From <= now), in ID
+	// order, or waiting, sorted by From from pendHead on; fired and lapsed
+	// ones leave open, so a decision costs what the armed triggers cost,
+	// never what the disarmed ones do.
+	open       []*Trigger
+	waiting    []*Trigger
+	pendHead   int
+	pendSorted bool
+	fired      int // triggers fired (they count against MaxSteps)
 	current    *Task
 	lastRan    *Task
 	nextTaskID int
@@ -107,6 +117,9 @@ type Sim struct {
 	rests      int // states at rest offered to a Resting chooser
 	findings   []Finding
 	observed   []string
+	// trigVisits counts triggers examined by decisions (a cost measure the
+	// tests use instead of timing).
+	trigVisits int
 	trace      []Step
 	end        End
 	stopped    bool
@@ -200,6 +213,8 @@ func (s *Sim) Arm(name string, from, until Time, fire func()) *Trigger {
 	tr := &Trigger{ID: len(s.triggers), Name: name, From: from, Until: until, fire: fire, armed: true,
 		key: triggerKey(name, from, until)}
 	s.triggers = append(s.triggers, tr)
+	s.waiting = append(s.waiting, tr)
+	s.pendSorted = false
 	return tr
 }
 
@@ -321,28 +336,12 @@ func (s *Sim) Run() End {
 		}
 		limit := s.now
 		if nRunnable == 0 {
-			limit = min(nextAt, s.cfg.Horizon)
-			// Firing a fault moves time to its window's start: never past
-			// the end of another armed fault's window.
-			for _, tr := range s.triggers {
-				if tr.armed && tr.Until >= s.now && !s.cfg.FaultsMayLapse {
-					limit = min(limit, tr.Until)
-				}
-			}
+			limit = s.idleLimit(min(nextAt, s.cfg.Horizon))
 		}
 		// deadline is the earliest end of an open window: no step may
 		// carry time past it, and time may not advance past it, before
 		// that trigger fired (unless faults may lapse).
-		deadline := Time(math.MaxInt64) // no window open
-		for _, tr := range s.triggers {
-			if tr.armed && tr.Until < s.now {
-				tr.armed = false // armed after its window
-			}
-			if tr.armed && tr.From <= limit {
-				s.cands = append(s.cands, Candidate{ID: 1<<30 + tr.ID, Name: tr.Name, Key: tr.key})
-				deadline = min(deadline, tr.Until)
-			}
-		}
+		deadline := s.triggerCands(limit)
 		if nRunnable > 0 && deadline < s.now+s.cfg.StepCost && !s.cfg.FaultsMayLapse {
 			// The next step would close a window: only the triggers whose
 			// window ends now may go first.
@@ -380,14 +379,23 @@ func (s *Sim) Run() End {
 		}
 		switch c := s.cands[i]; {
 		case i < nRunnable:
-			if s.steps >= s.cfg.MaxSteps {
+			if s.steps+s.fired >= s.cfg.MaxSteps {
 				s.end = EndBudget
 				return s.end
 			}
 			s.runStep(s.candTask[i])
 		case c.ID == AdvanceID:
-			// Triggers whose window closes before the next event are skipped.
-			for _, tr := range s.triggers {
+			// Triggers whose window closes before the next event are
+			// skipped (their windows started before it).
+			for _, tr := range s.open {
+				if tr.armed && tr.Until < nextAt {
+					tr.armed = false
+				}
+			}
+			for _, tr := range s.waiting[s.pendHead:] {
+				if tr.From >= nextAt {
+					break
+				}
 				if tr.armed && tr.Until < nextAt {
 					tr.armed = false
 				}
@@ -402,6 +410,11 @@ func (s *Sim) Run() End {
 			}
 			s.now = nextAt
 		default:
+			if s.steps+s.fired >= s.cfg.MaxSteps {
+				s.end = EndBudget
+				return s.end
+			}
+			s.fired++
 			tr := s.triggers[c.ID-1<<30]
 			tr.armed = false
 			s.now = max(s.now, tr.From)
@@ -415,6 +428,99 @@ func (s *Sim) Run() End {
 		}
 	}
 	return s.end
+}
+
+// triggerCands appends to s.cands the armed triggers whose window has
+// started by limit, in ID order, and returns the earliest end of their
+// windows (past the horizon if none). Triggers armed after their window
+// are disarmed; disarmed ones leave the open list.
+func (s *Sim) triggerCands(limit Time) Time {
+	deadline := Time(math.MaxInt64) // no window open
+	if !s.pendSorted {
+		slices.SortStableFunc(s.waiting[s.pendHead:], func(a, b *Trigger) int { return cmp.Compare(a.From, b.From) })
+		s.pendSorted = true
+	}
+	promoted := false
+	for s.pendHead < len(s.waiting) && s.waiting[s.pendHead].From <= s.now {
+		s.open = append(s.open, s.waiting[s.pendHead])
+		s.waiting[s.pendHead] = nil
+		s.pendHead++
+		promoted = true
+	}
+	if s.pendHead == len(s.waiting) {
+		s.waiting, s.pendHead = s.waiting[:0], 0
+	}
+	if promoted {
+		slices.SortFunc(s.open, func(a, b *Trigger) int { return a.ID - b.ID })
+	}
+	base := len(s.cands)
+	j := 0
+	for _, tr := range s.open {
+		s.trigVisits++
+		if tr.armed && tr.Until < s.now {
+			tr.armed = false // armed after its window
+		}
+		if !tr.armed {
+			continue
+		}
+		s.open[j] = tr
+		j++
+		s.cands = append(s.cands, Candidate{ID: 1<<30 + tr.ID, Name: tr.Name, Key: tr.key})
+		deadline = min(deadline, tr.Until)
+	}
+	clear(s.open[j:])
+	s.open = s.open[:j]
+	// Idle, time may advance to limit: windows starting by then count.
+	later := false
+	for _, tr := range s.waiting[s.pendHead:] {
+		s.trigVisits++
+		if tr.From > limit {
+			break
+		}
+		if tr.armed && tr.Until < s.now {
+			tr.armed = false
+		}
+		if tr.armed {
+			s.cands = append(s.cands, Candidate{ID: 1<<30 + tr.ID, Name: tr.Name, Key: tr.key})
+			deadline = min(deadline, tr.Until)
+			later = true
+		}
+	}
+	if later && len(s.cands)-base > 1 {
+		slices.SortFunc(s.cands[base:], func(a, b Candidate) int { return a.ID - b.ID })
+	}
+	return deadline
+}
+
+// idleLimit is how far time may jump when nothing runs: to limit, but
+// firing a fault moves time to its window's start, never past the end of
+// another armed fault's window.
+func (s *Sim) idleLimit(limit Time) Time {
+	if s.cfg.FaultsMayLapse {
+		return limit
+	}
+	for _, tr := range s.open {
+		s.trigVisits++
+		if tr.armed && tr.Until >= s.now {
+			limit = min(limit, tr.Until)
+		}
+	}
+	// Waiting windows are sorted by start: only those starting by the
+	// limit can be offered (or skipped by an offered one).
+	if !s.pendSorted {
+		slices.SortStableFunc(s.waiting[s.pendHead:], func(a, b *Trigger) int { return cmp.Compare(a.From, b.From) })
+		s.pendSorted = true
+	}
+	for _, tr := range s.waiting[s.pendHead:] {
+		s.trigVisits++
+		if tr.From > limit {
+			break
+		}
+		if tr.armed {
+			limit = min(limit, tr.Until)
+		}
+	}
+	return limit
 }
 
 func (s *Sim) runStep(t *Task) {
@@ -450,7 +556,7 @@ func (s *Sim) removeDone() {
 
 func (s *Sim) abortAll() {
 	for _, t := range s.tasks {
-		if t.state != Done {
+		if t.state != Done && t.co != nil {
 			t.co.abort()
 		}
 	}

@@ -56,7 +56,11 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	if strategies == "" {
 		strategies = strings.Join(defaultStrategies(sc), ",")
 	}
-	defer c.useCPUs()()
+	restore, err := c.useCPUs()
+	if err != nil {
+		return 0, err
+	}
+	defer restore()
 	type row struct {
 		Strategy   string         `json:"strategy"`
 		Executions int            `json:"executions"`
@@ -82,6 +86,8 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	var rows []row
 	gate := len(sc.Expect) > 0
+	stop := newStopper(c.timeBudget, stderr)
+	defer stop.release()
 	disagree := 0
 	// Without --explore, each row is random's and pct's executions
 	// together: how expect: is stated (and checked by the tests).
@@ -117,11 +123,14 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 				for _, p := range o.Result.Violated() {
 					r.Counts[p]++
 				}
-				return true
+				return stop.why() == ""
 			})
 			if crash != nil {
 				reportCrash(stderr, sc, st, pl, crash)
 				return exitCrash, nil
+			}
+			if stop.why() != "" {
+				break
 			}
 		}
 		if dfs != nil {
@@ -158,16 +167,27 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 			disagree++
 		}
 		rows = append(rows, r)
+		if stop.why() != "" {
+			break
+		}
 	}
 	code := exitOK
 	if disagree > 0 {
 		code = exitViolation
 	}
+	stopped := stop.why()
+	if sig := stop.exitCode(); sig != 0 {
+		code = sig
+	}
 	if c.format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		enc.Encode(map[string]any{"scenario": sc.Name, "kernel": sc.Kernel.String(), "seeds": c.seedsArg(), "explore": exploreName, "strategies": rows,
-			"as_expected": code == exitOK})
+		out := map[string]any{"scenario": sc.Name, "kernel": sc.Kernel.String(), "seeds": c.seedsArg(), "explore": exploreName, "strategies": rows,
+			"as_expected": code == exitOK}
+		if stopped != "" {
+			out["stopped"] = stopped
+		}
+		enc.Encode(out)
 		return code, nil
 	}
 	props := scenarios.AllProperties
@@ -219,6 +239,9 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprintf(stdout, "%s=%s", short[p], p)
 	}
 	fmt.Fprintln(stdout)
+	if stopped != "" {
+		fmt.Fprintf(stdout, "stopped early (%s): the last row is partial, later strategies not run\n", stopped)
+	}
 	switch {
 	case gate && disagree == 0:
 		fmt.Fprintf(stdout, "%d of %d rows as expected\n", len(rows), len(rows))

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"pcssim/scenarios"
@@ -34,12 +35,29 @@ func cmdMerge(args []string, stdout, stderr io.Writer) (int, error) {
 		return 0, usagef("--format must be text or json")
 	}
 	var merged []runJSON
+	// shards records, per run, which shard came from which file.
+	type runKey struct{ scenario, strategy, explore, seeds string }
+	shards := map[runKey]map[string]string{}
+	var keys []runKey
 	for _, f := range files {
 		runs, err := readRuns(f)
 		if err != nil {
 			return 0, err
 		}
 		for _, r := range runs {
+			k := runKey{r.Scenario, r.Strategy, r.Explore, r.Seeds}
+			if shards[k] == nil {
+				shards[k] = map[string]string{}
+				keys = append(keys, k)
+			}
+			if prev, dup := shards[k][r.Shard]; dup {
+				what := "the unsharded run"
+				if r.Shard != "" {
+					what = "shard " + r.Shard
+				}
+				return 0, usagef("%s: %s of %s/%s (seeds %s) is already in %s: each shard must be given once", f, what, r.Scenario, r.Strategy, r.Seeds, prev)
+			}
+			shards[k][r.Shard] = f
 			i := slices.IndexFunc(merged, func(m runJSON) bool {
 				return m.Scenario == r.Scenario && m.Strategy == r.Strategy && m.Kernel == r.Kernel && m.Explore == r.Explore && m.Seeds == r.Seeds
 			})
@@ -50,6 +68,11 @@ func cmdMerge(args []string, stdout, stderr io.Writer) (int, error) {
 				continue
 			}
 			mergeRun(&merged[i], r)
+		}
+	}
+	for _, k := range keys {
+		if err := checkShards(shards[k]); err != nil {
+			return 0, usagef("%s/%s (seeds %s): %v", k.scenario, k.strategy, k.seeds, err)
 		}
 	}
 	code := exitOK
@@ -98,6 +121,14 @@ func readRuns(path string) ([]runJSON, error) {
 		}
 		runs = []runJSON{one}
 	}
+	if len(runs) == 0 {
+		return nil, usagef("%s: holds no run (want the JSON output of pcssim run)", path)
+	}
+	for _, r := range runs {
+		if r.Scenario == "" || r.Strategy == "" || r.Explore == "" || r.Counts == nil {
+			return nil, usagef("%s: not the JSON output of pcssim run (scenario, strategy, explore or counts missing)", path)
+		}
+	}
 	return runs, nil
 }
 
@@ -142,4 +173,38 @@ func mergeRun(m *runJSON, r runJSON) {
 		}
 		m.AsExpected = &ok
 	}
+}
+
+// checkShards checks that the shards of one run (shard "I/N" -> file) are
+// all of the same N, and all there: the merge must equal the unsharded run.
+func checkShards(got map[string]string) error {
+	if _, whole := got[""]; whole {
+		if len(got) > 1 {
+			return fmt.Errorf("the unsharded run and shards of it given together")
+		}
+		return nil
+	}
+	n := 0
+	for sh := range got {
+		is, ns, _ := strings.Cut(sh, "/")
+		k, err1 := strconv.Atoi(ns)
+		i, err2 := strconv.Atoi(is)
+		if err1 != nil || err2 != nil || k < 1 || i < 1 || i > k {
+			return fmt.Errorf("bad shard %q in %s", sh, got[sh])
+		}
+		if n != 0 && k != n {
+			return fmt.Errorf("shards of different splits (%d and %d) given together", n, k)
+		}
+		n = k
+	}
+	if len(got) == n {
+		return nil // n distinct valid shards of n: all there
+	}
+	var missing []string
+	for i := 1; i <= n && len(missing) < 5; i++ {
+		if _, ok := got[fmt.Sprintf("%d/%d", i, n)]; !ok {
+			missing = append(missing, fmt.Sprintf("%d/%d", i, n))
+		}
+	}
+	return fmt.Errorf("shards missing: %s... (%d of %d given)", strings.Join(missing, ", "), len(got), n)
 }

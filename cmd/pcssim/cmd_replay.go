@@ -57,9 +57,9 @@ func replaySetup(name string, args []string, stderr io.Writer) (*scenarios.Scena
 	if c.schedule != "" && c.explore != "swarm" {
 		x.explore = "replay"
 	}
-	x.again = "--seed " + c.seed + " --explore " + c.explore
+	x.again = "--seed " + scenarios.ShellQuote(c.seed) + " --explore " + scenarios.ShellQuote(c.explore)
 	if c.schedule != "" {
-		x.again = "--schedule " + c.schedule
+		x.again = "--schedule " + scenarios.ShellQuote(c.schedule)
 		if c.explore == "swarm" {
 			x.again += " --explore swarm"
 		}

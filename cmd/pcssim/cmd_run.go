@@ -89,10 +89,14 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 		// Its exploration order and state cache are sequential.
 		fmt.Fprintln(stderr, "pcssim: dfs explores on one core; --jobs does not apply to it")
 	}
-	defer c.useCPUs()()
+	restore, err := c.useCPUs()
+	if err != nil {
+		return 0, err
+	}
+	defer restore()
 	var all []runJSON
 	code := exitOK
-	stop := newStopper(c.timeBudget)
+	stop := newStopper(c.timeBudget, stderr)
 	defer stop.release()
 	for _, f := range files {
 		sc, err := c.loadScenario(f)
@@ -117,8 +121,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	if c.format == "json" {
 		writeJSON(stdout, all)
 	}
-	if stop.why() == "interrupted" {
-		return exitInterrupted, nil
+	if sig := stop.exitCode(); sig != 0 {
+		return sig, nil
 	}
 	return code, nil
 }

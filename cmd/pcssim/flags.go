@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -110,15 +111,27 @@ func (c *common) strategyFor(sc *scenarios.Scenario) (string, error) {
 	return st, nil
 }
 
+// Limits of the command line (docs/limits.md).
+const (
+	// maxJobs bounds --jobs: each job is a thread.
+	maxJobs = 1024
+	// maxExecutions bounds the executions of one run (--seeds).
+	maxExecutions = 1_000_000_000_000
+)
+
 // useCPUs makes --jobs N use N CPUs (GOMAXPROCS, so the garbage collector
 // too stays within them: a CI job running several shards side by side gets
-// what it asked for). It returns the function that restores the setting.
-func (c *common) useCPUs() func() {
-	if c.jobs <= 0 {
-		return func() {}
+// what it asked for). It returns the function that restores the setting,
+// or a usage error when --jobs is out of range.
+func (c *common) useCPUs() (func(), error) {
+	if c.jobs < 0 || c.jobs > maxJobs {
+		return nil, usagef("--jobs %d out of range (0 to %d; 0: one per CPU)", c.jobs, maxJobs)
+	}
+	if c.jobs == 0 {
+		return func() {}, nil
 	}
 	prev := runtime.GOMAXPROCS(c.jobs)
-	return func() { runtime.GOMAXPROCS(prev) }
+	return func() { runtime.GOMAXPROCS(prev) }, nil
 }
 
 // seedsArg is --seeds with its default.
@@ -143,12 +156,16 @@ func (c *common) seedList() (int, func(i int) uint64, error) {
 	}
 	seeds := c.seedsArg()
 	if n, err := strconv.Atoi(seeds); err == nil {
-		if n < 1 || n > 1_000_000_000_000 {
+		if n < 1 || n > maxExecutions {
 			return 0, nil, usagef("--seeds %d out of range (1 to 10^12)", n)
 		}
 		return n, func(i int) uint64 { return sim.ExecutionSeed(master, i) }, nil
 	}
-	var out []uint64
+	// A list is kept as its ranges (never expanded: 0-10000000 is two
+	// numbers), ends[k] counting the seeds of ranges 0..k.
+	var ranges [][2]uint64
+	var ends []int
+	total := 0
 	for _, part := range strings.Split(seeds, ",") {
 		lo, hi, isRange := strings.Cut(part, "-")
 		a, err1 := strconv.ParseUint(lo, 10, 64)
@@ -157,14 +174,24 @@ func (c *common) seedList() (int, func(i int) uint64, error) {
 		if isRange {
 			b, err2 = strconv.ParseUint(hi, 10, 64)
 		}
-		if err1 != nil || err2 != nil || b < a || b-a > 10_000_000 {
+		if err1 != nil || err2 != nil || b < a {
 			return 0, nil, usagef("--seeds %q: want a count or a list like 1,2,5-10", seeds)
 		}
-		for v := a; v <= b; v++ {
-			out = append(out, v)
+		if b-a >= maxExecutions || total+int(b-a)+1 > maxExecutions {
+			return 0, nil, usagef("--seeds %q: more than 10^12 executions", seeds)
 		}
+		total += int(b-a) + 1
+		ranges = append(ranges, [2]uint64{a, b})
+		ends = append(ends, total)
 	}
-	return len(out), func(i int) uint64 { return out[i] }, nil
+	return total, func(i int) uint64 {
+		k, _ := slices.BinarySearch(ends, i+1)
+		start := 0
+		if k > 0 {
+			start = ends[k-1]
+		}
+		return ranges[k][0] + uint64(i-start)
+	}, nil
 }
 
 // chooser returns the chooser for replay/shrink: --schedule or --seed.

@@ -18,6 +18,10 @@ const (
 	exitCrash     = 3
 	// exitInterrupted is the shell's status for SIGINT (128+2).
 	exitInterrupted = 130
+	// exitTerminated and exitHangup are the shell's statuses for SIGTERM
+	// (128+15) and SIGHUP (128+1).
+	exitTerminated = 143
+	exitHangup     = 129
 )
 
 // usageError is bad input: exit status 2.

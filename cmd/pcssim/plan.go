@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
 
@@ -113,5 +114,13 @@ func (c *common) shardRange(n int) (int, int, error) {
 	if !ok || err1 != nil || err2 != nil || k < 1 || i < 1 || i > k {
 		return 0, 0, usagef("--shard %q: want I/N with 1 <= I <= N", c.shard)
 	}
-	return (i - 1) * n / k, i * n / k, nil
+	return shardBound(i-1, n, k), shardBound(i, n, k), nil
+}
+
+// shardBound is i*n/k without overflow (i <= k, n <= 10^12, k up to the
+// largest int: the product may not fit in 64 bits).
+func shardBound(i, n, k int) int {
+	hi, lo := bits.Mul64(uint64(i), uint64(n))
+	q, _ := bits.Div64(hi, lo, uint64(k))
+	return int(q)
 }

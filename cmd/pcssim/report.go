@@ -14,7 +14,8 @@ import (
 // *scenarios.CrashError) of the execution of scenario sc under strategy st
 // and explorer explore that origin names ("seed 7 (execution 3)"), on w
 // (stderr: the Go stack is not deterministic). again are the replay flags
-// of the execution, used when the crash carries no schedule. Every
+// of the execution (values shell-quoted), used when the crash carries no
+// schedule. Every
 // subcommand that runs executions prints its crashes here and exits
 // exitCrash.
 func crashReport(w io.Writer, sc *scenarios.Scenario, st, explore, origin, again string, err error) {
@@ -23,7 +24,7 @@ func crashReport(w io.Writer, sc *scenarios.Scenario, st, explore, origin, again
 	if !errors.As(err, &ce) {
 		fmt.Fprintf(w, "scenario %s, strategy %s, kernel %s, explore %s, %s\n", sc.Name, st, sc.Kernel, explore, origin)
 		fmt.Fprintf(w, "error: %v\n", err)
-		fmt.Fprintf(w, "reproduce: pcssim replay %s --strategy %s%s %s\n", sc.Path, st, scenarios.KernelFlag(sc), again)
+		fmt.Fprintf(w, "reproduce: pcssim replay %s --strategy %s%s %s\n", scenarios.ShellQuote(sc.Path), scenarios.ShellQuote(st), scenarios.KernelFlag(sc), again)
 		return
 	}
 	fmt.Fprintf(w, "scenario %s, strategy %s, kernel %s, explore %s, %s, step %d, t=%s\n", sc.Name, st, sc.Kernel, explore, origin, ce.Steps, ce.At)
@@ -43,7 +44,7 @@ func crashReport(w io.Writer, sc *scenarios.Scenario, st, explore, origin, again
 	if len(ce.Schedule) > 0 || again == "" {
 		fmt.Fprintf(w, "reproduce: %s\n", scenarios.ReplayCommand(sc, st, explore, ce.Schedule))
 	} else {
-		fmt.Fprintf(w, "reproduce: pcssim replay %s --strategy %s%s %s\n", sc.Path, st, scenarios.KernelFlag(sc), again)
+		fmt.Fprintf(w, "reproduce: pcssim replay %s --strategy %s%s %s\n", scenarios.ShellQuote(sc.Path), scenarios.ShellQuote(st), scenarios.KernelFlag(sc), again)
 	}
 }
 

@@ -1,35 +1,77 @@
 package main
 
 import (
+	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"sync"
+	"syscall"
 	"time"
 )
 
-// stopper ends a run early: after --time-budget of wall time, or on SIGINT
-// (the run then prints its partial summary and exits 130).
+// stopSignals are the signals that end a run early with its partial
+// results: SIGINT (Ctrl-C), SIGTERM (a CI runner or Kubernetes cancelling
+// the job) and SIGHUP (the terminal gone).
+var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+
+// forceExit ends the process when a second signal arrives while the first
+// one's partial results are still being written (a variable for tests).
+var forceExit = os.Exit
+
+// stopper ends a run early: after --time-budget of wall time, or on one of
+// stopSignals (the command then prints its partial summary and exits 128
+// plus the signal's number: 130, 143, 129). A second signal forces the exit
+// at once, with the same status.
 type stopper struct {
 	mu       sync.Mutex
 	reason   string
+	code     int
 	deadline time.Time
 	sig      chan os.Signal
+	done     chan struct{}
 }
 
-func newStopper(budget time.Duration) *stopper {
-	s := &stopper{sig: make(chan os.Signal, 1)}
+func newStopper(budget time.Duration, stderr io.Writer) *stopper {
+	s := &stopper{sig: make(chan os.Signal, 2), done: make(chan struct{})}
 	if budget > 0 {
 		s.deadline = time.Now().Add(budget)
 	}
-	signal.Notify(s.sig, os.Interrupt)
+	signal.Notify(s.sig, stopSignals...)
 	go func() {
-		if _, ok := <-s.sig; ok {
-			s.mu.Lock()
-			s.reason = "interrupted"
-			s.mu.Unlock()
+		for {
+			select {
+			case <-s.done:
+				return
+			case sg := <-s.sig:
+				s.mu.Lock()
+				first := s.code == 0
+				if first {
+					s.reason, s.code = signalReason(sg)
+				}
+				code := s.code
+				s.mu.Unlock()
+				if !first {
+					fmt.Fprintf(stderr, "pcssim: second signal (%v): exiting without the partial summary\n", sg)
+					forceExit(code)
+					return
+				}
+			}
 		}
 	}()
 	return s
+}
+
+// signalReason is what a run stopped by sg says (JSON "stopped") and its
+// exit status.
+func signalReason(sg os.Signal) (string, int) {
+	switch sg {
+	case syscall.SIGTERM:
+		return "terminated", exitTerminated
+	case syscall.SIGHUP:
+		return "hangup", exitHangup
+	}
+	return "interrupted", exitInterrupted
 }
 
 // why returns "" while the run may go on, else why it must stop.
@@ -42,8 +84,15 @@ func (s *stopper) why() string {
 	return s.reason
 }
 
-// release stops listening for SIGINT.
+// exitCode is the exit status a signal asks for (0: none arrived).
+func (s *stopper) exitCode() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.code
+}
+
+// release stops listening for the signals.
 func (s *stopper) release() {
 	signal.Stop(s.sig)
-	close(s.sig)
+	close(s.done)
 }
