@@ -88,7 +88,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) (int, error) {
 		return code, nil
 	}
 	for _, m := range merged {
-		fmt.Fprintf(stdout, "scenario %s, strategy %s, kernel %s, explore %s: %d executions, %d steps\n", m.Scenario, m.Strategy, m.Kernel, m.Explore, m.Executions, m.Events)
+		fmt.Fprintf(stdout, "scenario %s, strategy %s, kernel %s, explore %s: %d executions, %d steps\n", m.Scenario, m.Strategy, m.Kernel, m.Explore, m.Executions, m.Steps)
 		scenarios.WriteExercise(stdout, m.Exercised, m.Executions, true)
 		if m.FirstViolation == nil {
 			fmt.Fprintf(stdout, "no violation in %d executions\n", m.Executions)
@@ -143,7 +143,7 @@ func copyCounts(m map[string]int) map[string]int {
 // mergeRun adds shard r into m.
 func mergeRun(m *runJSON, r runJSON) {
 	m.Executions += r.Executions
-	m.Events += r.Events
+	m.Steps += r.Steps
 	m.Exercised = scenarios.AddExercise(m.Exercised, r.Exercised)
 	m.BudgetExceeded += r.BudgetExceeded
 	for k, v := range r.Counts {

@@ -17,9 +17,14 @@ import (
 type violationJSON struct {
 	Property  string `json:"property"`
 	Execution int    `json:"execution"`
-	Seed      uint64 `json:"seed"`
-	Schedule  string `json:"schedule"`
-	Summary   string `json:"summary"`
+	// Seed is a JSON string: 64-bit values lose precision as numbers.
+	Seed     uint64 `json:"seed,string"`
+	Schedule string `json:"schedule"`
+	Summary  string `json:"summary"`
+	// Report is the KASAN-style report of the violating execution, and
+	// Reproduce the command that replays it (DESIGN.md).
+	Report    string `json:"report"`
+	Reproduce string `json:"reproduce"`
 }
 
 // runJSON is the --format json object of one scenario run (DESIGN.md).
@@ -35,7 +40,7 @@ type runJSON struct {
 	Seeds          string          `json:"seeds"`
 	Shard          string          `json:"shard,omitempty"`
 	Executions     int             `json:"executions"`
-	Events         int             `json:"events"`
+	Steps          int             `json:"steps"`
 	FirstViolation *int            `json:"first_violation"`
 	Violations     []violationJSON `json:"violations"`
 	Counts         map[string]int  `json:"counts"`
@@ -161,7 +166,7 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 			return false
 		}
 		out.Executions++
-		out.Events += o.Result.Steps
+		out.Steps += o.Result.Steps
 		cov.add(&o.Result)
 		reach.Add(&o.Result)
 		ex.Add(&o.Result)
@@ -204,7 +209,7 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	}
 	el := time.Since(start).Seconds()
 	fmt.Fprintf(stderr, "pcssim: %s/%s: %d executions, %d steps in %.2fs (%.0f executions/s)\n",
-		sc.Name, st, out.Executions, out.Events, el, float64(out.Executions)/max(el, 1e-9))
+		sc.Name, st, out.Executions, out.Steps, el, float64(out.Executions)/max(el, 1e-9))
 	if crash != nil {
 		reportCrash(stderr, sc, st, pl, crash)
 		return out, exitCrash
@@ -214,9 +219,12 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 		code = exitViolation
 	}
 	if c.format == "json" {
+		for i := range out.Violations {
+			out.Violations[i].fill(sc, st, pl.explore)
+		}
 		return out, code
 	}
-	fmt.Fprintf(stdout, "scenario %s, strategy %s, kernel %s, explore %s: %d executions, %d steps\n", sc.Name, st, sc.Kernel, pl.explore, out.Executions, out.Events)
+	fmt.Fprintf(stdout, "scenario %s, strategy %s, kernel %s, explore %s: %d executions, %d steps\n", sc.Name, st, sc.Kernel, pl.explore, out.Executions, out.Steps)
 	switch {
 	case out.Stopped != "":
 		fmt.Fprintf(stdout, "stopped (%s) after %d of %d executions\n", out.Stopped, out.Executions, pl.total)
@@ -389,4 +397,29 @@ func (r *runJSON) setVacuous(unreached bool) {
 		r.Unmet = append(r.Unmet, u.Key)
 	}
 	r.Vacuous = (unreached || len(r.Unmet) > 0) && r.Stopped == ""
+}
+
+// fill sets v's report and replay command from a traced replay of its
+// schedule.
+func (v *violationJSON) fill(sc *scenarios.Scenario, st, explore string) {
+	sched, err := sim.DecodeSchedule(v.Schedule)
+	if err != nil {
+		return
+	}
+	v.Reproduce = scenarios.ReplayCommand(sc, st, explore, sched)
+	res, err := scenarios.Traced(sc, st, explore, sched)
+	if err != nil {
+		return
+	}
+	for _, f := range res.Findings {
+		if f.Property == v.Property {
+			var b strings.Builder
+			origin := fmt.Sprintf("seed %d", v.Seed)
+			if explore == "dfs" {
+				origin = fmt.Sprintf("dfs schedule %d", v.Execution)
+			}
+			scenarios.WriteReport(&b, sc, st, explore, origin, &res, f)
+			v.Report = b.String()
+		}
+	}
 }
