@@ -53,7 +53,12 @@ type Device struct {
 	// Lock is device_lock().
 	Lock *sim.Mutex
 
-	registered bool
+	// Handles are the firmware references of the device's node and its
+	// child nodes (fw_devlink infers device links from them).
+	Handles []Handle
+
+	registered  bool
+	linksParsed bool
 	// dead is dev->p->dead, set by device_del: the device is going away
 	// and will not be probed or removed again.
 	dead    bool
@@ -125,13 +130,15 @@ func (k *Kernel) PutDevice(t *sim.Task, d *Device, holder *Object) {
 	t.Leave()
 }
 
-// DeviceAdd is device_add: the device appears on its bus and is probed
-// against the bus's drivers (bus_probe_device).
+// DeviceAdd is device_add: the device appears on its bus, fw_devlink links
+// it to its firmware suppliers and consumers (fw_devlink_link_device), and
+// it is probed against the bus's drivers (bus_probe_device).
 func (k *Kernel) DeviceAdd(t *sim.Task, d *Device) {
 	t.Enter("device_add")
 	defer t.Leave()
 	d.registered = true
 	d.Bus.Devices = append(d.Bus.Devices, d)
+	k.fwDevlinkLinkDevice(d)
 	k.busProbeDevice(t, d)
 }
 

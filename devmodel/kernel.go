@@ -58,12 +58,19 @@ type Kernel struct {
 	Version Version
 	// Rtnl is rtnl_lock.
 	Rtnl *sim.Mutex
+	// FwDevlink is the fw_devlink= parameter (zero: the version's default).
+	FwDevlink FwDevlink
+	// FwPCSHandle: of_supplier_bindings parses pcs-handle, as the posted
+	// fwnode-PCS series make it (net-next only).
+	FwPCSHandle bool
 
 	Buses   []*Bus
 	Modules []*Module
 	Devices []*Device
 	links   []*Link
-	krefs   []*Kref
+	// fwnodeLinks are the parsed firmware references not yet device links.
+	fwnodeLinks []*fwnodeLink
+	krefs       []*Kref
 
 	deferredPending []*Device
 	deferredActive  []*Device

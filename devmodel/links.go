@@ -5,12 +5,17 @@ import "pcssim/sim"
 // LinkFlags are the DL_FLAG_* bits of device_link_add.
 type LinkFlags uint8
 
-// Device link flags.
+// Device link flags. DLInferred, DLSyncStateOnly and DLPMRuntime are what
+// fw_devlink adds (FW_DEVLINK_FLAGS_*); the model has no runtime PM, so
+// DLPMRuntime changes nothing but the flags shown.
 const (
 	DLStateless LinkFlags = 1 << iota
 	DLAutoremoveConsumer
 	DLAutoremoveSupplier
 	DLAutoprobeConsumer
+	DLInferred
+	DLSyncStateOnly
+	DLPMRuntime
 )
 
 // LinkState is enum device_link_state.
@@ -26,44 +31,105 @@ const (
 )
 
 // Link is struct device_link between a consumer and a supplier device.
+// Simplification: the references a link holds on both devices are not
+// modelled (devices outlive their links in every modelled path).
 type Link struct {
 	Consumer, Supplier *Device
 	Flags              LinkFlags
 	State              LinkState
+	// refs is link->kref: every device_link_add of the same pair takes one.
+	refs int
 }
 
 func (l *Link) managed() bool { return l.Flags&DLStateless == 0 }
 
+// syncStateOnly reports a managed DL_FLAG_SYNC_STATE_ONLY link: it orders
+// sync_state() only, never probe or unbind.
+func (l *Link) syncStateOnly() bool { return l.managed() && l.Flags&DLSyncStateOnly != 0 }
+
 // DeviceLinkAdd is device_link_add. AUTOPROBE_CONSUMER cannot be combined
 // with AUTOREMOVE_CONSUMER or STATELESS (as in the kernel), nil is returned.
+// A second add of the same pair takes a reference on the existing link and
+// merges the flags as the kernel does: a non-inferred add clears INFERRED,
+// the longer lifetime wins (an add without AUTOREMOVE_* clears them) and a
+// link that was SYNC_STATE_ONLY becomes a full one.
 func (k *Kernel) DeviceLinkAdd(consumer, supplier *Device, flags LinkFlags) *Link {
-	if flags&DLAutoprobeConsumer != 0 && flags&(DLAutoremoveConsumer|DLStateless) != 0 {
+	if consumer == supplier || flags&DLAutoprobeConsumer != 0 && flags&(DLAutoremoveConsumer|DLAutoremoveSupplier|DLStateless) != 0 {
 		return nil
 	}
+	if flags&DLSyncStateOnly != 0 && consumer.Driver != nil && !consumer.probing {
+		return nil // a bound consumer needs no sync_state ordering
+	}
+	if flags&DLAutoremoveSupplier != 0 {
+		flags &^= DLAutoremoveConsumer
+	}
 	for _, l := range k.links {
-		if l.Consumer == consumer && l.Supplier == supplier {
+		if l.Consumer != consumer || l.Supplier != supplier {
+			continue
+		}
+		l.refs++
+		if l.Flags&DLInferred != 0 && flags&DLInferred == 0 {
+			l.Flags &^= DLInferred
+		}
+		l.Flags |= flags & DLPMRuntime
+		if flags&DLStateless != 0 {
+			l.Flags |= DLStateless
 			return l
 		}
-	}
-	l := &Link{Consumer: consumer, Supplier: supplier, Flags: flags}
-	if l.managed() {
-		switch {
-		case supplier.Driver == nil:
-			l.State = DLDormant
-		case consumer.probing:
-			l.State = DLConsumerProbe
-		case consumer.Driver != nil:
-			l.State = DLActive
-		default:
-			l.State = DLAvailable
+		if flags&DLAutoremoveSupplier != 0 {
+			if l.Flags&DLAutoremoveConsumer != 0 {
+				l.Flags = l.Flags&^DLAutoremoveConsumer | DLAutoremoveSupplier
+			}
+		} else if flags&DLAutoremoveConsumer == 0 {
+			l.Flags &^= DLAutoremoveConsumer | DLAutoremoveSupplier
 		}
+		if !l.managed() {
+			l.Flags &^= DLStateless
+			l.State = initStatus(consumer, supplier)
+		}
+		if l.Flags&DLSyncStateOnly != 0 && flags&DLSyncStateOnly == 0 {
+			l.Flags &^= DLSyncStateOnly
+		}
+		return l
+	}
+	l := &Link{Consumer: consumer, Supplier: supplier, Flags: flags, refs: 1}
+	if l.managed() {
+		l.State = initStatus(consumer, supplier)
 	}
 	k.links = append(k.links, l)
 	return l
 }
 
-// DeviceLinkDel is device_link_del.
+// initStatus is device_link_init_status.
+func initStatus(consumer, supplier *Device) LinkState {
+	switch {
+	case supplier.Driver == nil:
+		return DLDormant
+	case consumer.probing:
+		return DLConsumerProbe
+	case consumer.Driver != nil:
+		return DLActive
+	}
+	return DLAvailable
+}
+
+// DeviceLinkDel is device_link_del: it drops one reference; the link goes
+// with the last.
 func (k *Kernel) DeviceLinkDel(l *Link) {
+	if l.refs--; l.refs <= 0 {
+		k.unlink(l)
+	}
+}
+
+// dropManaged is device_link_drop_managed: the link stops being managed
+// and loses the reference its managed state held.
+func (k *Kernel) dropManaged(l *Link) {
+	l.Flags |= DLStateless
+	k.DeviceLinkDel(l)
+}
+
+// unlink is __device_link_del: the link goes whatever its references.
+func (k *Kernel) unlink(l *Link) {
 	for i, x := range k.links {
 		if x == l {
 			k.links = append(k.links[:i], k.links[i+1:]...)
@@ -76,11 +142,15 @@ func (k *Kernel) DeviceLinkDel(l *Link) {
 func (k *Kernel) Links() []*Link { return k.links }
 
 // deviceLinksCheckSuppliers is device_links_check_suppliers: a consumer
-// whose managed supplier is not bound defers its probe.
+// whose firmware names a supplier not yet added (a pending fwnode link), or
+// whose managed supplier is not bound, defers its probe.
 func (k *Kernel) deviceLinksCheckSuppliers(d *Device) bool {
+	if k.fwnodeLinksCheckSuppliers(d) {
+		return false
+	}
 	for _, l := range k.links {
 		if l.Consumer == d && l.managed() {
-			if l.State != DLAvailable && l.State != DLConsumerProbe {
+			if l.State != DLAvailable && l.State != DLConsumerProbe && !l.syncStateOnly() {
 				return false
 			}
 			l.State = DLConsumerProbe
@@ -93,8 +163,13 @@ func (k *Kernel) deviceLinksCheckSuppliers(d *Device) bool {
 // consumer-side links become ACTIVE, its supplier-side links AVAILABLE and
 // AUTOPROBE_CONSUMER consumers are put on the deferred list.
 func (k *Kernel) deviceLinksDriverBound(d *Device) {
-	for _, l := range k.links {
+	k.fwnodeLinksPurgeSuppliers(d)
+	for _, l := range append([]*Link(nil), k.links...) {
 		if !l.managed() {
+			continue
+		}
+		if l.Consumer == d && l.syncStateOnly() {
+			k.dropManaged(l) // sync_state ordering only: done once bound
 			continue
 		}
 		if l.Consumer == d && l.State == DLConsumerProbe {
@@ -130,6 +205,9 @@ func (k *Kernel) deviceLinksBusy(d *Device) bool {
 // still probing is waited for (wait_for_device_probe), every managed link
 // moves to SUPPLIER_UNBIND and each bound consumer is unbound (the whole
 // device, all its functions); the scan restarts after every wait or unbind.
+// A SYNC_STATE_ONLY link is skipped, but its consumer still probing is
+// waited for too (the kernel spins in __device_release_driver's busy loop
+// until that probe ends).
 func (k *Kernel) deviceLinksUnbindConsumers(t *sim.Task, d *Device) {
 	t.Enter("device_links_unbind_consumers")
 	defer t.Leave()
@@ -139,6 +217,9 @@ start:
 			continue
 		}
 		status := l.State
+		if l.syncStateOnly() && status != DLConsumerProbe {
+			continue
+		}
 		if status == DLConsumerProbe {
 			t.Enter("wait_for_device_probe")
 			k.probeDone.Wait(t, "wait_for_device_probe", nil)
@@ -165,7 +246,7 @@ func (k *Kernel) deviceLinksDriverCleanup(d *Device) {
 		}
 		if l.Supplier == d {
 			if l.Flags&DLAutoremoveSupplier != 0 && l.State == DLSupplierUnbind {
-				k.DeviceLinkDel(l)
+				k.dropManaged(l)
 				continue
 			}
 			l.State = DLDormant
@@ -182,7 +263,7 @@ func (k *Kernel) deviceLinksNoDriver(d *Device) {
 			continue
 		}
 		if l.Flags&DLAutoremoveConsumer != 0 {
-			k.DeviceLinkDel(l)
+			k.dropManaged(l)
 			continue
 		}
 		if l.Supplier.Driver != nil && l.State != DLSupplierUnbind {
@@ -197,7 +278,7 @@ func (k *Kernel) deviceLinksNoDriver(d *Device) {
 func (k *Kernel) deviceLinksPurge(d *Device) {
 	for _, l := range append([]*Link(nil), k.links...) {
 		if l.Consumer == d || l.Supplier == d {
-			k.DeviceLinkDel(l)
+			k.unlink(l)
 		}
 	}
 }

@@ -66,6 +66,9 @@ const (
 	FeatTimerDeleteNames
 	// FeatFwDevlinkRPM: fw_devlink defaults to rpm (on before).
 	FeatFwDevlinkRPM
+	// FeatFwnodePCSBase: the posted fwnode-PCS series apply (their
+	// of_supplier_bindings entry for pcs-handle is Kernel.FwPCSHandle).
+	FeatFwnodePCSBase
 )
 
 // FeatureInfo documents a Feature: what changed, where, and the first
@@ -97,6 +100,9 @@ var FeatureTable = []FeatureInfo{
 	FeatFwDevlinkRPM: {"fw-devlink-rpm", "fw_devlink_setup",
 		"fw_devlink defaults to rpm (on: links for suppliers found in firmware; rpm adds runtime-PM)", "v6.8",
 		"driver core: Enable fw_devlink=rpm by default", V6_12},
+	FeatFwnodePCSBase: {"fwnode-pcs-base", "of_supplier_bindings (drivers/of/property.c)",
+		"the posted fwnode-PCS series apply: fw_devlink_pcs_handle makes fw_devlink parse pcs-handle (RFC v8 08/12 \"of: property: fw_devlink: Add support for pcs-handle\")", "posted",
+		"net: pcs: Introduce support for fwnode PCS (RFC v8); net: pcs: Add subsystem (v6)", VNetNext},
 }
 
 // Has reports whether version v has feature f.

@@ -32,6 +32,7 @@ func Build(sc *Scenario, strategy string, s *sim.Sim, swarm bool) (*World, error
 	}
 	k := devmodel.New(s)
 	k.Version = sc.Kernel
+	k.FwDevlink, k.FwPCSHandle = sc.FwDevlink, sc.FwPCSHandle
 	env := &pcs.Env{K: k, Registry: &pcs.Registry{}, Strategy: st}
 	w := &World{Sc: sc, S: s, K: k, Env: env, W: phylink.NewWorld(env),
 		modules: map[string]*devmodel.Module{}, drivers: map[string]*devmodel.Driver{}, devices: map[string]*devmodel.Device{}}
@@ -132,6 +133,12 @@ func (w *World) boot(t *sim.Task) {
 				"autoremove-supplier": devmodel.DLAutoremoveSupplier, "autoprobe-consumer": devmodel.DLAutoprobeConsumer}[f]
 		}
 		w.K.DeviceLinkAdd(w.devices[lk.Consumer], w.devices[lk.Supplier], flags)
+	}
+	for _, d := range sc.Devices {
+		dev := w.devices[d.Name]
+		for _, h := range d.Handles {
+			dev.Handles = append(dev.Handles, devmodel.Handle{Property: h.Property, Node: h.Node, Supplier: w.devices[h.To]})
+		}
 	}
 	for _, d := range sc.Devices {
 		w.K.DeviceAdd(t, w.devices[d.Name])

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"pcssim/devmodel"
 	"pcssim/pcs"
 )
 
@@ -144,6 +145,7 @@ func (l *loader) crossCheck(sc *Scenario) {
 		}
 	}
 	l.linkCycles(sc, devs)
+	l.handles(sc, devs, devNames)
 	target := func(key, action, t string) {
 		switch action {
 		case "bind", "unbind", "remove":
@@ -301,4 +303,37 @@ func (l *loader) linkCycles(sc *Scenario, devs map[string]bool) {
 			deps[lk.Consumer] = append(deps[lk.Consumer], lk.Supplier)
 		}
 	}
+}
+
+// handles checks the devices' firmware references: a known property, a
+// device to refer to, not the device itself, and no cycle (fw_devlink
+// would relax one to SYNC_STATE_ONLY links, which the model does not do).
+func (l *loader) handles(sc *Scenario, devs map[string]bool, devNames []string) {
+	props := devmodel.HandlePropertyNames()
+	for i, d := range sc.Devices {
+		for j, h := range d.Handles {
+			key := fmt.Sprintf(":%d:%d", i, j)
+			switch {
+			case !slices.Contains(props, h.Property):
+				l.errf(l.refs["handle-p"+key], "unknown firmware reference %q%s (known: %s)", h.Property, didYouMean(h.Property, props), strings.Join(props, ", "))
+			case !devs[h.To]:
+				l.errf(l.refs["handle-to"+key], "unknown device %q%s", h.To, didYouMean(h.To, devNames))
+			case h.To == d.Name:
+				l.errf(l.refs["handle-to"+key], "device %q refers to itself (%s): fw_devlink makes no link of a device to itself", d.Name, h.Property)
+			}
+		}
+	}
+	l.cycle("firmware reference", devNames, func(n string) []string {
+		var out []string
+		for _, d := range sc.Devices {
+			if d.Name == n {
+				for _, h := range d.Handles {
+					if h.Node == "" {
+						out = append(out, h.To)
+					}
+				}
+			}
+		}
+		return out
+	}, "device:")
 }

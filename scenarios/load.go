@@ -373,6 +373,23 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 		},
 		"max_steps":          func(v *yaml.Node) { l.integer(v, "max_steps", 100, 10_000_000, &sc.MaxSteps) },
 		"autoprobe_consumer": func(v *yaml.Node) { l.boolean(v, "autoprobe_consumer", &sc.AutoprobeConsumer) },
+		"fw_devlink": func(v *yaml.Node) {
+			var name string
+			l.str(v, "fw_devlink", &name)
+			if name == "" {
+				return
+			}
+			m, err := devmodel.ParseFwDevlink(name)
+			if err != nil {
+				l.errf(v, "fw_devlink: %v%s", err, didYouMean(name, devmodel.FwDevlinkNames))
+				return
+			}
+			sc.FwDevlink = m
+		},
+		"fw_devlink_pcs_handle": func(v *yaml.Node) {
+			l.boolean(v, "fw_devlink_pcs_handle", &sc.FwPCSHandle)
+			at("fw_devlink_pcs_handle", v)
+		},
 		"kernel": func(v *yaml.Node) {
 			var name string
 			l.str(v, "kernel", &name)
@@ -435,6 +452,19 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 					"bus":    func(v *yaml.Node) { l.str(v, "bus", &d.Bus) },
 					"driver": func(v *yaml.Node) { l.strAt(v, "driver", &d.Driver, fmt.Sprintf("device-driver:%d", i)) },
 					"parent": func(v *yaml.Node) { l.strAt(v, "parent", &d.Parent, fmt.Sprintf("device-parent:%d", i)) },
+					"handles": func(v *yaml.Node) {
+						l.list(v, "handles", func(j int, c *yaml.Node) {
+							var h Handle
+							l.fields(c, "handle", map[string]func(*yaml.Node){
+								"property": func(v *yaml.Node) {
+									l.strAt(v, "property", &h.Property, fmt.Sprintf("handle-p:%d:%d", i, j))
+								},
+								"to":   func(v *yaml.Node) { l.strAt(v, "to", &h.To, fmt.Sprintf("handle-to:%d:%d", i, j)) },
+								"node": func(v *yaml.Node) { l.str(v, "node", &h.Node) },
+							}, "property", "to")
+							d.Handles = append(d.Handles, h)
+						})
+					},
 				}, "name", "driver")
 				sc.Devices = append(sc.Devices, d)
 			})

@@ -5,6 +5,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"pcssim/devmodel"
 	"pcssim/sim"
 )
 
@@ -29,6 +30,12 @@ func Marshal(sc *Scenario) ([]byte, error) {
 	}
 	if sc.FileKernel != 0 {
 		add(root, "kernel", str(sc.FileKernel.String()))
+	}
+	if sc.FwDevlink != devmodel.FwDevlinkDefault {
+		add(root, "fw_devlink", str(sc.FwDevlink.String()))
+	}
+	if sc.FwPCSHandle {
+		add(root, "fw_devlink_pcs_handle", boolean(true))
 	}
 	list := func(key string, n int, item func(i int, m *yaml.Node)) {
 		if n == 0 {
@@ -79,6 +86,19 @@ func Marshal(sc *Scenario) ([]byte, error) {
 		}
 		if x.Parent != "" {
 			add(m, "parent", str(x.Parent))
+		}
+		if len(x.Handles) > 0 {
+			seq := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
+			for _, h := range x.Handles {
+				hm := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
+				add(hm, "property", str(h.Property))
+				add(hm, "to", str(h.To))
+				if h.Node != "" {
+					add(hm, "node", str(h.Node))
+				}
+				seq.Content = append(seq.Content, hm)
+			}
+			add(m, "handles", seq)
 		}
 	})
 	list("netdevs", len(sc.Netdevs), func(i int, m *yaml.Node) {

@@ -22,6 +22,11 @@ type Scenario struct {
 	// AutoprobeConsumer makes the device-link strategy's links
 	// DL_FLAG_AUTOPROBE_CONSUMER.
 	AutoprobeConsumer bool
+	// FwDevlink is the fw_devlink= mode (zero: the kernel's default).
+	FwDevlink devmodel.FwDevlink
+	// FwPCSHandle makes fw_devlink parse pcs-handle, as the posted
+	// fwnode-PCS series do (net-next only).
+	FwPCSHandle bool
 	Modules           []Module
 	Drivers           []Driver
 	Devices           []Device
@@ -77,6 +82,14 @@ type Driver struct {
 // Device is a device on a bus.
 type Device struct {
 	Name, Bus, Driver, Parent string
+	// Handles are the firmware references of the device's node.
+	Handles []Handle
+}
+
+// Handle is a firmware reference of a device's node (or of a child node of
+// it that is no device) to another device: pcs-handle = <&pcs0>.
+type Handle struct {
+	Property, To, Node string
 }
 
 // Netdev is a network interface of a MAC device.
@@ -189,6 +202,10 @@ type kernelProblem struct{ ref, msg string }
 // that reports link by interrupt needs phylink_pcs_change().
 func (sc *Scenario) kernelProblems() []kernelProblem {
 	var out []kernelProblem
+	if sc.FwPCSHandle && !sc.Kernel.Has(devmodel.FeatFwnodePCSBase) {
+		out = append(out, kernelProblem{"fw_devlink_pcs_handle",
+			"fw_devlink_pcs_handle: the posted fwnode-PCS series add pcs-handle to of_supplier_bindings on net-next only (kernel: net-next)"})
+	}
 	if !sc.Kernel.Has(devmodel.FeatPCSBackPointer) {
 		for _, d := range sc.Drivers {
 			if d.Kind == KindPCSProvider && d.Link == "irq" {

@@ -357,7 +357,23 @@ func cmdList(args []string, stdout, stderr io.Writer) (int, error) {
 	for _, info := range devmodel.FeatureTable {
 		fmt.Fprintf(stdout, "  %-22s %s (%s)\n", info.Name, info.What, info.Since)
 	}
+	fmt.Fprintln(stdout, "fw_devlink modes (fw_devlink:; default the kernel's: on for 6.1, rpm since 6.8):")
+	for i, doc := range fwDevlinkDocs {
+		fmt.Fprintf(stdout, "  %-22s %s\n", devmodel.FwDevlinkNames[i], doc)
+	}
+	fmt.Fprintln(stdout, "firmware references (devices' handles:, parsed by fw_devlink):")
+	for _, p := range devmodel.HandleProperties {
+		fmt.Fprintf(stdout, "  %-22s %s\n", p.Name, p.Doc)
+	}
 	return exitOK, nil
+}
+
+// fwDevlinkDocs explain devmodel.FwDevlinkNames, in order.
+var fwDevlinkDocs = []string{
+	"no links inferred",
+	"SYNC_STATE_ONLY links: sync_state() ordering only, no probe ordering, no unbinding",
+	"managed links (INFERRED, AUTOPROBE_CONSUMER): a consumer probes after its suppliers and is unbound before them",
+	"on plus DL_FLAG_PM_RUNTIME (no runtime PM in the model: as on)",
 }
 
 func firstSentence(s string) string {

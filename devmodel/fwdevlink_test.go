@@ -1,0 +1,209 @@
+package devmodel
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"pcssim/sim"
+)
+
+// fwWorld is a MAC device whose firmware node refers to a PCS device
+// (handle), both drivers built in; the MAC is added first when macFirst.
+type fwWorld struct {
+	s        *sim.Sim
+	k        *Kernel
+	pcsDrv   *Driver
+	mac, pcs *Device
+}
+
+func newFwWorld(t *testing.T, v Version, mode FwDevlink, pcsHandle bool, h Handle, macFirst bool) *fwWorld {
+	t.Helper()
+	w := &fwWorld{s: sim.New(sim.Config{Horizon: 1 << 60, MaxSteps: 1 << 20}, sim.NewRandom(1))}
+	w.k = New(w.s)
+	w.k.Version, w.k.FwDevlink, w.k.FwPCSHandle = v, mode, pcsHandle
+	bus := w.k.NewBus("platform")
+	probe := func(t *sim.Task, d *Device) int { return 0 }
+	remove := func(t *sim.Task, d *Device) {}
+	w.pcsDrv = w.k.NewDriver(bus, nil, "lynx-pcs")
+	macDrv := w.k.NewDriver(bus, nil, "mvpp2")
+	for _, drv := range []*Driver{w.pcsDrv, macDrv} {
+		drv.Probe, drv.Remove = probe, remove
+	}
+	w.run(t, func(t *sim.Task) {
+		w.pcs = w.k.NewDevice(t, bus, "lynx-pcs.0", nil)
+		w.mac = w.k.NewDevice(t, bus, "mvpp2.0", nil)
+		h.Supplier = w.pcs
+		w.mac.Handles = []Handle{h}
+		order := []*Device{w.pcs, w.mac}
+		if macFirst {
+			order = []*Device{w.mac, w.pcs}
+		}
+		for _, d := range order {
+			w.k.DeviceAdd(t, d)
+		}
+		w.k.DriverRegister(t, macDrv)
+		w.k.DriverRegister(t, w.pcsDrv)
+	})
+	return w
+}
+
+func (w *fwWorld) run(t *testing.T, body func(t *sim.Task)) {
+	t.Helper()
+	w.k.Spawn("op", &Cause{Kind: "test"}, body)
+	if end := w.s.Run(); end != sim.EndQuiescent {
+		t.Fatalf("execution ended %v, want quiescent", end)
+	}
+}
+
+func (w *fwWorld) unbindPCS(t *testing.T) {
+	w.run(t, func(t *sim.Task) { w.k.UnbindStore(t, w.pcsDrv, w.pcs) })
+}
+
+func (w *fwWorld) bindPCS(t *testing.T) {
+	w.run(t, func(t *sim.Task) { w.k.BindStore(t, w.pcsDrv, w.pcs) })
+}
+
+// linkFlags returns the flags of the MAC -> PCS device link, or -1.
+func (w *fwWorld) linkFlags() int {
+	for _, l := range w.k.Links() {
+		if l.Consumer == w.mac && l.Supplier == w.pcs {
+			return int(l.Flags)
+		}
+	}
+	return -1
+}
+
+var pcsHandle = Handle{Property: "pcs-handle"}
+
+func TestFwDevlinkOnUnbindsAndReprobesConsumer(t *testing.T) {
+	w := newFwWorld(t, VNetNext, FwDevlinkOn, true, pcsHandle, false)
+	if got, want := w.linkFlags(), int(DLInferred|DLAutoprobeConsumer); got != want {
+		t.Fatalf("link flags %#x, want %#x (FW_DEVLINK_FLAGS_ON)", got, want)
+	}
+	if !w.mac.Bound() || !w.pcs.Bound() {
+		t.Fatalf("after boot: mac bound %v, pcs bound %v", w.mac.Bound(), w.pcs.Bound())
+	}
+	w.unbindPCS(t)
+	if w.mac.Bound() {
+		t.Fatal("the PCS's unbind left its fw_devlink consumer bound")
+	}
+	w.bindPCS(t)
+	if !w.mac.Bound() || w.mac.BoundCount != 2 {
+		t.Fatalf("after the PCS came back: mac bound %v (binds %d), want reprobed (AUTOPROBE_CONSUMER)", w.mac.Bound(), w.mac.BoundCount)
+	}
+}
+
+func TestFwDevlinkConsumerWaitsForSupplierDevice(t *testing.T) {
+	w := newFwWorld(t, VNetNext, FwDevlinkOn, true, pcsHandle, true)
+	if !w.mac.Bound() || w.mac.BoundCount != 1 {
+		t.Fatalf("mac bound %v (%d binds), want bound once after its supplier", w.mac.Bound(), w.mac.BoundCount)
+	}
+	if w.linkFlags() < 0 {
+		t.Fatal("no device link once the supplier device was added")
+	}
+	// The MAC's driver registers before the PCS device exists: the MAC
+	// waits for it (a pending fwnode link), then for its driver (a
+	// DORMANT device link).
+	s := sim.New(sim.Config{Horizon: 1 << 60, MaxSteps: 1 << 20}, sim.NewRandom(1))
+	k := New(s)
+	k.Version, k.FwPCSHandle = VNetNext, true
+	bus := k.NewBus("platform")
+	macDrv, pcsDrv := k.NewDriver(bus, nil, "mvpp2"), k.NewDriver(bus, nil, "lynx-pcs")
+	for _, drv := range []*Driver{macDrv, pcsDrv} {
+		drv.Probe, drv.Remove = func(t *sim.Task, d *Device) int { return 0 }, func(t *sim.Task, d *Device) {}
+	}
+	var mac, pcs *Device
+	var steps []string
+	state := func() string {
+		return map[bool]string{true: "bound", false: "unbound"}[mac.Bound()] + map[bool]string{true: " deferred", false: ""}[k.Deferred(mac)]
+	}
+	k.Spawn("op", &Cause{Kind: "test"}, func(t *sim.Task) {
+		pcs = k.NewDevice(t, bus, "lynx-pcs.0", nil)
+		mac = k.NewDevice(t, bus, "mvpp2.0", nil)
+		mac.Handles = []Handle{{Property: "pcs-handle", Supplier: pcs}}
+		k.DeviceAdd(t, mac)
+		k.DriverRegister(t, macDrv)
+		steps = append(steps, "no PCS device: "+state())
+		k.DeviceAdd(t, pcs)
+		steps = append(steps, "PCS device unbound: "+state())
+		k.DriverRegister(t, pcsDrv)
+	})
+	if end := s.Run(); end != sim.EndQuiescent {
+		t.Fatalf("execution ended %v", end)
+	}
+	steps = append(steps, "PCS bound: "+state())
+	want := []string{"no PCS device: unbound deferred", "PCS device unbound: unbound deferred", "PCS bound: bound"}
+	if d := cmp.Diff(want, steps); d != "" {
+		t.Fatalf("MAC probe ordering (-want +got):\n%s", d)
+	}
+}
+
+func TestFwDevlinkLeavesConsumerBound(t *testing.T) {
+	cases := []struct {
+		name      string
+		v         Version
+		mode      FwDevlink
+		pcsHandle bool
+		h         Handle
+		flags     int // the link's flags after boot, -1 none
+	}{
+		{"6.12 does not parse pcs-handle", V6_12, FwDevlinkDefault, false, pcsHandle, -1},
+		{"net-next without the series' parsing", VNetNext, FwDevlinkDefault, false, pcsHandle, -1},
+		{"phy-handle is never parsed", VNetNext, FwDevlinkOn, true, Handle{Property: "phy-handle"}, -1},
+		{"off", VNetNext, FwDevlinkOff, true, pcsHandle, -1},
+		// A SYNC_STATE_ONLY link is dropped once its consumer binds.
+		{"permissive", VNetNext, FwDevlinkPermissive, true, pcsHandle, -1},
+		{"handle in a port node: proxy only", VNetNext, FwDevlinkOn, true, Handle{Property: "pcs-handle", Node: "ethernet-port@0"}, -1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := newFwWorld(t, c.v, c.mode, c.pcsHandle, c.h, false)
+			if got := w.linkFlags(); got != c.flags {
+				t.Errorf("link flags %#x, want %#x", got, c.flags)
+			}
+			w.unbindPCS(t)
+			if !w.mac.Bound() {
+				t.Error("the PCS's unbind unbound the MAC")
+			}
+		})
+	}
+}
+
+func TestFwDevlinkDefaultModes(t *testing.T) {
+	got := map[string]string{}
+	for _, v := range []Version{V6_1, V6_12, VNetNext} {
+		k := &Kernel{Version: v}
+		got[v.String()] = k.FwDevlinkMode().String()
+	}
+	want := map[string]string{"6.1": "on", "6.12": "rpm", "net-next": "rpm"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Fatalf("default fw_devlink per version (-want +got):\n%s", d)
+	}
+	w := newFwWorld(t, V6_12, FwDevlinkDefault, false, Handle{Property: "phys"}, false)
+	if got, want := w.linkFlags(), int(DLInferred|DLAutoprobeConsumer|DLPMRuntime); got != want {
+		t.Fatalf("6.12 phys link flags %#x, want %#x (FW_DEVLINK_FLAGS_RPM)", got, want)
+	}
+}
+
+// A driver's own device_link_add on a pair fw_devlink already linked merges
+// into the inferred link: without AUTOPROBE_CONSUMER's opposite, the longer
+// lifetime wins, so the link survives the consumer's unbind and the
+// consumer comes back with its supplier.
+func TestDeviceLinkAddMergesIntoInferredLink(t *testing.T) {
+	w := newFwWorld(t, VNetNext, FwDevlinkOn, true, pcsHandle, false)
+	var l *Link
+	w.run(t, func(t *sim.Task) { l = w.k.DeviceLinkAdd(w.mac, w.pcs, DLAutoremoveConsumer) })
+	if got, want := l.Flags, DLAutoprobeConsumer; got != want || l.refs != 2 {
+		t.Fatalf("merged link flags %#x refs %d, want %#x (INFERRED cleared, no AUTOREMOVE) and 2", got, l.refs, want)
+	}
+	w.unbindPCS(t)
+	w.bindPCS(t)
+	if !w.mac.Bound() {
+		t.Fatal("the MAC did not come back with its PCS")
+	}
+	w.k.DeviceLinkDel(l)
+	if w.linkFlags() < 0 {
+		t.Fatal("device_link_del dropped a link another add still holds")
+	}
+}
