@@ -27,13 +27,13 @@ type Scenario struct {
 	// FwPCSHandle makes fw_devlink parse pcs-handle, as the posted
 	// fwnode-PCS series do (net-next only).
 	FwPCSHandle bool
-	Modules           []Module
-	Drivers           []Driver
-	Devices           []Device
-	Netdevs           []Netdev
-	Links             []Link
-	Events            []Event
-	Faults            []Fault
+	Modules     []Module
+	Drivers     []Driver
+	Devices     []Device
+	Netdevs     []Netdev
+	Links       []Link
+	Events      []Event
+	Faults      []Fault
 	// Properties to check (all when empty).
 	Properties []string
 	// Sometimes names situations a campaign must reach at least once, as
