@@ -107,6 +107,8 @@ type Env struct {
 	// strategies tell about PCS registrations (phylink_create adds,
 	// phylink_destroy removes, through the strategy).
 	Notified PhylinkList
+	// srcu is the srcu-wrapper series' pcs_srcu (nil until first used).
+	srcu *srcuStruct
 }
 
 func (p *PCS) access(t *sim.Task, k *devmodel.Kernel) bool {
