@@ -207,9 +207,19 @@ func wrapperOps(e *Env) *Ops {
 			})
 			return link
 		},
-		// pcs_validate: -ENODEV for a PCS that is gone (the result is
-		// not modelled: phylink_create goes on; see fidelity.md).
-		Validate:  fwd("pcs_validate", (*PCS).Validate),
+		// pcs_validate: "if (!wrapped) return -ENODEV; if
+		// (!wrapped->ops->pcs_validate) return 0;" else its result.
+		// phylink_validate turns -ENODEV into -EINVAL, and
+		// phylink_create fails.
+		Validate: func(t *sim.Task, wp *PCS) int {
+			ret := -devmodel.ENODEV
+			under(t, "pcs_validate", wp, func(wrapped *PCS) {
+				if wrapped != nil {
+					ret = wrapped.Validate(t, e.K)
+				}
+			})
+			return ret
+		},
 		Enable:    fwd("pcs_enable", (*PCS).Enable),
 		Disable:   fwd("pcs_disable", (*PCS).Disable),
 		Config:    fwd("pcs_config", (*PCS).Config),
