@@ -50,9 +50,11 @@ func FreeIRQ(t *sim.Task, l *Lane) {
 type Ops struct {
 	Obj *devmodel.Object
 	// Owner is ops->owner, the module try_module_get pins.
-	Owner     *devmodel.Module
-	GetState  func(t *sim.Task, p *PCS) bool
-	Validate  func(t *sim.Task, p *PCS)
+	Owner    *devmodel.Module
+	GetState func(t *sim.Task, p *PCS) bool
+	// Validate returns 0 or -errno; phylink_validate fails (-EINVAL) on
+	// a negative result, and with it phylink_create.
+	Validate  func(t *sim.Task, p *PCS) int
 	Enable    func(t *sim.Task, p *PCS)
 	Disable   func(t *sim.Task, p *PCS)
 	Config    func(t *sim.Task, p *PCS)
@@ -107,6 +109,8 @@ type Env struct {
 	// strategies tell about PCS registrations (phylink_create adds,
 	// phylink_destroy removes, through the strategy).
 	Notified PhylinkList
+	// srcu is the srcu-wrapper series' pcs_srcu (nil until first used).
+	srcu *srcuStruct
 }
 
 func (p *PCS) access(t *sim.Task, k *devmodel.Kernel) bool {
@@ -134,8 +138,16 @@ func (p *PCS) GetState(t *sim.Task, k *devmodel.Kernel) bool {
 	return p.Ops.GetState(t, p)
 }
 
-// Validate calls pcs_validate.
-func (p *PCS) Validate(t *sim.Task, k *devmodel.Kernel) { p.call(t, k, "pcs_validate", p.Ops.Validate) }
+// Validate calls pcs_validate (optional) and returns its result (0 when
+// the PCS has none).
+func (p *PCS) Validate(t *sim.Task, k *devmodel.Kernel) int {
+	t.Yield("pcs_validate")
+	p.access(t, k)
+	if p.Ops.Validate == nil {
+		return 0
+	}
+	return p.Ops.Validate(t, p)
+}
 
 // Enable calls pcs_enable.
 func (p *PCS) Enable(t *sim.Task, k *devmodel.Kernel) { p.call(t, k, "pcs_enable", p.Ops.Enable) }

@@ -38,6 +38,7 @@ func newOps(e *Env, prefix string, mod *devmodel.Module) *Ops {
 		}
 	}
 	getState := prefix + "_get_state"
+	validate := priv("validate")
 	ops := &Ops{
 		Owner: mod,
 		GetState: func(t *sim.Task, p *PCS) bool {
@@ -46,7 +47,10 @@ func newOps(e *Env, prefix string, mod *devmodel.Module) *Ops {
 			e.K.Heap.Access(t, p.Obj, devmodel.Read)
 			return p.Lane.LinkUp
 		},
-		Validate:  priv("validate"),
+		Validate: func(t *sim.Task, p *PCS) int {
+			validate(t, p)
+			return 0
+		},
 		Enable:    priv("enable"),
 		Disable:   priv("disable"),
 		Config:    priv("config"),

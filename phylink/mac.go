@@ -135,7 +135,11 @@ func (w *World) macStep(t *sim.Task, dev *devmodel.Device, priv *macPriv, step s
 				in.irq = false
 			}
 		case StepPhylinkCreate:
-			in.pl = w.phylinkCreate(t, nd, in, in.handle)
+			pl, err := w.phylinkCreate(t, nd, in, in.handle)
+			if err != 0 {
+				return err
+			}
+			in.pl = pl
 		case StepRegisterNetdev:
 			w.registerNetdev(t, in)
 		case StepUnregister:

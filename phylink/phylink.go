@@ -60,9 +60,11 @@ func (pl *Phylink) Wants(t *sim.Task, name string) bool {
 func (pl *Phylink) k() *devmodel.Kernel { return pl.w.Env.K }
 
 // phylinkCreate is phylink_create: allocate, set up the resolve work and
-// poll timer, validate against the selectable PCS (phylink_validate →
-// pcs_validate), and let the strategy attach.
-func (w *World) phylinkCreate(t *sim.Task, nd *Netdev, inst *netdevInst, avail *pcs.PCS) *Phylink {
+// poll timer, let the strategy attach, and validate against the selectable
+// PCS (phylink_parse_mode → phylink_validate → pcs_validate). A negative
+// pcs_validate makes phylink_validate fail, and phylink_create with it
+// (kfree(pl), -EINVAL): the MAC's probe fails.
+func (w *World) phylinkCreate(t *sim.Task, nd *Netdev, inst *netdevInst, avail *pcs.PCS) (*Phylink, int) {
 	t.Enter("phylink_create")
 	defer t.Leave()
 	k := w.Env.K
@@ -72,6 +74,7 @@ func (w *World) phylinkCreate(t *sim.Task, nd *Netdev, inst *netdevInst, avail *
 	pl.resolve = k.NewWork("phylink_resolve "+nd.Name, pl.phylinkResolve)
 	pl.linkPoll = k.NewTimer("phylink_fixed_poll "+nd.Name, pl.phylinkFixedPoll)
 	w.phylinks = append(w.phylinks, pl)
+	failed := false
 	w.releaseLocked(t, func() {
 		switch {
 		case nd.Integrated && avail != nil:
@@ -82,11 +85,20 @@ func (w *World) phylinkCreate(t *sim.Task, nd *Netdev, inst *netdevInst, avail *
 		}
 		if pl.avail != nil {
 			t.Enter("phylink_validate")
-			pl.avail.Validate(t, k)
+			failed = pl.avail.Validate(t, k) < 0
 			t.Leave()
 		}
+		if failed {
+			// Simplification: what Attach did is undone (phylink_parse_mode
+			// runs before anything in phylink_create registers pl).
+			w.Env.Strategy.Detach(t, w.Env, pl)
+		}
 	})
-	return pl
+	if failed {
+		k.Heap.Kfree(t, pl.obj)
+		return nil, -devmodel.EINVAL
+	}
+	return pl, 0
 }
 
 // releaseLocked runs fn under the strategy's ReleaseLock, if it has one.

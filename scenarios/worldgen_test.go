@@ -126,10 +126,14 @@ var allowed = map[string][]string{
 	"device-ref":  {"use-after-free", "use-after-unload", "link-without-pcs", "no-recovery"},
 	"module-ref":  {"use-after-free", "rmmod-blocked", "link-without-pcs", "no-recovery"},
 	"device-link": {"use-after-free", "use-after-unload", "collateral-teardown", "link-without-pcs", "no-recovery"},
-	// The wrapper outlives the MAC: its pcs->phylink still points at a
-	// destroyed phylink when pcs_unregister reports link down. It never
-	// lets freed PCS memory be used.
-	"srcu-wrapper":        {`use-after-free of struct phylink "`, "link-without-pcs", "no-recovery"},
+	// "net: pcs: Add subsystem" v6 as posted: the wrapper outlives the
+	// MAC, and its link_change_priv still points at a destroyed phylink
+	// when pcs_unregister reports link down (or the PCS interrupt fires);
+	// pcs_unregister leaves the provider's link_change_priv pointing at
+	// the wrapper it may free, which an interrupt before free_irq uses.
+	// It never lets freed PCS memory be used.
+	"srcu-wrapper": {`use-after-free of struct phylink "`, `use-after-free of struct pcs_wrapper "`,
+		"link-without-pcs", "no-recovery"},
 	"phylink-notify":      nil,
 	"phylink-notify-racy": {"use-after-free", "use-after-unload", "link-without-pcs"},
 	// fwnode_pcs_get takes no reference (a PCS freed between the MAC's

@@ -128,7 +128,12 @@ func handleOps(e *pcs.Env) *pcs.Ops {
 			under(t, hp, func(p *pcs.PCS) { link = p.GetState(t, e.K) })
 			return link
 		},
-		Validate:  op((*pcs.PCS).Validate),
+		// A dead handle validates nothing and fails nothing (0).
+		Validate: func(t *sim.Task, hp *pcs.PCS) int {
+			ret := 0
+			under(t, hp, func(p *pcs.PCS) { ret = p.Validate(t, e.K) })
+			return ret
+		},
 		Enable:    op((*pcs.PCS).Enable),
 		Disable:   op((*pcs.PCS).Disable),
 		Config:    op((*pcs.PCS).Config),
