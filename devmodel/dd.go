@@ -94,9 +94,11 @@ func (k *Kernel) driverProbeDevice(t *sim.Task, drv *Driver, d *Device) int {
 	}
 	d.Driver = drv
 	d.probing = true
+	k.probeCount++
 	t.Yield("probe " + d.Name)
 	ret := drv.Probe(t, d)
 	d.probing = false
+	k.probeCount--
 	defer k.probeDone.WakeAll()
 	if ret != 0 {
 		// probe_failed: driver_sysfs_remove, BUS_NOTIFY_DRIVER_NOT_BOUND,

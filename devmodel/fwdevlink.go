@@ -134,6 +134,31 @@ type fwnodeLink struct {
 	consumer *Device
 	node     string
 	supplier *Device
+	// cycle is FWLINK_FLAG_CYCLE: the supplier is a descendant of the
+	// consumer (__fw_devlink_relax_cycles through the supplier's parent),
+	// so its link is permissive and never defers the consumer.
+	cycle bool
+}
+
+// fwnodeLinkAdd is __fwnode_link_add: a second reference between the same
+// nodes is ignored (no reference counting).
+func (k *Kernel) fwnodeLinkAdd(fl *fwnodeLink) {
+	for _, x := range k.fwnodeLinks {
+		if x.consumer == fl.consumer && x.node == fl.node && x.supplier == fl.supplier {
+			return
+		}
+	}
+	k.fwnodeLinks = append(k.fwnodeLinks, fl)
+}
+
+// descendantOf reports whether d is below a in the device tree.
+func (d *Device) descendantOf(a *Device) bool {
+	for p := d.Parent; p != nil; p = p.Parent {
+		if p == a {
+			return true
+		}
+	}
+	return false
 }
 
 // fwDevlinkLinkDevice is fw_devlink_link_device, called by device_add: the
@@ -144,7 +169,8 @@ type fwnodeLink struct {
 // exist (__fw_devlink_link_to_suppliers). A link of the device's own node
 // gets fw_devlink's flags and its fwnode link goes; a child node's gets a
 // SYNC_STATE_ONLY proxy and its fwnode link stays.
-// Simplifications: no cycle relaxation (the loader rejects cycles), no
+// Simplifications: cycles only through a supplier below its consumer
+// (the loader rejects cycles of handles), no
 // deferred_probe_timeout relaxation (fw_devlink_drivers_done: every
 // modelled supplier has a driver), sync_state() itself is not modelled.
 func (k *Kernel) fwDevlinkLinkDevice(d *Device) {
@@ -155,7 +181,8 @@ func (k *Kernel) fwDevlinkLinkDevice(d *Device) {
 		d.linksParsed = true
 		for _, h := range d.Handles {
 			if k.parses(h.Property) {
-				k.fwnodeLinks = append(k.fwnodeLinks, &fwnodeLink{consumer: d, node: h.Node, supplier: h.Supplier})
+				k.fwnodeLinkAdd(&fwnodeLink{consumer: d, node: h.Node, supplier: h.Supplier,
+					cycle: h.Supplier.descendantOf(d)})
 			}
 		}
 	}
@@ -173,7 +200,7 @@ func (k *Kernel) fwDevlinkLinkDevice(d *Device) {
 // two devices exist.
 func (k *Kernel) fwDevlinkCreate(fl *fwnodeLink) {
 	flags := k.fwDevlinkFlags()
-	if fl.node != "" {
+	if fl.node != "" || fl.cycle {
 		flags = DLInferred | DLSyncStateOnly
 	}
 	k.DeviceLinkAdd(fl.consumer, fl.supplier, flags)
@@ -192,10 +219,14 @@ func (k *Kernel) dropFwnodeLink(fl *fwnodeLink) {
 }
 
 // fwnodeLinksCheckSuppliers is fwnode_links_check_suppliers: the device's
-// own node still names a supplier whose device was never added.
+// own node still names a supplier whose device was never added (never in
+// permissive mode, never through a cycle link).
 func (k *Kernel) fwnodeLinksCheckSuppliers(d *Device) bool {
+	if k.FwDevlinkMode() == FwDevlinkPermissive {
+		return false
+	}
 	for _, fl := range k.fwnodeLinks {
-		if fl.consumer == d && fl.node == "" {
+		if fl.consumer == d && fl.node == "" && !fl.cycle {
 			return true
 		}
 	}

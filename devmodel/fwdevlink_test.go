@@ -194,8 +194,8 @@ func TestDeviceLinkAddMergesIntoInferredLink(t *testing.T) {
 	w := newFwWorld(t, VNetNext, FwDevlinkOn, true, pcsHandle, false)
 	var l *Link
 	w.run(t, func(t *sim.Task) { l = w.k.DeviceLinkAdd(w.mac, w.pcs, DLAutoremoveConsumer) })
-	if got, want := l.Flags, DLAutoprobeConsumer; got != want || l.refs != 2 {
-		t.Fatalf("merged link flags %#x refs %d, want %#x (INFERRED cleared, no AUTOREMOVE) and 2", got, l.refs, want)
+	if got, want := l.Flags, DLAutoprobeConsumer; got != want || l.refs != 1 || !l.Managed {
+		t.Fatalf("merged link flags %#x refs %d managed %v, want %#x (INFERRED cleared, no AUTOREMOVE), 1 (a managed merge takes no reference), managed", got, l.refs, l.Managed, want)
 	}
 	w.unbindPCS(t)
 	w.bindPCS(t)
@@ -204,6 +204,70 @@ func TestDeviceLinkAddMergesIntoInferredLink(t *testing.T) {
 	}
 	w.k.DeviceLinkDel(l)
 	if w.linkFlags() < 0 {
-		t.Fatal("device_link_del dropped a link another add still holds")
+		t.Fatal("device_link_del dropped the managed link of a registered consumer (the kernel WARNs and keeps it)")
+	}
+}
+
+// A supplier below its consumer in the device tree closes a cycle
+// (__fw_devlink_relax_cycles): the link is permissive, so the supplier's
+// unbind leaves its parent bound. Two references between the same nodes
+// are one fwnode link.
+func TestFwDevlinkChildSupplierIsACycle(t *testing.T) {
+	s := sim.New(sim.Config{Horizon: 1 << 60, MaxSteps: 1 << 20}, sim.NewRandom(1))
+	k := New(s)
+	k.Version, k.FwPCSHandle = VNetNext, true
+	bus := k.NewBus("platform")
+	macDrv, pcsDrv := k.NewDriver(bus, nil, "mvpp2"), k.NewDriver(bus, nil, "lynx-pcs")
+	for _, drv := range []*Driver{macDrv, pcsDrv} {
+		drv.Probe, drv.Remove = func(t *sim.Task, d *Device) int { return 0 }, func(t *sim.Task, d *Device) {}
+	}
+	var mac, pcs *Device
+	k.Spawn("op", &Cause{Kind: "test"}, func(t *sim.Task) {
+		mac = k.NewDevice(t, bus, "mvpp2.0", nil)
+		pcs = k.NewDevice(t, bus, "lynx-pcs.0", mac)
+		mac.Handles = []Handle{{Property: "pcs-handle", Supplier: pcs}, {Property: "pcs-handle", Supplier: pcs}}
+		k.DeviceAdd(t, mac)
+		k.DeviceAdd(t, pcs)
+		k.DriverRegister(t, macDrv)
+		k.DriverRegister(t, pcsDrv)
+		k.UnbindStore(t, pcsDrv, pcs)
+	})
+	if end := s.Run(); end != sim.EndQuiescent {
+		t.Fatalf("execution ended %v", end)
+	}
+	if !mac.Bound() || len(k.fwnodeLinks) != 0 || len(k.Links()) != 0 {
+		t.Fatalf("mac bound %v, fwnode links %d, device links %d: want bound, none left (the proxy went at bind)", mac.Bound(), len(k.fwnodeLinks), len(k.Links()))
+	}
+}
+
+// A consumer deferred by its second supplier puts its first link back, so
+// that supplier's unbind does not wait for a probe that is not running.
+func TestDeferredConsumerReleasesItsLinks(t *testing.T) {
+	s := sim.New(sim.Config{Horizon: 1 << 60, MaxSteps: 1 << 20}, sim.NewRandom(1))
+	k := New(s)
+	bus := k.NewBus("platform")
+	drvs := map[string]*Driver{}
+	for _, n := range []string{"mvpp2", "lynx-pcs", "serdes"} {
+		drvs[n] = k.NewDriver(bus, nil, n)
+		drvs[n].Probe, drvs[n].Remove = func(t *sim.Task, d *Device) int { return 0 }, func(t *sim.Task, d *Device) {}
+	}
+	var mac, pcs *Device
+	k.Spawn("op", &Cause{Kind: "test"}, func(t *sim.Task) {
+		pcs = k.NewDevice(t, bus, "lynx-pcs.0", nil)
+		serdes := k.NewDevice(t, bus, "serdes.0", nil)
+		mac = k.NewDevice(t, bus, "mvpp2.0", nil)
+		mac.Handles = []Handle{{Property: "phys", Supplier: pcs}, {Property: "phys", Supplier: serdes}}
+		for _, d := range []*Device{pcs, serdes, mac} {
+			k.DeviceAdd(t, d)
+		}
+		k.DriverRegister(t, drvs["lynx-pcs"])
+		k.DriverRegister(t, drvs["mvpp2"]) // serdes has no driver: mvpp2.0 defers
+		k.UnbindStore(t, drvs["lynx-pcs"], pcs)
+	})
+	if end := s.Run(); end != sim.EndQuiescent {
+		t.Fatalf("execution ended %v, want quiescent (no wait for a probe that is not running)", end)
+	}
+	if mac.Bound() || pcs.Bound() {
+		t.Fatalf("mac bound %v, pcs bound %v: want both unbound", mac.Bound(), pcs.Bound())
 	}
 }

@@ -78,6 +78,8 @@ type Kernel struct {
 	// deferredTriggerCount is deferred_trigger_count.
 	deferredTriggerCount int
 	probeDone            sim.WaitQueue
+	// probeCount is probe_count: probes in flight.
+	probeCount int
 
 	// Notifiers are called for bus notifier events (BUS_NOTIFY_*).
 	Notifiers []func(t *sim.Task, event string, dev *Device)

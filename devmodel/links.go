@@ -37,11 +37,15 @@ type Link struct {
 	Consumer, Supplier *Device
 	Flags              LinkFlags
 	State              LinkState
-	// refs is link->kref: every device_link_add of the same pair takes one.
+	// Managed is DL_FLAG_MANAGED: the driver core orders probes and
+	// unbinds by the link (a stateless add leaves a managed link managed).
+	Managed bool
+	// refs is link->kref: a stateless add, or a managed add onto an
+	// unmanaged link, takes one on an existing link.
 	refs int
 }
 
-func (l *Link) managed() bool { return l.Flags&DLStateless == 0 }
+func (l *Link) managed() bool { return l.Managed }
 
 // syncStateOnly reports a managed DL_FLAG_SYNC_STATE_ONLY link: it orders
 // sync_state() only, never probe or unbind.
@@ -67,12 +71,12 @@ func (k *Kernel) DeviceLinkAdd(consumer, supplier *Device, flags LinkFlags) *Lin
 		if l.Consumer != consumer || l.Supplier != supplier {
 			continue
 		}
-		l.refs++
 		if l.Flags&DLInferred != 0 && flags&DLInferred == 0 {
 			l.Flags &^= DLInferred
 		}
 		l.Flags |= flags & DLPMRuntime
 		if flags&DLStateless != 0 {
+			l.refs++
 			l.Flags |= DLStateless
 			return l
 		}
@@ -84,7 +88,8 @@ func (k *Kernel) DeviceLinkAdd(consumer, supplier *Device, flags LinkFlags) *Lin
 			l.Flags &^= DLAutoremoveConsumer | DLAutoremoveSupplier
 		}
 		if !l.managed() {
-			l.Flags &^= DLStateless
+			l.refs++
+			l.Managed = true
 			l.State = initStatus(consumer, supplier)
 		}
 		if l.Flags&DLSyncStateOnly != 0 && flags&DLSyncStateOnly == 0 {
@@ -92,7 +97,7 @@ func (k *Kernel) DeviceLinkAdd(consumer, supplier *Device, flags LinkFlags) *Lin
 		}
 		return l
 	}
-	l := &Link{Consumer: consumer, Supplier: supplier, Flags: flags, refs: 1}
+	l := &Link{Consumer: consumer, Supplier: supplier, Flags: flags, Managed: flags&DLStateless == 0, refs: 1}
 	if l.managed() {
 		l.State = initStatus(consumer, supplier)
 	}
@@ -113,9 +118,21 @@ func initStatus(consumer, supplier *Device) LinkState {
 	return DLAvailable
 }
 
-// DeviceLinkDel is device_link_del: it drops one reference; the link goes
-// with the last.
+// DeviceLinkDel is device_link_del (device_link_put_kref): a stateless
+// link loses a reference and goes with the last; a managed one is dropped
+// only while its consumer is not registered (the kernel WARNs otherwise
+// and keeps it).
 func (k *Kernel) DeviceLinkDel(l *Link) {
+	switch {
+	case l.Flags&DLStateless != 0:
+		k.putLink(l)
+	case !l.Consumer.registered:
+		k.dropManaged(l)
+	}
+}
+
+// putLink is kref_put(&link->kref, __device_link_del).
+func (k *Kernel) putLink(l *Link) {
 	if l.refs--; l.refs <= 0 {
 		k.unlink(l)
 	}
@@ -124,8 +141,8 @@ func (k *Kernel) DeviceLinkDel(l *Link) {
 // dropManaged is device_link_drop_managed: the link stops being managed
 // and loses the reference its managed state held.
 func (k *Kernel) dropManaged(l *Link) {
-	l.Flags |= DLStateless
-	k.DeviceLinkDel(l)
+	l.Managed = false
+	k.putLink(l)
 }
 
 // unlink is __device_link_del: the link goes whatever its references.
@@ -151,12 +168,29 @@ func (k *Kernel) deviceLinksCheckSuppliers(d *Device) bool {
 	for _, l := range k.links {
 		if l.Consumer == d && l.managed() {
 			if l.State != DLAvailable && l.State != DLConsumerProbe && !l.syncStateOnly() {
+				k.deviceLinksMissingSupplier(d)
 				return false
 			}
 			l.State = DLConsumerProbe
 		}
 	}
 	return true
+}
+
+// deviceLinksMissingSupplier is device_links_missing_supplier: the links a
+// deferred probe already marked CONSUMER_PROBE go back to AVAILABLE (their
+// supplier is bound) or DORMANT.
+func (k *Kernel) deviceLinksMissingSupplier(d *Device) {
+	for _, l := range k.links {
+		if l.Consumer != d || l.State != DLConsumerProbe {
+			continue
+		}
+		if l.Supplier.Driver != nil {
+			l.State = DLAvailable
+		} else {
+			l.State = DLDormant
+		}
+	}
 }
 
 // deviceLinksDriverBound is device_links_driver_bound: the device's
@@ -221,9 +255,7 @@ start:
 			continue
 		}
 		if status == DLConsumerProbe {
-			t.Enter("wait_for_device_probe")
-			k.probeDone.Wait(t, "wait_for_device_probe", nil)
-			t.Leave()
+			k.waitForDeviceProbe(t)
 			goto start
 		}
 		l.State = DLSupplierUnbind
@@ -234,6 +266,22 @@ start:
 			k.PutDevice(t, c, nil)
 			goto start
 		}
+	}
+}
+
+// waitForDeviceProbe is wait_for_device_probe: it returns once no probe is
+// in flight (probe_count == 0). With none in flight it still yields, so a
+// caller that loops on a link no probe will move (the kernel would spin)
+// runs into the step budget instead of hanging the simulator.
+func (k *Kernel) waitForDeviceProbe(t *sim.Task) {
+	t.Enter("wait_for_device_probe")
+	defer t.Leave()
+	if k.probeCount == 0 {
+		t.Yield("wait_for_device_probe")
+		return
+	}
+	for k.probeCount > 0 {
+		k.probeDone.Wait(t, "wait_for_device_probe", nil)
 	}
 }
 
