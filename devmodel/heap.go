@@ -12,7 +12,9 @@ import (
 type Site struct {
 	Stack []string
 	Task  string
-	At    sim.Time
+	// TaskID is the task's number (the PID reports print).
+	TaskID int
+	At     sim.Time
 }
 
 // String renders a site as KASAN does, e.g.
@@ -60,12 +62,7 @@ const (
 	Call  = "call"
 )
 
-func (h *Heap) site(t *sim.Task) Site {
-	if t == nil {
-		return Site{At: h.k.S.Now(), Task: "<event>"}
-	}
-	return Site{Stack: t.Stack(), Task: t.Name, At: h.k.S.Now()}
-}
+func (h *Heap) site(t *sim.Task) Site { return siteOf(h.k.S, t) }
 
 // Alloc allocates an object (kmalloc/kzalloc) from the running task.
 func (h *Heap) Alloc(t *sim.Task, typ, name string) *Object {
@@ -83,6 +80,7 @@ func (h *Heap) Kfree(t *sim.Task, o *Object) {
 			Summary:  "double free of " + o.Label(),
 			Detail: fmt.Sprintf("freed again in %s\nallocated in %s\nfirst freed in %s\n",
 				here, o.Alloc, *o.Free),
+			Kernel: kasanReport("double-free", o, "", here),
 		})
 		return
 	}
@@ -109,16 +107,26 @@ func (h *Heap) Access(t *sim.Task, o *Object, kind string) bool {
 	if o.Free == nil {
 		return true
 	}
+	here := h.site(t)
 	prop, what := "use-after-free", o.Label()
+	var kernel string
 	if o.Module != nil {
 		prop = "use-after-unload"
 		what = fmt.Sprintf("%s of module %s", what, o.Module.Name)
+		kernel = pageFaultOops(o.addr(), kind, here, fmt.Sprintf("(pcssim: %s was unmapped when module %s was unloaded at t=%s; frames have no code offsets)\n", o.Label(), o.Module.Name, o.Free.At))
+	} else {
+		access := "Read"
+		if kind == Write {
+			access = "Write"
+		}
+		kernel = kasanReport("slab-use-after-free", o, access, here)
 	}
 	h.k.S.Report(sim.Finding{
 		Property: prop,
 		Summary:  prop + " of " + what,
 		Detail: fmt.Sprintf("%s in %s\nallocated in %s\nfreed in %s\n",
-			kind, h.site(t), o.Alloc, *o.Free),
+			kind, here, o.Alloc, *o.Free),
+		Kernel: kernel,
 	})
 	return false
 }
@@ -146,11 +154,7 @@ func (h *Heap) Deref(t *sim.Task, o *Object, typ, kind string) bool {
 	h.k.S.Report(sim.Finding{
 		Property: "null-deref",
 		Summary:  fmt.Sprintf("null-deref: kernel NULL pointer dereference in %s (%s of %s)", fn, kind, what),
-		Detail: fmt.Sprintf("BUG: kernel NULL pointer dereference, address: 0000000000000000\n"+
-			"#PF: supervisor %s access in kernel mode\n"+
-			"Oops: %04x [#1] PREEMPT SMP\nComm: %s\nRIP: %s\nCall Trace:\n %s\n"+
-			"(the task dies holding its locks; the execution ends here)\n",
-			accessWord(kind), pfCode(kind), t.Name, fn, strings.Join(t.Stack(), "\n ")),
+		Kernel:   pageFaultOops(0, kind, h.site(t), "(pcssim: the task dies holding its locks; the execution ends here; frames have no code offsets)\n"),
 	})
 	t.Oops()
 	return false

@@ -50,9 +50,10 @@ func TestNullDeref(t *testing.T) {
 			if res.End != sim.EndOops {
 				t.Errorf("%s/%s: execution ended %v, want kernel oops", sc.Name, st, res.End)
 			}
-			for _, s := range []string{"kernel NULL pointer dereference", "RIP: phylink_start", " dev_open\n"} {
-				if !strings.Contains(found.Summary+found.Detail, s) {
-					t.Errorf("%s/%s: report lacks %q:\n%s\n%s", sc.Name, st, s, found.Summary, found.Detail)
+			for _, s := range []string{"BUG: kernel NULL pointer dereference, address: 0000000000000000\n", "#PF: supervisor write access in kernel mode\n",
+				"RIP: 0010:phylink_start+0x0/0x0\n", " dev_open+0x0/0x0\n"} {
+				if !strings.Contains(found.Kernel, s) {
+					t.Errorf("%s/%s: report lacks %q:\n%s\n%s", sc.Name, st, s, found.Summary, found.Kernel)
 				}
 			}
 		}

@@ -14,8 +14,13 @@ const ReportSteps = 12
 // execution of sc under strategy, made by explorer explore and named by
 // origin, e.g. "seed 42"), ending with the command that replays it.
 func WriteReport(w io.Writer, sc *Scenario, strategy, explore, origin string, res *Result, f sim.Finding) {
-	fmt.Fprintf(w, "BUG: pcssim: %s\n", f.Summary)
-	fmt.Fprint(w, f.Detail)
+	if f.Kernel != "" {
+		fmt.Fprint(w, f.Kernel)
+		fmt.Fprintf(w, "pcssim: %s\n", f.Summary)
+	} else {
+		fmt.Fprintf(w, "BUG: pcssim: %s\n", f.Summary)
+		fmt.Fprint(w, f.Detail)
+	}
 	var before []sim.Step
 	for _, s := range res.Trace {
 		// Notes carry the number of the step before them: keep those of

@@ -63,6 +63,9 @@ type Finding struct {
 	Summary string
 	// Detail is the multi-line body of the report (sites, stacks, tables).
 	Detail string
+	// Kernel is the report as the kernel would print it (KASAN, Oops),
+	// when the finding has a kernel counterpart; reports print it first.
+	Kernel string
 	Step   int
 	At     Time
 	// Point orders the finding among the chooser's consultations: it is
