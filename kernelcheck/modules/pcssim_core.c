@@ -141,12 +141,12 @@ void pcssim_race_point(const char *point)
 {
 	if (strcmp(race, point))
 		return;
-	pr_info("PCSSIM-RACE %s reached: waiting for the interrupt\n", point);
+	pr_notice("PCSSIM-RACE %s reached: waiting for the interrupt\n", point);
 	complete(&race_at_point);
 	if (!wait_for_completion_timeout(&race_irq_done, PCSSIM_RACE_TIMEOUT))
-		pr_info("PCSSIM-RACE %s: no interrupt came (timeout)\n", point);
+		pr_notice("PCSSIM-RACE %s: no interrupt came (timeout)\n", point);
 	else
-		pr_info("PCSSIM-RACE %s: the interrupt ran, going on\n", point);
+		pr_notice("PCSSIM-RACE %s: the interrupt ran, going on\n", point);
 }
 EXPORT_SYMBOL_GPL(pcssim_race_point);
 
@@ -161,17 +161,17 @@ static int pcssim_irq_set(const char *val, const struct kernel_param *kp)
 		return -EINVAL;
 	if (race[0]) {
 		if (!wait_for_completion_timeout(&race_at_point, PCSSIM_RACE_TIMEOUT)) {
-			pr_info("PCSSIM-RACE %s never reached (timeout)\n", race);
+			pr_notice("PCSSIM-RACE %s never reached (timeout)\n", race);
 			return -ETIMEDOUT;
 		}
 	}
 	mutex_lock(&irqs[line].lock);
 	WRITE_ONCE(irqs[line].link, !!up);
 	if (irqs[line].handler) {
-		pr_info("PCSSIM-IRQ line %u link %s: handler runs\n", line, up ? "up" : "down");
+		pr_notice("PCSSIM-IRQ line %u link %s: handler runs\n", line, up ? "up" : "down");
 		irqs[line].handler(irqs[line].data, !!up);
 	} else {
-		pr_info("PCSSIM-IRQ line %u link %s: no handler (freed)\n", line, up ? "up" : "down");
+		pr_notice("PCSSIM-IRQ line %u link %s: no handler (freed)\n", line, up ? "up" : "down");
 	}
 	mutex_unlock(&irqs[line].lock);
 	if (race[0])
