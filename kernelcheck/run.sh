@@ -113,7 +113,10 @@ insmod /m/pcssim_core.ko $core; insmod /m/pcssim_pcs.ko $pcs
 insmod /m/pcssim_mac.ko strategy=$mac_strategy netdevs=$nd $mac
 for n in /sys/class/net/eth*; do [ -e "\$n" ] && ip link set "\$(basename "\$n")" up; done
 sleep 2
-echo "PCSSIM-STATE before eth0=\$(cat /sys/class/net/eth0/carrier 2>/dev/null || echo gone)"
+# ethN's state: its carrier (0/1), down (not running) or gone.
+st() { [ -e "/sys/class/net/\$1" ] || { echo gone; return; }; cat "/sys/class/net/\$1/carrier" 2>/dev/null || echo down; }
+states() { for n in eth0 eth1 eth2 eth3; do [ \$n = eth0 ] || [ -e /sys/class/net/\$n ] || [ \$n = eth1 ] || continue; printf ' %s=%s' \$n "\$(st \$n)"; done; }
+echo "PCSSIM-STATE before\$(states)"
 unbind() { echo "\$1" > "/sys/bus/platform/drivers/\$2/unbind"; echo "PCSSIM-ACTION unbind \$1 rc=\$?"; }
 bind() { echo "\$1" > "/sys/bus/platform/drivers/\$2/bind"; echo "PCSSIM-ACTION bind \$1 rc=\$?"; }
 # irq LINE UP: the PCS interrupt line LINE fires with link level UP.
@@ -152,7 +155,7 @@ EOF
   esac
   cat <<EOF
 sleep 3
-echo "PCSSIM-STATE after eth0=\$(cat /sys/class/net/eth0/carrier 2>/dev/null || echo gone) eth1=\$([ -e /sys/class/net/eth1 ] && echo present || echo gone)"
+echo "PCSSIM-STATE after\$(states)"
 echo PCSSIM-DONE
 poweroff -f
 EOF
@@ -236,7 +239,8 @@ for r in "${rows[@]}"; do
   # top of its call trace.
   sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g; s/.*PCSSIM-/PCSSIM-/' "$log" |
     awk '/PCSSIM-ACTION/ {next}
-         /PCSSIM-|general protection fault|BUG:|Oops|RIP: 0010/ {print; next}
+         /RIP: 0010/ {if (rip++) next; print; next}
+         /PCSSIM-|general protection fault|BUG:|Oops/ {print; next}
          /Call Trace:/ {t=3; next}
          t > 0 && /\][ \t]+[a-z_0-9.]+\+0x/ {sub(/^\[ *[0-9.]+\] */, "  "); print; t--}' |
     head -9 | sed 's/^/    | /'
