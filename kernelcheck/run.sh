@@ -27,6 +27,7 @@ for k in 6.1 6.12; do
     $k/rmk-2022-self-pin/module-ref
     $k/rmk-2022-nfsroot/device-link $k/rmk-2022-nfsroot/phylink-notify
     $k/pcs-rebind/phylink-notify $k/pcs-rebind/device-link
+    $k/rmk-2022-get-device/device-ref $k/rmk-2022-get-device/device-link
     $k/xpcs-irq-order/none $k/xpcs-irq-order/phylink-notify
   )
 done
@@ -136,6 +137,7 @@ try_rmmod() {
 EOF
   case "$scen" in
     rmk-2022-unbind|rmk-2022-nfsroot) echo "unbind pcssim-pcs.0 pcssim-pcs" ;;
+    rmk-2022-get-device) echo 'echo 1 > /sys/module/pcssim_core/parameters/unplug' ;;
     rmk-2022-rmmod) echo "try_rmmod pcssim_pcs" ;;
     rmk-2022-self-pin) echo "try_rmmod pcssim_mac" ;;
     pcs-rebind) printf 'unbind pcssim-pcs.0 pcssim-pcs\nsleep 2\nbind pcssim-pcs.0 pcssim-pcs\n' ;;

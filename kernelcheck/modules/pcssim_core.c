@@ -185,6 +185,29 @@ static const struct kernel_param_ops pcssim_irq_ops = {
 module_param_cb(irq, &pcssim_irq_ops, NULL, 0200);
 MODULE_PARM_DESC(irq, "write \"LINE UP\" to raise interrupt LINE with link level UP (0/1)");
 
+/* Writing 1 hot-unplugs pcssim-pcs.0: device_del() and the board's put,
+ * as when the PCS's parent bus goes (rmk-2022-get-device). */
+static int pcssim_unplug_set(const char *val, const struct kernel_param *kp)
+{
+	struct platform_device *pdev;
+
+	mutex_lock(&pcssim_lock);
+	pdev = pcs_pdev;
+	pcs_pdev = NULL;
+	mutex_unlock(&pcssim_lock);
+	if (!pdev)
+		return -ENODEV;
+	pr_notice("PCSSIM-UNPLUG %s\n", dev_name(&pdev->dev));
+	platform_device_unregister(pdev);
+	return 0;
+}
+
+static const struct kernel_param_ops pcssim_unplug_ops = {
+	.set = pcssim_unplug_set,
+};
+module_param_cb(unplug, &pcssim_unplug_ops, NULL, 0200);
+MODULE_PARM_DESC(unplug, "write 1 to remove the device pcssim-pcs.0 (device_del)");
+
 static int __init pcssim_core_init(void)
 {
 	int i;
@@ -218,7 +241,8 @@ static void __exit pcssim_core_exit(void)
 
 	for (i = macs - 1; i >= 0; i--)
 		platform_device_unregister(mac_pdev[i]);
-	platform_device_unregister(pcs_pdev);
+	if (pcs_pdev)
+		platform_device_unregister(pcs_pdev);
 }
 
 module_init(pcssim_core_init);
