@@ -232,7 +232,9 @@ fail=0 n=0
 for r in "${rows[@]}"; do
   IFS=/ read -r k scen st <<<"$r"
   id="$k-$scen-$st" log="$work/logs/$k-$scen-$st.log"
+  [ -s "$work/verdicts/$id.kernel" ] && [ -s "$work/verdicts/$id.pcssim" ] || die "row $r did not run (see $work)"
   kv=$(cat "$work/verdicts/$id.kernel") pv=$(cat "$work/verdicts/$id.pcssim")
+  [ "$pv" != pcssim-failed ] || die "row $r: pcssim run failed (try: $work/pcssim run $scen --strategy $st --kernel $k)"
   agree=yes
   [ "$kv" = "$pv" ] || { agree=NO; fail=1; }
   n=$((n + 1))
