@@ -36,6 +36,10 @@ rows+=(
   6.12/pcs-irq-mac-unbind/none 6.12/pcs-irq-mac-unbind/module-ref 6.12/pcs-irq-mac-unbind/phylink-notify
   6.12/qsgmii-shared/none 6.12/qsgmii-shared/phylink-notify 6.12/qsgmii-shared/device-link
 )
+# A strategy of a proposal, not of a released kernel: 6.12's own phylink.c
+# plus phylink_release_pcs() (kernelcheck/phylink_release_pcs.c.inc), built
+# from linux-source-6.12 for these rows only.
+rows+=(6.12/racy-release/phylink-notify-racy)
 [ $# -gt 0 ] && rows=("$@")
 
 # 1. Packages (idempotent; needs root and Debian's package registry). Both
@@ -57,6 +61,9 @@ command -v xz >/dev/null || need+=(xz-utils)
 command -v make >/dev/null && command -v gcc >/dev/null || need+=(make gcc)
 [ -n "$(kernel_dir 6.1)" ] || need+=(linux-image-amd64 linux-headers-amd64)
 [ -n "$(kernel_dir 6.12)" ] || need+=(linux-image-6.12-amd64 linux-headers-6.12-amd64)
+patched=no
+for r in "${rows[@]}"; do case "$r" in 6.12/*/phylink-notify-racy) patched=yes ;; esac; done
+[ $patched = no ] || [ -e /usr/src/linux-source-6.12.tar.xz ] || need+=(linux-source-6.12)
 if [ ${#need[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || die "need root to install ${need[*]}"
   echo "kernelcheck: installing ${need[*]}" >&2
@@ -71,18 +78,31 @@ for k in 6.1 6.12; do
 done
 
 # 2. pcssim, and per kernel the test modules and an initramfs base: busybox,
-# the kernel's own phylink and libphy, our modules.
+# the kernel's own phylink and libphy, our modules. The variant 6.12+rp has
+# the patched phylink.ko (phylink_release_pcs()) and modules built with it.
 rm -rf "$work" && mkdir -p "$work/logs" "$work/verdicts"
 (cd "$root" && go build -o "$work/pcssim" ./cmd/pcssim) || die "cannot build pcssim"
-for k in 6.1 6.12; do
-  v=${kver[$k]} mod="$work/mod-$k" base="$work/rootfs-$k"
+variants=(6.1 6.12)
+[ $patched = no ] || variants+=(6.12+rp)
+for var in "${variants[@]}"; do
+  k=${var%+rp} v=${kver[${var%+rp}]} mod="$work/mod-$var" base="$work/rootfs-$var"
   mkdir -p "$mod" && cp "$here"/modules/* "$mod/"
-  make -s -C "/lib/modules/$v/build" M="$mod" modules >"$work/build-$k.log" 2>&1 ||
-    { cat "$work/build-$k.log" >&2; die "module build for $v failed"; }
+  if [ "$var" = 6.12+rp ]; then
+    tar xJf /usr/src/linux-source-6.12.tar.xz -C "$work" --strip-components=4 \
+      linux-source-6.12/drivers/net/phy/phylink.c linux-source-6.12/drivers/net/phy/sfp.h \
+      linux-source-6.12/drivers/net/phy/swphy.h || die "cannot extract phylink.c from linux-source-6.12"
+    mv "$work"/{phylink.c,sfp.h,swphy.h} "$mod/"
+    grep -q '^EXPORT_SYMBOL_GPL(phylink_pcs_change);$' "$mod/phylink.c" || die "phylink.c: no phylink_pcs_change()"
+    sed -i "/^EXPORT_SYMBOL_GPL(phylink_pcs_change);\$/r $here/phylink_release_pcs.c.inc" "$mod/phylink.c"
+    printf 'obj-m := phylink.o pcssim_core.o pcssim_pcs.o pcssim_mac.o\nccflags-y := -DPCSSIM_PHYLINK_RELEASE_PCS\n' >"$mod/Kbuild"
+  fi
+  make -s -C "/lib/modules/$v/build" M="$mod" modules >"$work/build-$var.log" 2>&1 ||
+    { cat "$work/build-$var.log" >&2; die "module build for $var ($v) failed"; }
   mkdir -p "$base"/{bin,proc,sys,dev,tmp,m}
   cp /bin/busybox "$base/bin/busybox"
   for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -sf busybox "$base/bin/$a"; done
   for m in libphy phylink; do # the kernel package's modules, decompressed
+    [ "$var/$m" = 6.12+rp/phylink ] && { cp "$mod/phylink.ko" "$base/m/"; continue; }
     f=$(find "/lib/modules/$v/kernel" -name "$m.ko*" | head -1)
     [ -n "$f" ] || die "module $m not found in $v"
     case "$f" in
@@ -102,6 +122,7 @@ guest_script() {
     rmk-2022-self-pin) mac_strategy=self-pin ;;
     pcs-irq-mac-unbind) pcs="link=irq" ;;
     xpcs-irq-order) mac="pcs=integrated-irq remove_order=put-pcs-first" core="race=mac-free-irq" ;;
+    racy-release) core="race=pcs-get-state race_armed=0" pcs="release_pcs=1" ;;
     qsgmii-shared)
       core="macs=4" pcs="lanes=4 link=irq"
       [ "$st" = device-link ] && core="$core race=pcs-remove" ;;
@@ -142,6 +163,10 @@ EOF
     rmk-2022-self-pin) echo "try_rmmod pcssim_mac" ;;
     pcs-rebind) printf 'unbind pcssim-pcs.0 pcssim-pcs\nsleep 2\nbind pcssim-pcs.0 pcssim-pcs\n' ;;
     pcs-irq-mac-unbind) printf 'unbind pcssim-mac.0 pcssim-mac\nsleep 1\nirq 0 0\n' ;;
+    # Armed now, the next poll's resolve waits inside pcs_get_state() (it
+    # holds state_mutex and the PCS); the unbind releases and frees the PCS,
+    # and devres's last action lets the resolve go on.
+    racy-release) printf 'echo 1 > /sys/module/pcssim_core/parameters/race_armed\necho 1 > /sys/module/pcssim_core/parameters/race_wait\nunbind pcssim-pcs.0 pcssim-pcs\n' ;;
     # The forced race: remove() waits at the point of pcssim's schedule
     # until the interrupt (which waits for remove() to get there) has run.
     xpcs-irq-order) printf 'unbind pcssim-mac.0 pcssim-mac &\nirq 4 0\nwait\n' ;;
@@ -203,7 +228,9 @@ run_row() {
   IFS=/ read -r k scen st <<<"$row"
   id="$k-$scen-$st" rootfs="$work/rootfs-$id" log="$work/logs/$id.log"
   pcssim_verdict "$k" "$scen" "$st" >"$work/verdicts/$id.pcssim" &
-  cp -a "$work/rootfs-$k" "$rootfs"
+  local var=$k
+  [ "$k/$st" = 6.12/phylink-notify-racy ] && var=6.12+rp
+  cp -a "$work/rootfs-$var" "$rootfs"
   guest_script "$scen" "$st" >"$rootfs/init"
   chmod +x "$rootfs/init"
   (cd "$rootfs" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs-$id.gz"
@@ -227,7 +254,7 @@ for r in "${rows[@]}"; do
 done
 wait
 
-printf '%-19s %-15s %-7s %-22s %-22s %s\n' scenario strategy kernel "kernel verdict" "pcssim --kernel K" agree
+printf '%-19s %-19s %-7s %-22s %-22s %s\n' scenario strategy kernel "kernel verdict" "pcssim --kernel K" agree
 fail=0 n=0
 for r in "${rows[@]}"; do
   IFS=/ read -r k scen st <<<"$r"
@@ -238,7 +265,7 @@ for r in "${rows[@]}"; do
   agree=yes
   [ "$kv" = "$pv" ] || { agree=NO; fail=1; }
   n=$((n + 1))
-  printf '%-19s %-15s %-7s %-22s %-22s %s\n' "$scen" "$st" "$k" "$kv" "$pv" "$agree"
+  printf '%-19s %-19s %-7s %-22s %-22s %s\n' "$scen" "$st" "$k" "$kv" "$pv" "$agree"
   # The console behind the kernel's verdict: our markers, the oops and the
   # top of its call trace.
   sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g; s/.*PCSSIM-/PCSSIM-/' "$log" |

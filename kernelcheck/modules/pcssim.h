@@ -69,14 +69,27 @@ void pcssim_pcs_watch(unsigned int lane, const struct pcssim_pcs_client *c);
 int pcssim_request_irq(unsigned int line, void (*handler)(void *data, bool up), void *data);
 void pcssim_free_irq(unsigned int line);
 bool pcssim_hw_link(unsigned int line);
+const bool *pcssim_hw_reg(unsigned int line);
 
 /*
  * Forced interleavings. pcssim reports a race as a schedule: one task is at
- * point P when another runs. With pcssim_core's race=P, the module that
- * reaches P calls pcssim_race_point(P), which signals a completion and waits
- * for the next interrupt to have run; the interrupt write waits for that
- * completion first. No sleeps: each side waits for the other.
+ * point P when another runs. With pcssim_core's race=P (and race_armed=1),
+ * the task that reaches P calls pcssim_race_point(P), which signals a
+ * completion and waits until the other side has run: the next interrupt
+ * (the interrupt write waits for the first completion before it runs the
+ * handler), or pcssim_race_other(P) called by the module whose action the
+ * schedule puts there. No sleeps: each side waits for the other.
  */
 void pcssim_race_point(const char *point);
+void pcssim_race_other(const char *point);
+
+#ifdef PCSSIM_PHYLINK_RELEASE_PCS
+/*
+ * Only with the phylink.ko that kernelcheck builds from 6.12's own
+ * phylink.c plus phylink_release_pcs() as pcssim's phylink-notify-racy
+ * models it (rtnl held, no state_mutex). No released kernel has it.
+ */
+void phylink_release_pcs(struct phylink_pcs *pcs);
+#endif
 
 #endif

@@ -18,7 +18,10 @@ module_param(macs, int, 0444);
 MODULE_PARM_DESC(macs, "MAC devices pcssim-mac.0..N-1 (1-4)");
 static char race[32];
 module_param_string(race, race, sizeof(race), 0444);
-MODULE_PARM_DESC(race, "forced interleaving: pcs-remove or mac-free-irq (empty: none)");
+MODULE_PARM_DESC(race, "forced interleaving: pcs-remove, mac-free-irq or pcs-get-state (empty: none)");
+static bool race_armed = true;
+module_param(race_armed, bool, 0644);
+MODULE_PARM_DESC(race_armed, "the race point waits only while armed (write 1 to arm it later)");
 
 static DEFINE_MUTEX(pcssim_lock);
 static struct {
@@ -131,24 +134,67 @@ bool pcssim_hw_link(unsigned int line)
 }
 EXPORT_SYMBOL_GPL(pcssim_hw_link);
 
-/* The rendezvous of a forced race (race=POINT). A safety timeout only keeps
- * a broken row from hanging the boot; it never decides the order. */
+/* The status register itself, for a driver that keeps a pointer to its
+ * hardware (as Lynx keeps its mdio_device). */
+const bool *pcssim_hw_reg(unsigned int line)
+{
+	return line < PCSSIM_IRQS ? &irqs[line].link : NULL;
+}
+EXPORT_SYMBOL_GPL(pcssim_hw_reg);
+
+/* The rendezvous of a forced race (race=POINT): one-shot, complete_all(),
+ * so that a point reached again later does not wait. A safety timeout only
+ * keeps a broken row from hanging the boot; it never decides the order. */
 static DECLARE_COMPLETION(race_at_point);
-static DECLARE_COMPLETION(race_irq_done);
+static DECLARE_COMPLETION(race_other_done);
+static atomic_t race_reached = ATOMIC_INIT(0);
 #define PCSSIM_RACE_TIMEOUT (60 * HZ)
+
+static bool pcssim_race_is(const char *point)
+{
+	return race[0] && !strcmp(race, point);
+}
 
 void pcssim_race_point(const char *point)
 {
-	if (strcmp(race, point))
+	if (!pcssim_race_is(point) || !READ_ONCE(race_armed) || atomic_xchg(&race_reached, 1))
 		return;
-	pr_notice("PCSSIM-RACE %s reached: waiting for the interrupt\n", point);
-	complete(&race_at_point);
-	if (!wait_for_completion_timeout(&race_irq_done, PCSSIM_RACE_TIMEOUT))
-		pr_notice("PCSSIM-RACE %s: no interrupt came (timeout)\n", point);
+	pr_notice("PCSSIM-RACE %s reached: waiting for the other side\n", point);
+	complete_all(&race_at_point);
+	if (!wait_for_completion_timeout(&race_other_done, PCSSIM_RACE_TIMEOUT))
+		pr_notice("PCSSIM-RACE %s: the other side never came (timeout)\n", point);
 	else
-		pr_notice("PCSSIM-RACE %s: the interrupt ran, going on\n", point);
+		pr_notice("PCSSIM-RACE %s: the other side ran, going on\n", point);
 }
 EXPORT_SYMBOL_GPL(pcssim_race_point);
+
+void pcssim_race_other(const char *point)
+{
+	if (!pcssim_race_is(point) || !completion_done(&race_at_point))
+		return;
+	pr_notice("PCSSIM-RACE %s: the other side has run\n", point);
+	complete_all(&race_other_done);
+}
+EXPORT_SYMBOL_GPL(pcssim_race_other);
+
+/* Writing anything waits until the race point is reached (the guest then
+ * starts the other side). */
+static int pcssim_race_wait_set(const char *val, const struct kernel_param *kp)
+{
+	if (!race[0])
+		return -EINVAL;
+	if (!wait_for_completion_timeout(&race_at_point, PCSSIM_RACE_TIMEOUT)) {
+		pr_notice("PCSSIM-RACE %s never reached (timeout)\n", race);
+		return -ETIMEDOUT;
+	}
+	return 0;
+}
+
+static const struct kernel_param_ops pcssim_race_wait_ops = {
+	.set = pcssim_race_wait_set,
+};
+module_param_cb(race_wait, &pcssim_race_wait_ops, NULL, 0200);
+MODULE_PARM_DESC(race_wait, "write 1 to wait until the race point is reached");
 
 /* Writing "LINE UP" raises an interrupt; with race= set, only once the
  * racing task has reached its point. */
@@ -175,7 +221,7 @@ static int pcssim_irq_set(const char *val, const struct kernel_param *kp)
 	}
 	mutex_unlock(&irqs[line].lock);
 	if (race[0])
-		complete(&race_irq_done);
+		complete_all(&race_other_done);
 	return 0;
 }
 

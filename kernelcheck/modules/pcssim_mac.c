@@ -21,6 +21,9 @@
  *                   re-registered PCS up the same way)
  *   self-pin        the MAC creates its own PCS and "gets" it: try_module_get()
  *                   of its own module
+ *   phylink-notify-racy  (patched phylink.ko only) the provider's remove()
+ *                   calls phylink_release_pcs() under rtnl only; the MAC
+ *                   just stops returning the PCS
  *
  * With phylink-notify on 6.4+, the MAC also clears pcs->phylink under rtnl
  * before phylink_destroy(): what pcssim's reference design does inside
@@ -203,7 +206,7 @@ static void pcssim_xpcs_irq_handler(void *data, bool up)
 static void pcssim_forget_phylink(struct pcssim_mac *m)
 {
 #ifdef PCSSIM_HAVE_PCS_PHYLINK
-	if (!strcmp(strategy, "phylink-notify") && m->pcs)
+	if (!strncmp(strategy, "phylink-notify", 14) && m->pcs)
 		m->pcs->phylink = NULL;
 #endif
 }
@@ -253,6 +256,17 @@ static void pcssim_release(void *data)
 static void pcssim_available(void *data, struct phylink_pcs *pcs)
 {
 	pcssim_swap_pcs(data, pcs);
+}
+
+/* phylink-notify-racy: phylink itself let go of the PCS (the provider
+ * called phylink_release_pcs()); the MAC only stops returning it. */
+static void pcssim_forget_pcs(void *data)
+{
+	struct pcssim_mac *m = data;
+
+	rtnl_lock();
+	m->pcs = NULL;
+	rtnl_unlock();
 }
 
 static struct net_device *pcssim_new_netdev(struct pcssim_mac *m, const char *name)
@@ -309,6 +323,10 @@ static int pcssim_take_pcs(struct pcssim_mac *m)
 		m->client.available = pcssim_available;
 		m->client.data = m;
 		pcssim_pcs_watch(m->lane, &m->client);
+	} else if (!strcmp(strategy, "phylink-notify-racy")) {
+		m->client.release = pcssim_forget_pcs;
+		m->client.data = m;
+		pcssim_pcs_watch(m->lane, &m->client);
 	}
 	m->pcs = found;
 	return 0;
@@ -326,7 +344,7 @@ static void pcssim_put_pcs(struct pcssim_mac *m)
 		module_put(m->pcs_owner);
 	} else if (!strcmp(strategy, "device-ref")) {
 		put_device(m->pcs_dev);
-	} else if (!strcmp(strategy, "phylink-notify")) {
+	} else if (!strncmp(strategy, "phylink-notify", 14)) {
 		pcssim_pcs_watch(m->lane, NULL);
 	}
 	m->pcs = NULL;
@@ -428,6 +446,10 @@ static int __init pcssim_mac_init(void)
 {
 	if (strcmp(pcs, "registry") && strcmp(pcs, "integrated-irq"))
 		return -EINVAL;
+#ifndef PCSSIM_PHYLINK_RELEASE_PCS
+	if (!strcmp(strategy, "phylink-notify-racy"))
+		return -EINVAL; /* needs the patched phylink.ko */
+#endif
 	if (strcmp(remove_order, "in-tree") && strcmp(remove_order, "put-pcs-first"))
 		return -EINVAL;
 	return platform_driver_register(&pcssim_mac_driver);

@@ -14,11 +14,17 @@
  */
 #include <linux/module.h>
 #include <linux/platform_device.h>
+#include <linux/rtnetlink.h>
 #include "pcssim.h"
 
 static int lanes = 1;
 module_param(lanes, int, 0444);
 MODULE_PARM_DESC(lanes, "PCS lanes of the device (1-4), lane i serves pcssim-mac.i");
+#ifdef PCSSIM_PHYLINK_RELEASE_PCS
+static bool release_pcs;
+module_param(release_pcs, bool, 0444);
+MODULE_PARM_DESC(release_pcs, "remove() calls phylink_release_pcs() under rtnl (patched phylink.ko only)");
+#endif
 static char *link = "poll";
 module_param(link, charp, 0444);
 MODULE_PARM_DESC(link, "poll or irq (irq needs phylink_pcs_change(), 6.4+)");
@@ -26,6 +32,7 @@ MODULE_PARM_DESC(link, "poll or irq (irq needs phylink_pcs_change(), 6.4+)");
 struct pcssim_lane {
 	struct phylink_pcs pcs;
 	unsigned int line; /* interrupt line and hardware link status */
+	const bool *reg;   /* the status register, as lynx->mdio */
 };
 
 struct pcssim_pcs_priv {
@@ -34,12 +41,16 @@ struct pcssim_pcs_priv {
 	bool irq;
 };
 
-/* lynx_pcs_get_state(): the link status is read from the hardware. */
+/* lynx_pcs_get_state(): the link status is read from the hardware through
+ * the driver's private data (Lynx: lynx->mdio). */
 static void pcssim_pcs_get_state(struct phylink_pcs *pcs, struct phylink_link_state *state)
 {
 	struct pcssim_lane *l = container_of(pcs, struct pcssim_lane, pcs);
 
-	state->link = pcssim_hw_link(l->line);
+	/* racy-release: phylink_resolve() holds state_mutex and has called
+	 * in with pl->pcs; the release and the free happen now. */
+	pcssim_race_point("pcs-get-state");
+	state->link = READ_ONCE(*l->reg);
 	state->speed = SPEED_1000;
 	state->duplex = DUPLEX_FULL;
 	state->an_complete = state->link;
@@ -72,11 +83,21 @@ static void pcssim_pcs_irq_handler(void *data, bool up)
 }
 #endif
 
+/* A devres action registered before the lanes' memory, so that it runs
+ * after devres has freed it (devres releases in reverse order). */
+static void pcssim_pcs_freed(void *data)
+{
+	pcssim_race_other("pcs-get-state");
+}
+
 static int pcssim_pcs_probe(struct platform_device *pdev)
 {
 	struct pcssim_pcs_priv *priv;
 	int i, err;
 
+	err = devm_add_action(&pdev->dev, pcssim_pcs_freed, NULL);
+	if (err)
+		return err;
 	priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
 	if (!priv)
 		return -ENOMEM;
@@ -89,6 +110,7 @@ static int pcssim_pcs_probe(struct platform_device *pdev)
 		l->pcs.ops = &pcssim_pcs_ops;
 		l->pcs.poll = !priv->irq;
 		l->line = i;
+		l->reg = pcssim_hw_reg(i);
 #ifdef PCSSIM_HAVE_PCS_PHYLINK
 		if (priv->irq)
 			pcssim_request_irq(l->line, pcssim_pcs_irq_handler, l);
@@ -111,6 +133,13 @@ static PCSSIM_REMOVE_RET pcssim_pcs_remove(struct platform_device *pdev)
 	for (i = 0; i < priv->nlanes; i++) {
 		if (priv->irq)
 			pcssim_free_irq(priv->lane[i].line);
+#ifdef PCSSIM_PHYLINK_RELEASE_PCS
+		if (release_pcs) {
+			rtnl_lock();
+			phylink_release_pcs(&priv->lane[i].pcs);
+			rtnl_unlock();
+		}
+#endif
 		pcssim_pcs_unregister(i);
 	}
 	return PCSSIM_REMOVE_OK;
