@@ -88,6 +88,11 @@ for var in "${variants[@]}"; do
   k=${var%+rp} v=${kver[${var%+rp}]} mod="$work/mod-$var" base="$work/rootfs-$var"
   mkdir -p "$mod" && cp "$here"/modules/* "$mod/"
   if [ "$var" = 6.12+rp ]; then
+    # The phylink.c patched must be the booted kernel's own.
+    sv=$(dpkg-query -W -f '${Version}' linux-source-6.12 2>/dev/null || true)
+    iv=$(dpkg-query -W -f '${Version}' "linux-image-$v" 2>/dev/null || true)
+    [ -n "$sv" ] && [ "$sv" = "$iv" ] ||
+      die "linux-source-6.12 ($sv) is not the version of linux-image-$v ($iv): apt-get install linux-source-6.12 linux-image-6.12-amd64"
     tar xJf /usr/src/linux-source-6.12.tar.xz -C "$work" --strip-components=4 \
       linux-source-6.12/drivers/net/phy/phylink.c linux-source-6.12/drivers/net/phy/sfp.h \
       linux-source-6.12/drivers/net/phy/swphy.h || die "cannot extract phylink.c from linux-source-6.12"
