@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pcssim kernel check: a MAC driver. probe() looks up the PCS (or creates
- * its own, for self-pin), holds it according to the lifetime strategy of
- * the "strategy" parameter, creates eth0 with a phylink instance in
- * in-band SGMII mode whose mac_select_pcs() returns that PCS, and, with
- * netdevs=2, a second netdev without a PCS (the port the root filesystem
- * would be mounted over). remove() undoes it in the in-tree order:
- * unregister_netdev, phylink_destroy, drop the PCS.
+ * pcssim kernel check: a MAC driver (one device per port, pcssim-mac.N
+ * carries ethN and uses PCS lane N). probe() looks up the PCS (or creates
+ * its own: self-pin, or pcs=integrated-irq), holds it according to the
+ * lifetime strategy of the "strategy" parameter, creates ethN with a
+ * phylink instance in in-band SGMII mode whose mac_select_pcs() returns that
+ * PCS, and, with netdevs=2, a second netdev without a PCS (the port the root
+ * filesystem would be mounted over). remove() undoes it in the in-tree
+ * order: unregister_netdev, phylink_destroy, free the PCS interrupt, drop
+ * the PCS; remove_order=put-pcs-first drops (frees) an integrated PCS
+ * before freeing its interrupt, the driver bug of pcssim's xpcs-irq-order.
  *
  * Strategies (the ones a 6.1 kernel can express):
  *   none            bare pointer
@@ -18,12 +21,27 @@
  *                   re-registered PCS up the same way)
  *   self-pin        the MAC creates its own PCS and "gets" it: try_module_get()
  *                   of its own module
+ *   phylink-notify-racy  (patched phylink.ko only) the provider's remove()
+ *                   calls phylink_release_pcs() under rtnl only; the MAC
+ *                   just stops returning the PCS
+ *
+ * With phylink-notify on 6.4+, the MAC also clears pcs->phylink under rtnl
+ * before phylink_destroy(): what pcssim's reference design does inside
+ * phylink_destroy() (mainline never clears it, so a PCS interrupt after the
+ * MAC went finds the freed struct phylink).
+ *
+ * pcs=integrated-irq: the MAC creates its own interrupt-driven PCS, as
+ * stmmac creates its XPCS (xpcs_create() kzalloc()s it, xpcs_destroy()
+ * kfree()s it), on interrupt line 4+N. Its handler reports link with
+ * phylink_pcs_change(pcs, up) on 6.4+ and, on 6.1, with
+ * phylink_mac_change() on the MAC's phylink, found through the PCS.
  */
 #include <linux/etherdevice.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/platform_device.h>
 #include <linux/rtnetlink.h>
+#include <linux/slab.h>
 #include "pcssim.h"
 
 static char *strategy = "none";
@@ -31,7 +49,22 @@ module_param(strategy, charp, 0444);
 MODULE_PARM_DESC(strategy, "none, device-ref, module-ref, device-link, phylink-notify or self-pin");
 static int netdevs = 1;
 module_param(netdevs, int, 0444);
-MODULE_PARM_DESC(netdevs, "1, or 2 for a second netdev without a PCS");
+MODULE_PARM_DESC(netdevs, "1, or 2 for a second netdev without a PCS (pcssim-mac.0 only)");
+static char *pcs = "registry";
+module_param(pcs, charp, 0444);
+MODULE_PARM_DESC(pcs, "registry (look the standalone PCS up) or integrated-irq (create an XPCS-like one)");
+static char *remove_order = "in-tree";
+module_param(remove_order, charp, 0444);
+MODULE_PARM_DESC(remove_order, "in-tree (free the PCS interrupt, then the PCS) or put-pcs-first");
+
+struct pcssim_mac;
+
+/* An integrated PCS, like struct dw_xpcs: its own allocation. */
+struct pcssim_xpcs {
+	struct phylink_pcs pcs;
+	struct pcssim_mac *mac;
+	unsigned int line;
+};
 
 struct pcssim_mac {
 	struct device *dev;
@@ -42,7 +75,9 @@ struct pcssim_mac {
 	struct device *pcs_dev;
 	struct module *pcs_owner;
 	struct phylink_pcs own_pcs;
+	struct pcssim_xpcs *xpcs;
 	struct pcssim_pcs_client client;
+	unsigned int lane;
 };
 
 struct pcssim_ndev {
@@ -69,7 +104,9 @@ static void pcssim_link_up(struct phylink_config *config, struct phy_device *phy
 }
 
 static const struct phylink_mac_ops pcssim_mac_ops = {
+#ifdef PCSSIM_HAVE_VALIDATE
 	.validate = phylink_generic_validate,
+#endif
 	.mac_select_pcs = pcssim_select_pcs,
 	.mac_config = pcssim_mac_config,
 	.mac_link_down = pcssim_link_down,
@@ -109,13 +146,25 @@ static const struct net_device_ops pcssim_netdev_ops = {
 	.ndo_start_xmit = pcssim_xmit,
 };
 
-/* The self-pin MAC's own PCS: its ops live in this module. */
+/* The MAC's own PCSs (self-pin's and the integrated one): their ops live in
+ * this module; the link status is the interrupt line's hardware level
+ * (self-pin's PCS has no line: always up). */
 static void pcssim_own_get_state(struct phylink_pcs *pcs, struct phylink_link_state *state)
 {
 	state->link = 1;
 	state->speed = SPEED_1000;
 	state->duplex = DUPLEX_FULL;
 	state->an_complete = 1;
+}
+
+static void pcssim_xpcs_get_state(struct phylink_pcs *pcs, struct phylink_link_state *state)
+{
+	struct pcssim_xpcs *xpcs = container_of(pcs, struct pcssim_xpcs, pcs);
+
+	state->link = pcssim_hw_link(xpcs->line);
+	state->speed = SPEED_1000;
+	state->duplex = DUPLEX_FULL;
+	state->an_complete = state->link;
 }
 
 static int pcssim_own_config(struct phylink_pcs *pcs, unsigned int mode, phy_interface_t interface,
@@ -134,16 +183,44 @@ static const struct phylink_pcs_ops pcssim_own_ops = {
 	.pcs_an_restart = pcssim_own_an_restart,
 };
 
+static const struct phylink_pcs_ops pcssim_xpcs_ops = {
+	.pcs_get_state = pcssim_xpcs_get_state,
+	.pcs_config = pcssim_own_config,
+	.pcs_an_restart = pcssim_own_an_restart,
+};
+
+/* The integrated PCS's interrupt handler. It reads the PCS first: after
+ * xpcs_destroy() that is freed (poisoned) memory. */
+static void pcssim_xpcs_irq_handler(void *data, bool up)
+{
+	struct pcssim_xpcs *xpcs = data;
+
+#ifdef PCSSIM_HAVE_PCS_PHYLINK
+	phylink_pcs_change(&xpcs->pcs, up);
+#else
+	phylink_mac_change(xpcs->mac->pl, up);
+#endif
+}
+
+/* phylink-notify, 6.4+: what pcssim's reference phylink_destroy() does. */
+static void pcssim_forget_phylink(struct pcssim_mac *m)
+{
+#ifdef PCSSIM_HAVE_PCS_PHYLINK
+	if (!strncmp(strategy, "phylink-notify", 14) && m->pcs)
+		m->pcs->phylink = NULL;
+#endif
+}
+
 /*
  * phylink-notify: swap the PCS with phylink stopped, under rtnl.
  *
- * On 6.1, phylink cannot be told to forget a PCS: phylink_major_config()
- * only updates pl->pcs when mac_select_pcs() returns a different non-NULL
- * PCS, so returning NULL leaves the freed PCS in pl->pcs (observed: the
- * first version of this function, which only stopped and restarted phylink,
- * oopsed in phylink_mac_pcs_get_state). Until phylink_release_pcs() exists,
- * the MAC recreates its phylink instance, which is what that function does
- * for it in the proposals.
+ * On 6.1 and 6.12, phylink cannot be told to forget a PCS:
+ * phylink_major_config() only updates pl->pcs when mac_select_pcs() returns
+ * a different non-NULL PCS (until v6.13), so returning NULL leaves the freed
+ * PCS in pl->pcs (observed on 6.1: the first version of this function, which
+ * only stopped and restarted phylink, oopsed in phylink_mac_pcs_get_state).
+ * Until phylink_release_pcs() exists, the MAC recreates its phylink
+ * instance, which is what that function does for it in the proposals.
  */
 static void pcssim_swap_pcs(struct pcssim_mac *m, struct phylink_pcs *pcs)
 {
@@ -154,6 +231,9 @@ static void pcssim_swap_pcs(struct pcssim_mac *m, struct phylink_pcs *pcs)
 	running = netif_running(m->nd);
 	if (running)
 		phylink_stop(m->pl);
+	pcssim_forget_phylink(m);
+	/* Under rtnl, so that nothing opens the netdev in between (6.12's
+	 * kernel-doc asks for no rtnl because of the SFP bus; there is none). */
 	phylink_destroy(m->pl);
 	m->pcs = pcs;
 	pl = phylink_create(&m->cfg, NULL, PHY_INTERFACE_MODE_SGMII, &pcssim_mac_ops);
@@ -178,6 +258,17 @@ static void pcssim_available(void *data, struct phylink_pcs *pcs)
 	pcssim_swap_pcs(data, pcs);
 }
 
+/* phylink-notify-racy: phylink itself let go of the PCS (the provider
+ * called phylink_release_pcs()); the MAC only stops returning it. */
+static void pcssim_forget_pcs(void *data)
+{
+	struct pcssim_mac *m = data;
+
+	rtnl_lock();
+	m->pcs = NULL;
+	rtnl_unlock();
+}
+
 static struct net_device *pcssim_new_netdev(struct pcssim_mac *m, const char *name)
 {
 	struct net_device *nd = alloc_netdev(sizeof(struct pcssim_ndev), name, NET_NAME_USER, ether_setup);
@@ -195,7 +286,7 @@ static struct net_device *pcssim_new_netdev(struct pcssim_mac *m, const char *na
 
 static int pcssim_take_pcs(struct pcssim_mac *m)
 {
-	struct phylink_pcs *pcs;
+	struct phylink_pcs *found;
 
 	if (!strcmp(strategy, "self-pin")) {
 		m->own_pcs.ops = &pcssim_own_ops;
@@ -204,9 +295,20 @@ static int pcssim_take_pcs(struct pcssim_mac *m)
 		__module_get(THIS_MODULE); /* the MAC "gets" the PCS it created */
 		return 0;
 	}
-	pcs = pcssim_pcs_find(&m->pcs_dev, &m->pcs_owner);
-	if (IS_ERR(pcs))
-		return PTR_ERR(pcs);
+	if (!strcmp(pcs, "integrated-irq")) {
+		/* xpcs_create() */
+		m->xpcs = kzalloc(sizeof(*m->xpcs), GFP_KERNEL);
+		if (!m->xpcs)
+			return -ENOMEM;
+		m->xpcs->pcs.ops = &pcssim_xpcs_ops;
+		m->xpcs->mac = m;
+		m->xpcs->line = PCSSIM_IRQ_INTEGRATED + m->lane;
+		m->pcs = &m->xpcs->pcs;
+		return 0;
+	}
+	found = pcssim_pcs_find(m->lane, &m->pcs_dev, &m->pcs_owner);
+	if (IS_ERR(found))
+		return PTR_ERR(found);
 	if (!strcmp(strategy, "module-ref")) {
 		if (!try_module_get(m->pcs_owner))
 			return -ENODEV;
@@ -220,9 +322,13 @@ static int pcssim_take_pcs(struct pcssim_mac *m)
 		m->client.release = pcssim_release;
 		m->client.available = pcssim_available;
 		m->client.data = m;
-		pcssim_pcs_watch(&m->client);
+		pcssim_pcs_watch(m->lane, &m->client);
+	} else if (!strcmp(strategy, "phylink-notify-racy")) {
+		m->client.release = pcssim_forget_pcs;
+		m->client.data = m;
+		pcssim_pcs_watch(m->lane, &m->client);
 	}
-	m->pcs = pcs;
+	m->pcs = found;
 	return 0;
 }
 
@@ -230,13 +336,16 @@ static void pcssim_put_pcs(struct pcssim_mac *m)
 {
 	if (!strcmp(strategy, "self-pin")) {
 		module_put(THIS_MODULE);
+	} else if (m->xpcs) {
+		kfree(m->xpcs); /* xpcs_destroy() */
+		m->xpcs = NULL;
 	} else if (!strcmp(strategy, "module-ref")) {
 		put_device(m->pcs_dev);
 		module_put(m->pcs_owner);
 	} else if (!strcmp(strategy, "device-ref")) {
 		put_device(m->pcs_dev);
-	} else if (!strcmp(strategy, "phylink-notify")) {
-		pcssim_pcs_watch(NULL);
+	} else if (!strncmp(strategy, "phylink-notify", 14)) {
+		pcssim_pcs_watch(m->lane, NULL);
 	}
 	m->pcs = NULL;
 }
@@ -244,23 +353,26 @@ static void pcssim_put_pcs(struct pcssim_mac *m)
 static int pcssim_mac_probe(struct platform_device *pdev)
 {
 	struct pcssim_mac *m;
+	char name[IFNAMSIZ];
 	int err;
 
 	m = devm_kzalloc(&pdev->dev, sizeof(*m), GFP_KERNEL);
 	if (!m)
 		return -ENOMEM;
 	m->dev = &pdev->dev;
+	m->lane = pdev->id;
 	platform_set_drvdata(pdev, m);
 	err = pcssim_take_pcs(m);
 	if (err)
 		return err;
 	err = -ENOMEM;
-	m->nd = pcssim_new_netdev(m, "eth0");
+	snprintf(name, sizeof(name), "eth%u", m->lane);
+	m->nd = pcssim_new_netdev(m, name);
 	if (!m->nd)
 		goto put;
 	m->cfg.dev = &m->nd->dev;
 	m->cfg.type = PHYLINK_NETDEV;
-	m->cfg.ovr_an_inband = true;
+	PCSSIM_INBAND(&m->cfg);
 	m->cfg.mac_capabilities = MAC_1000FD | MAC_SYM_PAUSE;
 	__set_bit(PHY_INTERFACE_MODE_SGMII, m->cfg.supported_interfaces);
 	m->pl = phylink_create(&m->cfg, NULL, PHY_INTERFACE_MODE_SGMII, &pcssim_mac_ops);
@@ -268,10 +380,12 @@ static int pcssim_mac_probe(struct platform_device *pdev)
 		err = PTR_ERR(m->pl);
 		goto free;
 	}
+	if (m->xpcs)
+		pcssim_request_irq(m->xpcs->line, pcssim_xpcs_irq_handler, m->xpcs);
 	err = register_netdev(m->nd);
 	if (err)
 		goto destroy;
-	if (netdevs == 2) {
+	if (netdevs == 2 && m->lane == 0) {
 		m->nd2 = pcssim_new_netdev(m, "eth1");
 		if (m->nd2 && register_netdev(m->nd2)) {
 			free_netdev(m->nd2);
@@ -280,6 +394,8 @@ static int pcssim_mac_probe(struct platform_device *pdev)
 	}
 	return 0;
 destroy:
+	if (m->xpcs)
+		pcssim_free_irq(m->xpcs->line);
 	phylink_destroy(m->pl);
 free:
 	free_netdev(m->nd);
@@ -288,20 +404,36 @@ put:
 	return err;
 }
 
-static int pcssim_mac_remove(struct platform_device *pdev)
+static PCSSIM_REMOVE_RET pcssim_mac_remove(struct platform_device *pdev)
 {
 	struct pcssim_mac *m = platform_get_drvdata(pdev);
+	unsigned int line = m->xpcs ? m->xpcs->line : 0;
+	bool irq = m->xpcs;
 
 	if (m->nd2) {
 		unregister_netdev(m->nd2);
 		free_netdev(m->nd2);
 	}
 	unregister_netdev(m->nd);
-	if (m->pl)
+	if (m->pl) {
+		rtnl_lock();
+		pcssim_forget_phylink(m);
+		rtnl_unlock();
 		phylink_destroy(m->pl);
-	pcssim_put_pcs(m);
+	}
+	if (!strcmp(remove_order, "put-pcs-first")) {
+		/* xpcs-irq-order: the PCS goes while its interrupt can still run. */
+		pcssim_put_pcs(m);
+		pcssim_race_point("mac-free-irq");
+		if (irq)
+			pcssim_free_irq(line);
+	} else {
+		if (irq)
+			pcssim_free_irq(line);
+		pcssim_put_pcs(m);
+	}
 	free_netdev(m->nd);
-	return 0;
+	return PCSSIM_REMOVE_OK;
 }
 
 static struct platform_driver pcssim_mac_driver = {
@@ -309,6 +441,26 @@ static struct platform_driver pcssim_mac_driver = {
 	.remove = pcssim_mac_remove,
 	.driver = { .name = "pcssim-mac" },
 };
-module_platform_driver(pcssim_mac_driver);
+
+static int __init pcssim_mac_init(void)
+{
+	if (strcmp(pcs, "registry") && strcmp(pcs, "integrated-irq"))
+		return -EINVAL;
+#ifndef PCSSIM_PHYLINK_RELEASE_PCS
+	if (!strcmp(strategy, "phylink-notify-racy"))
+		return -EINVAL; /* needs the patched phylink.ko */
+#endif
+	if (strcmp(remove_order, "in-tree") && strcmp(remove_order, "put-pcs-first"))
+		return -EINVAL;
+	return platform_driver_register(&pcssim_mac_driver);
+}
+
+static void __exit pcssim_mac_exit(void)
+{
+	platform_driver_unregister(&pcssim_mac_driver);
+}
+
+module_init(pcssim_mac_init);
+module_exit(pcssim_mac_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("pcssim kernel check: MAC driver with selectable PCS lifetime strategy");
