@@ -67,8 +67,8 @@ for r in "${rows[@]}"; do case "$r" in 6.12/*/phylink-notify-racy) patched=yes ;
 if [ ${#need[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || die "need root to install ${need[*]}"
   echo "kernelcheck: installing ${need[*]}" >&2
-  apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >&2 || die "apt-get failed"
+  apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >&2 || die "apt-get failed"
 fi
 declare -A kver
 for k in 6.1 6.12; do
