@@ -138,18 +138,18 @@ func (pl *Phylink) phylinkRunResolve(t *sim.Task) {
 }
 
 // phylinkStart is phylink_start (rtnl held); pl is the MAC driver's
-// pointer, which may be NULL (a netdev opened before phylink_create).
+// pointer, which may be NULL (a netdev opened before phylink_create). The
+// initial config runs phylink_major_config under rtnl only: neither 6.1
+// nor 6.12 takes state_mutex here (resolve is still disabled).
 func (pl *Phylink) phylinkStart(t *sim.Task, k *devmodel.Kernel) {
 	t.Enter("phylink_start")
 	defer t.Leave()
 	k.Heap.Deref(t, pl.Obj(), "struct phylink", devmodel.Write)
 	pl.inst.setCarrier(t, false)
 	pl.pcsState = pcsStarting
-	pl.stateMutex.Lock(t)
 	t.Enter("phylink_mac_initial_config")
 	pl.phylinkMajorConfig(t)
 	t.Leave()
-	pl.stateMutex.Unlock(t)
 	pl.pcsState = pcsStarted
 	pl.disableState &^= disableStopped
 	pl.phylinkRunResolve(t)
@@ -179,7 +179,8 @@ func (pl *Phylink) phylinkStop(t *sim.Task, k *devmodel.Kernel) {
 	}
 }
 
-// phylinkMajorConfig is phylink_major_config (state_mutex held): select the
+// phylinkMajorConfig is phylink_major_config (state_mutex held, or rtnl in
+// phylink_start's initial config): select the
 // PCS; on a change stop polling, disable the old one and switch pcs->phylink
 // and pl->pcs; then enable/config/an_restart and start polling.
 func (pl *Phylink) phylinkMajorConfig(t *sim.Task) {

@@ -68,7 +68,7 @@ func TestGolden(t *testing.T) {
 		{"run-violation", []string{"run", "rmk-2022-unbind", "--strategy", "module-ref", "--seeds", "40"}, 1, false},
 		{"run-clean", []string{"run", "rmk-2022-unbind", "--strategy", "phylink-notify", "--seeds", "40"}, 0, false},
 		{"run-json", []string{"run", "pcs-rebind", "--strategy", "srcu-wrapper", "--seeds", "20", "--format", "json"}, 1, false},
-		{"run-pct", []string{"run", "racy-release", "--strategy", "phylink-notify-racy", "--explore", "pct", "--seeds", "200"}, 1, false},
+		{"run-pct", []string{"run", "racy-release", "--strategy", "phylink-notify-racy", "--explore", "pct", "--seeds", "300"}, 1, false},
 		{"run-swarm", []string{"run", "soak", "--strategy", "phylink-notify", "--explore", "swarm", "--seeds", "30"}, 0, false},
 		{"run-dfs-exhausted", []string{"run", "rmk-2022-self-pin", "--strategy", "module-ref", "--explore", "dfs", "--preemptions", "1"}, 1, false},
 		{"run-dfs-clean", []string{"run", "rmk-2022-unbind", "--strategy", "phylink-notify", "--explore", "dfs", "--preemptions", "1"}, 0, false},
