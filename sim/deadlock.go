@@ -18,7 +18,7 @@ func (s *Sim) checkCycle(t *Task) {
 			return
 		}
 		if o == t {
-			s.reportDeadlock(cycle, "tasks wait on each other")
+			s.reportDeadlock(cycle, "tasks wait on each other", true)
 			return
 		}
 		cycle = append(cycle, o)
@@ -36,7 +36,7 @@ func (s *Sim) checkStuck() {
 		}
 	}
 	if len(stuck) > 0 {
-		s.reportDeadlock(stuck, "no task can run and no event is pending")
+		s.reportDeadlock(stuck, "no task can run and no event is pending", false)
 	}
 }
 
@@ -51,19 +51,20 @@ func (s *Sim) checkHung() {
 		}
 	}
 	if len(hung) > 0 {
-		s.reportDeadlock(hung, fmt.Sprintf("blocked for more than %s at the horizon (hung task)", s.cfg.HungAfter))
+		s.reportDeadlock(hung, fmt.Sprintf("blocked for more than %s at the horizon (hung task)", s.cfg.HungAfter), false)
 	}
 }
 
 // reportDeadlock renders the lockdep-style "possible unsafe scenario" with
-// one column per task: what it holds, then what it waits for.
-func (s *Sim) reportDeadlock(tasks []*Task, why string) {
+// one column per task: what it holds, then what it waits for; the kernel's
+// own form is lockdep's circular dependency report for a cycle of tasks,
+// the hung task report otherwise.
+func (s *Sim) reportDeadlock(tasks []*Task, why string, cycle bool) {
 	var names []string
 	for _, t := range tasks {
 		names = append(names, fmt.Sprintf("%q", t.Name))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s:\n", why)
 	const w = 34
 	row := func(cells []string) {
 		var line strings.Builder
@@ -105,5 +106,10 @@ func (s *Sim) reportDeadlock(tasks []*Task, why string) {
 	if len(names) == 1 {
 		summary = "deadlock: " + names[0] + " waits forever for " + tasks[0].blockedOn
 	}
-	s.Report(Finding{Property: "deadlock", Summary: summary, Detail: b.String()})
+	table := b.String()
+	kernel := lockdepReport(tasks, table)
+	if !cycle {
+		kernel = hungTaskReport(tasks, int64(max(s.cfg.HungAfter, Second)/Second))
+	}
+	s.Report(Finding{Property: "deadlock", Summary: summary, Detail: why + ":\n" + table, Kernel: kernel})
 }

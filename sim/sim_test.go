@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -100,11 +101,13 @@ func TestDeadlockCycle(t *testing.T) {
 	s := New(Config{}, NewRandom(1))
 	a, b := NewMutex("A"), NewMutex("B")
 	s.Spawn("t1", func(t *Task) {
+		t.Enter("f1")
 		a.Lock(t)
 		t.Yield("between")
 		b.Lock(t)
 	})
 	s.Spawn("t2", func(t *Task) {
+		t.Enter("f2")
 		b.Lock(t)
 		t.Yield("between")
 		a.Lock(t)
@@ -120,6 +123,35 @@ func TestDeadlockCycle(t *testing.T) {
 		if !strings.Contains(f[0].Detail, want) {
 			t.Errorf("deadlock report lacks %q:\n%s", want, f[0].Detail)
 		}
+	}
+	// lockdep's own form, whose title syzkaller takes from the function
+	// the task tries to acquire the lock in ("possible deadlock in FUNC").
+	re := regexp.MustCompile(`WARNING: possible circular locking dependency detected(?:.*\n)+?.*is trying to acquire lock(?:.*\n)+?.*at: ([a-zA-Z0-9_]+)(?:\.|\+)`)
+	if m := re.FindStringSubmatch(f[0].Kernel); m == nil || m[1] != "f2" || !strings.HasPrefix(f[0].Kernel, "=====") {
+		t.Errorf("kernel form is not lockdep's:\n%s", f[0].Kernel)
+	}
+	for _, want := range []string{"is trying to acquire lock:\n (", "but task is already holding lock:\n (", "Possible unsafe locking scenario", "Call Trace:\n <TASK>\n"} {
+		if !strings.Contains(f[0].Kernel, want) {
+			t.Errorf("lockdep report lacks %q:\n%s", want, f[0].Kernel)
+		}
+	}
+}
+
+func TestStuckTaskIsAHungTask(t *testing.T) {
+	s := New(Config{}, NewRandom(1))
+	var q WaitQueue
+	s.Spawn("kworker: flush", func(t *Task) {
+		t.Enter("flush_work")
+		q.Wait(t, "wait_for_completion(done)", nil)
+	})
+	s.Run()
+	f := s.Findings()
+	if len(f) != 1 || f[0].Property != "deadlock" {
+		t.Fatalf("findings %+v, want one deadlock", f)
+	}
+	re := regexp.MustCompile(`INFO: task kworker:0 blocked for more than [0-9]+ seconds\.\n(?:.*\n)+?Call Trace:\n <TASK>\n flush_work\+0x0/0x0\n`)
+	if !re.MatchString(f[0].Kernel) {
+		t.Errorf("kernel form is not a hung task report:\n%s", f[0].Kernel)
 	}
 }
 
