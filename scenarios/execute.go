@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"slices"
+	"sync/atomic"
 
 	"pcssim/sim"
 )
@@ -101,13 +102,21 @@ const (
 // nondeterministic decision answered by c. A panic inside the model is
 // returned as a *CrashError.
 func Execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode) (Result, error) {
-	return execute(sc, strategy, c, mode, nil)
+	return execute(sc, strategy, c, mode, nil, nil)
+}
+
+// ExecuteUntil is Execute that ends the execution at the next scheduling
+// point once stop is true (Result.End is then sim.EndInterrupted, with no
+// end-of-execution checks: the execution has no verdict). Reading stop
+// changes no choice: an execution that completes is the one Execute runs.
+func ExecuteUntil(sc *Scenario, strategy string, c sim.Chooser, mode Mode, stop *atomic.Bool) (Result, error) {
+	return execute(sc, strategy, c, mode, nil, stop)
 }
 
 // execute is Execute; started, if not nil, sees the engine before it runs.
-func execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode, started func(*sim.Sim)) (res Result, err error) {
+func execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode, started func(*sim.Sim), stop *atomic.Bool) (res Result, err error) {
 	cfg := sim.Config{Horizon: sc.Horizon, MaxSteps: sc.MaxSteps, Trace: mode&Trace != 0, NoRecord: mode&NoRecord != 0,
-		FaultsMayLapse: mode&Scripted != 0}
+		FaultsMayLapse: mode&Scripted != 0, Interrupt: stop}
 	if mode&Cover != 0 {
 		cfg.Coverage = sim.NewCoverage()
 	}
@@ -130,7 +139,7 @@ func execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode, started fu
 		started(s)
 	}
 	end := s.Run()
-	if end != sim.EndBudget && end != sim.EndPruned && end != sim.EndOops {
+	if end != sim.EndBudget && end != sim.EndPruned && end != sim.EndOops && end != sim.EndInterrupted {
 		w.K.CheckLeaks()
 		w.W.CheckRecovery(end == sim.EndQuiescent)
 		w.W.CheckEnd()

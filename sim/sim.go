@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync/atomic"
 )
 
 // Config bounds one execution.
@@ -35,6 +36,12 @@ type Config struct {
 	// real time). Periodic events keep such executions from ever becoming
 	// quiescent, where a stuck task is reported at once.
 	HungAfter Time
+	// Interrupt, if set, is read at every scheduling point: once true the
+	// execution ends with EndInterrupted (a signal or a wall-clock budget
+	// in the caller). Reading it never changes a choice, so an execution
+	// that completes is the same with or without it; an interrupted one
+	// has no verdict (no end-of-execution checks).
+	Interrupt *atomic.Bool
 }
 
 // End says why an execution stopped.
@@ -48,11 +55,14 @@ const (
 	EndBudget        // the step budget ran out
 	EndPruned        // the state was explored before (see Resting)
 	EndOops          // a task oopsed (see Task.Oops)
+	// EndInterrupted: Config.Interrupt was set (a signal, a time budget);
+	// the execution is unfinished and has no verdict.
+	EndInterrupted
 )
 
 // String says why the execution ended, in words.
 func (e End) String() string {
-	return [...]string{"running", "quiescent", "horizon", "step budget exhausted", "state explored before", "kernel oops"}[e]
+	return [...]string{"running", "quiescent", "horizon", "step budget exhausted", "state explored before", "kernel oops", "interrupted"}[e]
 }
 
 // Finding is a violated property, reported by the engine (deadlock) or by a
@@ -312,6 +322,10 @@ func (s *Sim) Run() End {
 		}
 	}()
 	for !s.stopped {
+		if s.cfg.Interrupt != nil && s.cfg.Interrupt.Load() {
+			s.end = EndInterrupted
+			return s.end
+		}
 		for s.events.len() > 0 && s.events.peek() <= s.now {
 			s.events.pop().fn()
 		}

@@ -56,8 +56,11 @@ type runJSON struct {
 	// States counts the distinct states dfs met where no task was alive.
 	States *int `json:"states,omitempty"`
 	// Stopped says why a run ended early ("time budget", "interrupted").
-	Stopped  string        `json:"stopped,omitempty"`
-	Coverage *coverageJSON `json:"coverage,omitempty"`
+	Stopped string `json:"stopped,omitempty"`
+	// Interrupted is the index of the execution the stop cut short (it
+	// has no verdict and is not counted), if one was.
+	Interrupted *int          `json:"interrupted_execution,omitempty"`
+	Coverage    *coverageJSON `json:"coverage,omitempty"`
 	// Sometimes counts the executions that reached each situation the
 	// scenario names; Vacuous is true when one was never reached.
 	Sometimes []faultCoverage `json:"sometimes,omitempty"`
@@ -159,8 +162,18 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	reach := scenarios.NewReach(sc.Sometimes)
 	ex := scenarios.NewExercise(sc)
 	prog := newProgress(stderr, sc.Name+"/"+st, pl.total)
+	pl.interrupt = stop.interrupt()
 	dfs := pl.drive(func(o scenarios.Outcome) bool {
 		prog.update(o.Index + 1)
+		if o.Result.End == sim.EndInterrupted {
+			// Cut short by the stop: unfinished, so no verdict; neither
+			// it nor its steps count.
+			if out.Interrupted == nil || o.Index < *out.Interrupted {
+				idx := o.Index
+				out.Interrupted = &idx
+			}
+			return false
+		}
 		if o.Err != nil {
 			crash = &o
 			return false
@@ -228,6 +241,9 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	switch {
 	case out.Stopped != "":
 		fmt.Fprintf(stdout, "stopped (%s) after %d of %d executions\n", out.Stopped, out.Executions, pl.total)
+		if out.Interrupted != nil {
+			fmt.Fprintf(stdout, "execution %d was interrupted before its end: no verdict for it\n", *out.Interrupted)
+		}
 	case dfs != nil && dfs.Exhausted:
 		fmt.Fprintf(stdout, "explored all %d schedules with <= %d preemptions%s\n", dfs.Unreduced, c.preemptions, reduction(dfs))
 	case dfs != nil:
