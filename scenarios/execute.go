@@ -18,6 +18,9 @@ type Result struct {
 	Decisions int
 	End       sim.End
 	Trace     []sim.Step
+	// TraceTruncated is set when the trace reached MaxTraceSteps: the
+	// steps after it were run but not recorded.
+	TraceTruncated bool
 	// Observed lists what the execution did that campaigns count (netdevs
 	// that got link, faults fired and their outcome): see Exercise.
 	Observed []string
@@ -78,6 +81,12 @@ func crashError(p any, s *sim.Sim) *CrashError {
 	return e
 }
 
+// MaxTraceSteps bounds a traced execution's trace (replays, reports,
+// exports): an entry costs about 200 bytes, so the trace of an execution
+// at the largest max_steps (10^7) would take 2 GB and more. Past it the
+// execution goes on unrecorded (Result.TraceTruncated).
+const MaxTraceSteps = 1_000_000
+
 // Mode selects what an execution records.
 type Mode uint8
 
@@ -117,6 +126,9 @@ func ExecuteUntil(sc *Scenario, strategy string, c sim.Chooser, mode Mode, stop 
 func execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode, started func(*sim.Sim), stop *atomic.Bool) (res Result, err error) {
 	cfg := sim.Config{Horizon: sc.Horizon, MaxSteps: sc.MaxSteps, Trace: mode&Trace != 0, NoRecord: mode&NoRecord != 0,
 		FaultsMayLapse: mode&Scripted != 0, Interrupt: stop}
+	if cfg.Trace {
+		cfg.TraceLimit = MaxTraceSteps
+	}
 	if mode&Cover != 0 {
 		cfg.Coverage = sim.NewCoverage()
 	}
@@ -145,7 +157,7 @@ func execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode, started fu
 		w.W.CheckEnd()
 	}
 	res = Result{Schedule: s.Schedule(), Steps: s.Steps(), Decisions: s.Decisions(), End: end, Trace: s.Trace(), EndTime: s.Now(), Coverage: cfg.Coverage,
-		Observed: s.Observed()}
+		Observed: s.Observed(), TraceTruncated: s.TraceTruncated()}
 	for _, f := range s.Findings() {
 		if len(sc.Properties) == 0 || slices.Contains(sc.Properties, f.Property) {
 			res.Findings = append(res.Findings, f)

@@ -101,6 +101,10 @@ func cmdReplay(args []string, stdout, stderr io.Writer) (int, error) {
 	if x.crash != nil {
 		return x.crashed(sc, st, stdout, stderr), nil
 	}
+	if res.TraceTruncated && (x.verbose || x.trace != "" || x.mermaid != "") {
+		return 0, usagef("the execution ran %d steps; a trace holds at most %d entries (docs/limits.md): replay without -v, --trace and --mermaid, or lower max_steps",
+			res.Steps, scenarios.MaxTraceSteps)
+	}
 	if x.verbose {
 		fmt.Fprint(stdout, sim.RenderTrace(res.Trace))
 	}
