@@ -1,0 +1,77 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// longWorld writes a world whose one execution runs millions of steps
+// (n polled netdevs for an hour of virtual time) and returns its path.
+func longWorld(t *testing.T, n int) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("name: long\nhorizon: 3600s\nmax_steps: 10000000\nstrategy: phylink-notify\n" +
+		"modules:\n  - name: pcs-lynx\n  - name: fsl-enetc\ndrivers:\n" +
+		"  - {name: lynx-pcs, kind: pcs-provider, module: pcs-lynx, bus: mdio}\n" +
+		"  - {name: enetc, kind: mac, module: fsl-enetc, bus: pci}\ndevices:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  - {name: lynx-pcs.%d, driver: lynx-pcs}\n  - {name: enetc.%d, driver: enetc}\n", i, i)
+	}
+	b.WriteString("netdevs:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  - {name: eno%d, mac: enetc.%d, pcs: lynx-pcs.%d, up: true}\n", i, i, i)
+	}
+	b.WriteString("faults:\n  - {action: unbind, target: lynx-pcs.0, window: [1s, 3000s]}\n")
+	p := filepath.Join(t.TempDir(), "long.yaml")
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestTimeBudgetStopsOneLongExecution: --time-budget ends a run inside its
+// only execution (millions of steps), which is reported as interrupted,
+// not as a verdict. Before, the budget was looked at only between
+// executions and the run took the whole execution's time.
+func TestTimeBudgetStopsOneLongExecution(t *testing.T) {
+	file := longWorld(t, 300)
+	start := time.Now()
+	code, out, errs := pcssim("run", file, "--seeds", "1", "--time-budget", "300ms", "--format", "json")
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("the run took %v after a 300ms budget", el)
+	}
+	if code != exitOK {
+		t.Errorf("exit %d (stderr %q)", code, errs)
+	}
+	var got runJSON
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if got.Stopped != "time budget" || got.Interrupted == nil || *got.Interrupted != 0 || got.Executions != 0 || got.Steps != 0 {
+		t.Errorf("stopped %q, interrupted %v, %d executions, %d steps; want the time budget to cut execution 0 short with nothing counted",
+			got.Stopped, got.Interrupted, got.Executions, got.Steps)
+	}
+}
+
+// TestSignalStopsOneLongExecution: SIGINT ends the execution in flight at
+// its next step; the text summary says it was interrupted.
+func TestSignalStopsOneLongExecution(t *testing.T) {
+	file := longWorld(t, 300)
+	start := time.Now()
+	code, out, _ := signalDuring(t, syscall.SIGINT, "run", file, "--seeds", "1")
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("the run took %v after SIGINT", el)
+	}
+	if code != exitInterrupted {
+		t.Errorf("exit %d, want %d", code, exitInterrupted)
+	}
+	if !strings.Contains(out, "stopped (interrupted) after 0 of 1 executions") || !strings.Contains(out, "execution 0 was interrupted before its end") {
+		t.Errorf("no partial summary:\n%s", out)
+	}
+}
