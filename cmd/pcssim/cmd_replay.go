@@ -133,6 +133,11 @@ func cmdReplay(args []string, stdout, stderr io.Writer) (int, error) {
 }
 
 func cmdShrink(args []string, stdout, stderr io.Writer) (int, error) {
+	// A signal (or a second one, forcing the exit) may come during a
+	// long shrink: it stops the candidate running, and shrink reports the
+	// smallest schedule found so far.
+	stop := newStopper(0, stderr)
+	defer stop.release()
 	sc, st, origin, res, x, err := replaySetup("shrink", args, stderr)
 	if err != nil {
 		return 0, err
@@ -146,8 +151,11 @@ func cmdShrink(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	prop := res.Findings[0].Property
 	keep := func(s sim.Schedule) bool {
-		r, err := scenarios.Execute(sc, st, sim.NewReplay(s), scenarios.ModeOf(x.explore)|scenarios.NoRecord)
-		return err == nil && slices.Contains(r.Violated(), prop)
+		if stop.why() != "" {
+			return false
+		}
+		r, err := scenarios.ExecuteUntil(sc, st, sim.NewReplay(s), scenarios.ModeOf(x.explore)|scenarios.NoRecord, stop.interrupt())
+		return err == nil && r.End != sim.EndInterrupted && slices.Contains(r.Violated(), prop)
 	}
 	small := sim.Shrink(res.Schedule, keep, 20000)
 	out, err := scenarios.Traced(sc, st, x.explore, small)
@@ -162,7 +170,13 @@ func cmdShrink(args []string, stdout, stderr io.Writer) (int, error) {
 			f = g
 		}
 	}
+	if why := stop.why(); why != "" {
+		fmt.Fprintf(stdout, "shrink stopped (%s): the smallest schedule so far\n", why)
+	}
 	fmt.Fprintf(stdout, "shrunk %s from %d choices to %d (%d steps to %d)\n\n", prop, len(res.Schedule), len(small), res.Steps, out.Steps)
 	scenarios.WriteReport(stdout, sc, st, x.explore, strings.Replace(origin, "seed", "shrunk from seed", 1), &out, f)
+	if code := stop.exitCode(); code != 0 {
+		return code, nil
+	}
 	return exitViolation, nil
 }

@@ -75,3 +75,22 @@ func TestSignalStopsOneLongExecution(t *testing.T) {
 		t.Errorf("no partial summary:\n%s", out)
 	}
 }
+
+// TestShrinkInterruptedPrintsBestSoFar: SIGINT during a shrink prints the
+// smallest violating schedule found so far, with its report and replay
+// line, and exits 130 (shrink printed nothing and lost its work).
+func TestShrinkInterruptedPrintsBestSoFar(t *testing.T) {
+	file := longWorld(t, 40)
+	code, out, errs := pcssim("run", file, "--strategy", "none", "--seeds", "1")
+	if code != exitViolation {
+		t.Fatalf("run: exit %d, want a violation to shrink\n%s%s", code, out, errs)
+	}
+	args := reproduceArgs(t, out)
+	code, out, errs = signalDuring(t, syscall.SIGINT, append([]string{"shrink"}, args[1:]...)...)
+	if code != exitInterrupted {
+		t.Errorf("exit %d, want %d (stderr %q)", code, exitInterrupted, errs)
+	}
+	if !strings.Contains(out, "shrink stopped (interrupted)") || !strings.Contains(out, "reproduce: pcssim replay ") {
+		t.Errorf("no best-so-far report:\n%s", out)
+	}
+}
