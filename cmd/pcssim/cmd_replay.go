@@ -29,6 +29,7 @@ func replaySetup(name string, args []string, stderr io.Writer) (*scenarios.Scena
 	fs := newFlagSet(name, "FILE --seed N | --schedule S [flags]", stderr)
 	c.register(fs.FlagSet, false)
 	fs.StringVar(&c.schedule, "schedule", "", "schedule string printed by run")
+	scheduleFile := fs.String("schedule-file", "", "read the schedule from `FILE` (for one longer than the command line allows)")
 	if name == "replay" {
 		fs.BoolVar(&x.verbose, "v", false, "print the full trace")
 		fs.StringVar(&x.trace, "trace", "", "write a Chrome Trace Event JSON file (opens in Perfetto)")
@@ -40,6 +41,14 @@ func replaySetup(name string, args []string, stderr io.Writer) (*scenarios.Scena
 	}
 	if len(files) != 1 {
 		return nil, "", "", scenarios.Result{}, nil, usagef("give exactly one scenario")
+	}
+	if *scheduleFile != "" {
+		if c.schedule != "" {
+			return nil, "", "", scenarios.Result{}, nil, usagef("give --schedule or --schedule-file, not both")
+		}
+		if c.schedule, err = readSchedule(*scheduleFile); err != nil {
+			return nil, "", "", scenarios.Result{}, nil, err
+		}
 	}
 	sc, err := c.loadScenario(files[0])
 	if err != nil {
@@ -60,6 +69,9 @@ func replaySetup(name string, args []string, stderr io.Writer) (*scenarios.Scena
 	x.again = "--seed " + scenarios.ShellQuote(c.seed) + " --explore " + scenarios.ShellQuote(c.explore)
 	if c.schedule != "" {
 		x.again = "--schedule " + scenarios.ShellQuote(c.schedule)
+		if *scheduleFile != "" {
+			x.again = "--schedule-file " + scenarios.ShellQuote(*scheduleFile)
+		}
 		if c.explore == "swarm" {
 			x.again += " --explore swarm"
 		}
@@ -179,4 +191,30 @@ func cmdShrink(args []string, stdout, stderr io.Writer) (int, error) {
 		return code, nil
 	}
 	return exitViolation, nil
+}
+
+// maxScheduleFile bounds --schedule-file: far more than the schedule of an
+// execution at the largest max_steps needs.
+const maxScheduleFile = 256 << 20
+
+// readSchedule reads the schedule text of --schedule-file (surrounding
+// white space, such as a final newline, ignored).
+func readSchedule(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", usagef("--schedule-file: %v", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxScheduleFile+1))
+	if err != nil {
+		return "", usagef("--schedule-file: %v", err)
+	}
+	if len(data) > maxScheduleFile {
+		return "", usagef("--schedule-file %s: more than %d bytes", path, maxScheduleFile)
+	}
+	s := strings.TrimSpace(string(data))
+	if s == "" {
+		return "", usagef("--schedule-file %s: empty", path)
+	}
+	return s, nil
 }

@@ -88,7 +88,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pcssim: unknown command %q\n%s", args[0], topUsage)
 		return exitUsage
 	}
-	code, err := cmd(args[1:], stdout, stderr)
+	out := &checkedWriter{w: stdout}
+	code, err := cmd(args[1:], out, stderr)
+	if out.err != nil {
+		// Results that did not reach stdout (a full disk, a closed pipe)
+		// must not pass for a clean run.
+		fmt.Fprintf(stderr, "pcssim %s: writing the results: %v\n", args[0], out.err)
+		if code < exitInterrupted {
+			code = exitUsage
+		}
+		return code
+	}
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
@@ -102,4 +112,23 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitCrash
 	}
 	return code
+}
+
+// checkedWriter passes writes to w until one fails, keeps that error and
+// drops the writes after it.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	c.err = err
+	return n, err
 }
