@@ -263,6 +263,25 @@ func AddExercise(rows, more []ExerciseRow) []ExerciseRow {
 				out[i].Outcomes[j].Executions += o.Executions
 			}
 		}
+		// In Rows' order, whichever shard met an outcome first.
+		slices.SortStableFunc(out[i].Outcomes, func(a, b FaultOutcome) int {
+			if ra, rb := outcomeRank(a.What), outcomeRank(b.What); ra != rb {
+				return ra - rb
+			}
+			return strings.Compare(a.What, b.What)
+		})
 	}
 	return out
+}
+
+// outcomeRank orders fault outcomes as Rows does: took effect, refused
+// (by errno), unchanged.
+func outcomeRank(what string) int {
+	switch {
+	case what == "took effect":
+		return 0
+	case strings.HasPrefix(what, "refused "):
+		return 1
+	}
+	return 2
 }
