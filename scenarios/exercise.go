@@ -92,7 +92,9 @@ func (sc *Scenario) targeted(target, action string) bool {
 // departs reports whether an event or fault takes device d away: unbind or
 // remove of d or an ancestor, or rmmod of its driver's module.
 func (sc *Scenario) departs(d Device) bool {
-	for dev := &d; dev != nil; dev = sc.device(dev.Parent) {
+	// At most one step per device: the loader reports a parent cycle but
+	// goes on checking (FuzzLoad: a cycle hung the loader here).
+	for dev, n := &d, 0; dev != nil && n <= len(sc.Devices); dev, n = sc.device(dev.Parent), n+1 {
 		if sc.targeted(dev.Name, "unbind") || sc.targeted(dev.Name, "remove") {
 			return true
 		}
