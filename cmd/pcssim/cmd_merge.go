@@ -13,9 +13,12 @@ import (
 )
 
 // cmdMerge combines the --format json outputs of sharded runs (--shard I/N)
-// into the summary the unsharded run prints: executions, events and counts
-// add up; each property's first violation is the earliest over the shards.
-// Coverage is not merged (a shard reports only its counts).
+// into what the unsharded run prints, text or JSON, byte for byte and
+// whatever the order of the files: executions, steps, counts, sometimes
+// reach and exercise add up, distinct interleaving pairs are counted over
+// the shards' pair sets, vacuity and the expectation are judged on the
+// whole, and each property's first violation (with its report and replay
+// command, which names the scenario file) is the earliest over the shards.
 // It exits 0 once the results are merged, whatever they contain: each
 // shard's run already exited 1 on a violation, which is what fails a CI job;
 // --fail-on-violation makes merge exit 1 too.
