@@ -80,7 +80,7 @@ func TestSignalStopsOneLongExecution(t *testing.T) {
 // smallest violating schedule found so far, with its report and replay
 // line, and exits 130 (shrink printed nothing and lost its work).
 func TestShrinkInterruptedPrintsBestSoFar(t *testing.T) {
-	file := longWorld(t, 40)
+	file := longWorld(t, 12)
 	code, out, errs := pcssim("run", file, "--strategy", "none", "--seeds", "1")
 	if code != exitViolation {
 		t.Fatalf("run: exit %d, want a violation to shrink\n%s%s", code, out, errs)
