@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"pcssim/scenarios"
@@ -80,25 +79,4 @@ func writeRunText(w io.Writer, r *runJSON, t runText) {
 	expectLine()
 	fmt.Fprintf(w, "first violation: execution %d, %s\n\n", *r.FirstViolation, origin)
 	fmt.Fprint(w, r.Violations[0].Report)
-}
-
-// verdictOf is expectFor from a run's JSON: its expectation (nil: none)
-// and counts.
-func verdictOf(expected *[]string, counts map[string]int) verdict {
-	if expected == nil {
-		return verdict{}
-	}
-	v := verdict{Has: true, Expected: append([]string{}, *expected...)}
-	for p, n := range counts {
-		if n > 0 && !slices.Contains(v.Expected, p) {
-			v.Unexpected = append(v.Unexpected, p)
-		}
-	}
-	slices.Sort(v.Unexpected)
-	for _, p := range v.Expected {
-		if counts[p] == 0 {
-			v.Missing = append(v.Missing, p)
-		}
-	}
-	return v
 }
