@@ -84,8 +84,9 @@ func crashError(p any, s *sim.Sim) *CrashError {
 // MaxTraceSteps bounds a traced execution's trace (replays, reports,
 // exports): an entry costs about 200 bytes, so the trace of an execution
 // at the largest max_steps (10^7) would take 2 GB and more. Past it the
-// execution goes on unrecorded (Result.TraceTruncated).
-const MaxTraceSteps = 1_000_000
+// execution goes on unrecorded (Result.TraceTruncated). A variable so
+// that tests can lower it; not to be changed while executions run.
+var MaxTraceSteps = 1_000_000
 
 // Mode selects what an execution records.
 type Mode uint8

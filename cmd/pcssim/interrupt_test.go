@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"pcssim/scenarios"
 )
 
 // longWorld writes a world whose one execution runs millions of steps
@@ -92,5 +94,22 @@ func TestShrinkInterruptedPrintsBestSoFar(t *testing.T) {
 	}
 	if !strings.Contains(out, "shrink stopped (interrupted)") || !strings.Contains(out, "reproduce: pcssim replay ") {
 		t.Errorf("no best-so-far report:\n%s", out)
+	}
+}
+
+// TestTraceLimitIsExitTwo: replay -v of an execution longer than a trace
+// may be is exit 2 naming the limit (not gigabytes of trace and an OOM);
+// the report of a violation past the trace says its steps are not shown.
+func TestTraceLimitIsExitTwo(t *testing.T) {
+	defer func(n int) { scenarios.MaxTraceSteps = n }(scenarios.MaxTraceSteps)
+	scenarios.MaxTraceSteps = 20
+	file := longWorld(t, 2)
+	code, out, errs := pcssim("replay", file, "--strategy", "none", "--seed", "1", "-v")
+	if code != exitUsage || !strings.Contains(errs, "a trace holds at most 20 entries (docs/limits.md)") || out != "" {
+		t.Errorf("replay -v: exit %d, stderr %q, %d bytes of stdout; want exit 2 naming the limit", code, errs, len(out))
+	}
+	code, out, _ = pcssim("replay", file, "--strategy", "none", "--seed", "1")
+	if code != exitViolation || !strings.Contains(out, "(the trace stops at 20 entries, before step") {
+		t.Errorf("replay: exit %d, want the report to say the trace stops before the violation:\n%s", code, out)
 	}
 }
