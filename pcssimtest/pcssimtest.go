@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 
 	"pgregory.net/rapid"
 
@@ -284,7 +285,7 @@ func persist(t testing.TB, dir string, sc *scenarios.Scenario, o Options, res sc
 	h.Write([]byte(enc))
 	path := filepath.Join(dir, fmt.Sprintf("%s-%s-%08x.fail", o.Strategy, res.Findings[0].Property, h.Sum32()))
 	body := fmt.Sprintf("%s\nscenario: %s\nstrategy: %s\nexplore: %s\nproperty: %s\nschedule: %s\n",
-		failHeader, sc.Name, o.Strategy, o.Explore, res.Findings[0].Property, enc)
+		failHeader, fieldValue(sc.Name), fieldValue(o.Strategy), fieldValue(o.Explore), fieldValue(res.Findings[0].Property), enc)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Logf("pcssimtest: cannot persist the failing schedule: %v", err)
 		return path
@@ -299,9 +300,15 @@ func persist(t testing.TB, dir string, sc *scenarios.Scenario, o Options, res sc
 // strategy, in name order.
 func persisted(t testing.TB, dir string, sc *scenarios.Scenario, o Options) []failFile {
 	t.Helper()
-	paths, _ := filepath.Glob(filepath.Join(dir, "*.fail"))
+	// Listed, not globbed: a test name is not a pattern (the directory
+	// of subtest port[1] is not that of port1).
+	entries, _ := os.ReadDir(dir)
 	var out []failFile
-	for _, p := range paths {
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".fail") {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
 		data, err := os.ReadFile(p)
 		if err != nil {
 			t.Errorf("pcssimtest: %v", err)
@@ -325,24 +332,43 @@ func persisted(t testing.TB, dir string, sc *scenarios.Scenario, o Options) []fa
 	return out
 }
 
+// parseFailFile reads the fields of a failure file (LF or CRLF line
+// endings: a checkout with autocrlf rewrites them).
 func parseFailFile(s string) (map[string]string, bool) {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
+	lines := strings.Split(strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")), "\n")
 	if len(lines) == 0 || lines[0] != failHeader {
 		return nil, false
 	}
 	fields := map[string]string{}
 	for _, l := range lines[1:] {
 		if k, v, ok := strings.Cut(l, ": "); ok {
+			if strings.HasPrefix(v, `"`) {
+				u, err := strconv.Unquote(v)
+				if err != nil {
+					return nil, false
+				}
+				v = u
+			}
 			fields[k] = v
 		}
 	}
 	return fields, fields["schedule"] != ""
 }
 
+// fieldValue writes a value on one line of a failure file: as it is when
+// it is plain printable text, else Go-quoted (a name with a newline would
+// otherwise write lines of its own, such as a forged schedule).
+func fieldValue(v string) string {
+	if v == "" || strings.HasPrefix(v, `"`) || strings.TrimSpace(v) != v || !strconv.CanBackquote(v) || strings.Contains(v, "`") {
+		return strconv.Quote(v)
+	}
+	return v
+}
+
 // sanitize makes a test name usable as a directory name.
 func sanitize(name string) string {
 	return strings.Map(func(r rune) rune {
-		if r == '/' || r == '\\' || r == ':' || r == ' ' {
+		if r == '/' || r == '\\' || r == ':' || r == ' ' || unicode.IsControl(r) {
 			return '_'
 		}
 		return r

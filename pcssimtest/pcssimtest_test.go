@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"pcssim/scenarios"
+	"pcssim/sim"
 )
 
 // recorder is a testing.TB that records errors instead of failing, so the
@@ -136,5 +139,62 @@ func TestRacyReleaseSafeWithinTwoPreemptions(t *testing.T) {
 	s := Run(t, "racy-release", Options{Strategy: "phylink-notify", Explore: "dfs", FailDir: t.TempDir()})
 	if s.Schedules != 52728 || s.Executions != 20317 {
 		t.Fatalf("%d schedules in %d executions; docs/testing.md says 52728 in 20317", s.Schedules, s.Executions)
+	}
+}
+
+// TestFailDirIsNotAGlobPattern: the failures of subtest port[1] are read
+// from its own directory, never from port1's (the directory went to
+// filepath.Glob, where [1] matches "1").
+func TestFailDirIsNotAGlobPattern(t *testing.T) {
+	root := t.TempDir()
+	sc, err := scenarios.Open("rmk-2022-unbind")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := Options{Strategy: "module-ref", Explore: "random"}
+	res := scenarios.Result{Schedule: sim.Schedule{1, 2, 3}, Findings: []sim.Finding{{Property: "use-after-free"}}}
+	bracket, plain := filepath.Join(root, "port[1]"), filepath.Join(root, "port1")
+	persist(t, bracket, sc, o, res)
+	res.Schedule = sim.Schedule{4, 5}
+	persist(t, plain, sc, o, res)
+	got := persisted(t, bracket, sc, o)
+	if len(got) != 1 || got[0].schedule.Encode() != (sim.Schedule{1, 2, 3}).Encode() {
+		t.Fatalf("port[1] read %v, want its own schedule only", got)
+	}
+}
+
+// TestFailFileFieldsStayOnTheirLine: a scenario or strategy name with a
+// newline cannot forge fields of the failure file, and a file with CRLF
+// line endings reads as with LF.
+func TestFailFileFieldsStayOnTheirLine(t *testing.T) {
+	dir := t.TempDir()
+	sc := &scenarios.Scenario{Name: "x\nschedule: AAAA"}
+	o := Options{Strategy: "module-ref\r", Explore: "random"}
+	res := scenarios.Result{Schedule: sim.Schedule{1, 2, 3}, Findings: []sim.Finding{{Property: "use-after-free"}}}
+	path := persist(t, dir, sc, o, res)
+	got := persisted(t, dir, sc, o)
+	if len(got) != 1 || got[0].schedule.Encode() != res.Schedule.Encode() {
+		t.Fatalf("read back %v, want the schedule written", got)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(data), "\n"); n != 6 {
+		t.Errorf("the file has %d lines, want 6:\n%s", n, data)
+	}
+	sc2, err := scenarios.Open("rmk-2022-unbind")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o2 := Options{Strategy: "module-ref", Explore: "random"}
+	crlf := strings.ReplaceAll(failHeader+"\nscenario: rmk-2022-unbind\nstrategy: module-ref\nexplore: random\nproperty: use-after-free\nschedule: AQID\n", "\n", "\r\n")
+	dir2 := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir2, "a.fail"), []byte(crlf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{TB: t}
+	if got := persisted(rec, dir2, sc2, o2); len(got) != 1 || len(rec.errs) != 0 {
+		t.Errorf("a CRLF file: read %v, errors %v", got, rec.errs)
 	}
 }

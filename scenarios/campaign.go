@@ -59,6 +59,15 @@ type Outcome struct {
 // wakes once per chunk rather than once per execution, and at most a few
 // chunks per worker are in flight, so memory does not grow with n.
 func Campaign(sc *Scenario, strategy string, ex Explorer, n int, seed func(i int) uint64, jobs int, visit func(o Outcome) bool) {
+	CampaignUntil(sc, strategy, ex, n, seed, jobs, nil, visit)
+}
+
+// CampaignUntil is Campaign that stops once interrupt is true (a signal, a
+// time budget): no execution starts after that, and the executions in
+// flight end at their next scheduling point (see ExecuteUntil). visit sees
+// each one interrupted as an Outcome whose Result.End is
+// sim.EndInterrupted: it has no verdict. interrupt may be nil.
+func CampaignUntil(sc *Scenario, strategy string, ex Explorer, n int, seed func(i int) uint64, jobs int, interrupt *atomic.Bool, visit func(o Outcome) bool) {
 	if jobs <= 0 {
 		jobs = runtime.NumCPU()
 	}
@@ -76,9 +85,12 @@ func Campaign(sc *Scenario, strategy string, ex Explorer, n int, seed func(i int
 				outs := make([]Outcome, 0, w.hi-w.lo)
 				for i := w.lo; i < w.hi && !stop.Load(); i++ {
 					s := seed(i)
-					r, err := Execute(sc, strategy, ex.New(s), ex.Mode()|NoRecord|Cover)
-					if err != nil || len(r.Findings) > 0 {
-						r, err = Execute(sc, strategy, ex.New(s), ex.Mode()|Cover)
+					r, err := ExecuteUntil(sc, strategy, ex.New(s), ex.Mode()|NoRecord|Cover, interrupt)
+					if r.End != sim.EndInterrupted && (err != nil || len(r.Findings) > 0) {
+						r, err = ExecuteUntil(sc, strategy, ex.New(s), ex.Mode()|Cover, interrupt)
+					}
+					if r.End == sim.EndInterrupted {
+						stop.Store(true) // the rest of the chunk does not run
 					}
 					outs = append(outs, Outcome{Index: i, Seed: s, Result: r, Err: err})
 				}
@@ -188,6 +200,10 @@ type DFSOptions struct {
 	Limit int
 	// NoCache turns state caching off (every schedule runs to its end).
 	NoCache bool
+	// Interrupt, once true, ends the exploration: the execution running
+	// ends at its next scheduling point and is visited as interrupted
+	// (Result.End sim.EndInterrupted, no verdict). May be nil.
+	Interrupt *atomic.Bool
 }
 
 // ExploreDFS runs every schedule of sc under strategy with at most
@@ -197,14 +213,20 @@ type DFSOptions struct {
 func ExploreDFS(sc *Scenario, strategy string, o DFSOptions, visit func(o Outcome) bool) DFSResult {
 	d := sim.NewDFS(o.Preemptions)
 	d.NoCache = o.NoCache
+	interrupted := false
 	for d.Runs() < o.Limit && d.Next() {
-		r, err := Execute(sc, strategy, d.Chooser(), Cover)
+		r, err := ExecuteUntil(sc, strategy, d.Chooser(), Cover, o.Interrupt)
+		if r.End == sim.EndInterrupted {
+			interrupted = true
+			visit(Outcome{Index: d.Runs() - 1, Result: r, Err: err})
+			break
+		}
 		w := d.Done(r.Findings)
 		if !visit(Outcome{Index: d.Runs() - 1, Result: r, Err: err, Weight: w}) {
 			break
 		}
 	}
-	r := DFSResult{Runs: d.Runs(), Unreduced: d.Unreduced(), Exhausted: d.Exhausted(), NoCache: o.NoCache, States: d.States(),
+	r := DFSResult{Runs: d.Runs(), Unreduced: d.Unreduced(), Exhausted: d.Exhausted() && !interrupted, NoCache: o.NoCache, States: d.States(),
 		Unhashable: d.Unhashable(), Violated: d.Violated()}
 	r.Revisits, r.Cached = d.Pruned()
 	return r

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"slices"
+	"sync/atomic"
 
 	"pcssim/sim"
 )
@@ -17,6 +18,9 @@ type Result struct {
 	Decisions int
 	End       sim.End
 	Trace     []sim.Step
+	// TraceTruncated is set when the trace reached MaxTraceSteps: the
+	// steps after it were run but not recorded.
+	TraceTruncated bool
 	// Observed lists what the execution did that campaigns count (netdevs
 	// that got link, faults fired and their outcome): see Exercise.
 	Observed []string
@@ -77,6 +81,13 @@ func crashError(p any, s *sim.Sim) *CrashError {
 	return e
 }
 
+// MaxTraceSteps bounds a traced execution's trace (replays, reports,
+// exports): an entry costs about 200 bytes, so the trace of an execution
+// at the largest max_steps (10^7) would take 2 GB and more. Past it the
+// execution goes on unrecorded (Result.TraceTruncated). A variable so
+// that tests can lower it; not to be changed while executions run.
+var MaxTraceSteps = 1_000_000
+
 // Mode selects what an execution records.
 type Mode uint8
 
@@ -101,13 +112,24 @@ const (
 // nondeterministic decision answered by c. A panic inside the model is
 // returned as a *CrashError.
 func Execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode) (Result, error) {
-	return execute(sc, strategy, c, mode, nil)
+	return execute(sc, strategy, c, mode, nil, nil)
+}
+
+// ExecuteUntil is Execute that ends the execution at the next scheduling
+// point once stop is true (Result.End is then sim.EndInterrupted, with no
+// end-of-execution checks: the execution has no verdict). Reading stop
+// changes no choice: an execution that completes is the one Execute runs.
+func ExecuteUntil(sc *Scenario, strategy string, c sim.Chooser, mode Mode, stop *atomic.Bool) (Result, error) {
+	return execute(sc, strategy, c, mode, nil, stop)
 }
 
 // execute is Execute; started, if not nil, sees the engine before it runs.
-func execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode, started func(*sim.Sim)) (res Result, err error) {
+func execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode, started func(*sim.Sim), stop *atomic.Bool) (res Result, err error) {
 	cfg := sim.Config{Horizon: sc.Horizon, MaxSteps: sc.MaxSteps, Trace: mode&Trace != 0, NoRecord: mode&NoRecord != 0,
-		FaultsMayLapse: mode&Scripted != 0}
+		FaultsMayLapse: mode&Scripted != 0, Interrupt: stop}
+	if cfg.Trace {
+		cfg.TraceLimit = MaxTraceSteps
+	}
 	if mode&Cover != 0 {
 		cfg.Coverage = sim.NewCoverage()
 	}
@@ -130,13 +152,13 @@ func execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode, started fu
 		started(s)
 	}
 	end := s.Run()
-	if end != sim.EndBudget && end != sim.EndPruned && end != sim.EndOops {
+	if end != sim.EndBudget && end != sim.EndPruned && end != sim.EndOops && end != sim.EndInterrupted {
 		w.K.CheckLeaks()
 		w.W.CheckRecovery(end == sim.EndQuiescent)
 		w.W.CheckEnd()
 	}
 	res = Result{Schedule: s.Schedule(), Steps: s.Steps(), Decisions: s.Decisions(), End: end, Trace: s.Trace(), EndTime: s.Now(), Coverage: cfg.Coverage,
-		Observed: s.Observed()}
+		Observed: s.Observed(), TraceTruncated: s.TraceTruncated()}
 	for _, f := range s.Findings() {
 		if len(sc.Properties) == 0 || slices.Contains(sc.Properties, f.Property) {
 			res.Findings = append(res.Findings, f)

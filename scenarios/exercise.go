@@ -92,7 +92,9 @@ func (sc *Scenario) targeted(target, action string) bool {
 // departs reports whether an event or fault takes device d away: unbind or
 // remove of d or an ancestor, or rmmod of its driver's module.
 func (sc *Scenario) departs(d Device) bool {
-	for dev := &d; dev != nil; dev = sc.device(dev.Parent) {
+	// At most one step per device: the loader reports a parent cycle but
+	// goes on checking (FuzzLoad: a cycle hung the loader here).
+	for dev, n := &d, 0; dev != nil && n <= len(sc.Devices); dev, n = sc.device(dev.Parent), n+1 {
 		if sc.targeted(dev.Name, "unbind") || sc.targeted(dev.Name, "remove") {
 			return true
 		}
@@ -263,6 +265,25 @@ func AddExercise(rows, more []ExerciseRow) []ExerciseRow {
 				out[i].Outcomes[j].Executions += o.Executions
 			}
 		}
+		// In Rows' order, whichever shard met an outcome first.
+		slices.SortStableFunc(out[i].Outcomes, func(a, b FaultOutcome) int {
+			if ra, rb := outcomeRank(a.What), outcomeRank(b.What); ra != rb {
+				return ra - rb
+			}
+			return strings.Compare(a.What, b.What)
+		})
 	}
 	return out
+}
+
+// outcomeRank orders fault outcomes as Rows does: took effect, refused
+// (by errno), unchanged.
+func outcomeRank(what string) int {
+	switch {
+	case what == "took effect":
+		return 0
+	case strings.HasPrefix(what, "refused "):
+		return 1
+	}
+	return 2
 }

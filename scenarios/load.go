@@ -355,6 +355,14 @@ func (l *loader) list(n *yaml.Node, what string, item func(i int, c *yaml.Node))
 	}
 }
 
+// nonEmpty rejects an empty list where a world needs at least one item
+// (drivers, devices: "drivers: []" was accepted as a world of nothing).
+func (l *loader) nonEmpty(n *yaml.Node, what string) {
+	if n.Kind == yaml.SequenceNode && len(n.Content) == 0 {
+		l.errf(n, "%s is empty; a world needs at least one", what)
+	}
+}
+
 func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 	sc.Horizon, sc.MaxSteps = 10*sim.Second, 200_000
 	l.refs = map[string]*yaml.Node{}
@@ -415,6 +423,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 			})
 		},
 		"drivers": func(v *yaml.Node) {
+			l.nonEmpty(v, "drivers")
 			l.list(v, "drivers", func(i int, c *yaml.Node) {
 				d := Driver{Lanes: 1, Link: "poll", Bus: "platform"}
 				l.fields(c, "driver", map[string]func(*yaml.Node){
@@ -440,6 +449,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 			})
 		},
 		"devices": func(v *yaml.Node) {
+			l.nonEmpty(v, "devices")
 			l.list(v, "devices", func(i int, c *yaml.Node) {
 				var d Device
 				l.fields(c, "device", map[string]func(*yaml.Node){

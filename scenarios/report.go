@@ -32,6 +32,12 @@ func WriteReport(w io.Writer, sc *Scenario, strategy, explore, origin string, re
 	if len(before) > ReportSteps {
 		before = before[len(before)-ReportSteps:]
 	}
+	if res.TraceTruncated && (len(res.Trace) == 0 || res.Trace[len(res.Trace)-1].N < f.Step) {
+		// The trace stopped before the violation: its last steps would
+		// not be the ones that led to it.
+		before = nil
+		fmt.Fprintf(w, "(the trace stops at %d entries, before step %d of the violation: no steps shown)\n", MaxTraceSteps, f.Step)
+	}
 	if len(before) > 0 {
 		fmt.Fprintf(w, "last steps before the violation (step %d, t=%s):\n", f.Step, f.At)
 		for _, s := range before {

@@ -43,6 +43,7 @@ func (s *Sim) Release() {
 	}
 	clear(s.events.items)
 	clear(s.evKeys)
+	clear(s.evIndex)
 	clear(s.spawned)
 	clear(s.tasks)
 	clear(s.triggers)
@@ -51,6 +52,6 @@ func (s *Sim) Release() {
 	clear(s.cands)
 	clear(s.candTask)
 	*s = Sim{events: eventQueue{items: s.events.items[:0]}, tasks: s.tasks[:0], spawned: s.spawned[:0],
-		triggers: s.triggers[:0], open: s.open[:0], waiting: s.waiting[:0], cands: s.cands[:0], candTask: s.candTask[:0], evBuf: s.evBuf[:0], evKeys: s.evKeys[:0], hash: s.hash}
+		triggers: s.triggers[:0], open: s.open[:0], waiting: s.waiting[:0], cands: s.cands[:0], candTask: s.candTask[:0], evBuf: s.evBuf[:0], evKeys: s.evKeys[:0], evIndex: s.evIndex, hash: s.hash}
 	simPool.Put(s)
 }

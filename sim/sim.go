@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync/atomic"
 )
 
 // Config bounds one execution.
@@ -23,6 +24,10 @@ type Config struct {
 	FaultsMayLapse bool
 	// Trace records every step (slower; used for replays and reports).
 	Trace bool
+	// TraceLimit bounds the trace (0: unbounded): past that many entries
+	// nothing more is recorded and TraceTruncated says so. A trace entry
+	// costs about 200 bytes.
+	TraceLimit int
 	// NoRecord keeps no schedule: for campaign executions whose chooser
 	// regenerates every answer from its seed (re-run with recording when
 	// the schedule is needed).
@@ -35,6 +40,12 @@ type Config struct {
 	// real time). Periodic events keep such executions from ever becoming
 	// quiescent, where a stuck task is reported at once.
 	HungAfter Time
+	// Interrupt, if set, is read at every scheduling point: once true the
+	// execution ends with EndInterrupted (a signal or a wall-clock budget
+	// in the caller). Reading it never changes a choice, so an execution
+	// that completes is the same with or without it; an interrupted one
+	// has no verdict (no end-of-execution checks).
+	Interrupt *atomic.Bool
 }
 
 // End says why an execution stopped.
@@ -48,11 +59,14 @@ const (
 	EndBudget        // the step budget ran out
 	EndPruned        // the state was explored before (see Resting)
 	EndOops          // a task oopsed (see Task.Oops)
+	// EndInterrupted: Config.Interrupt was set (a signal, a time budget);
+	// the execution is unfinished and has no verdict.
+	EndInterrupted
 )
 
 // String says why the execution ended, in words.
 func (e End) String() string {
-	return [...]string{"running", "quiescent", "horizon", "step budget exhausted", "state explored before", "kernel oops"}[e]
+	return [...]string{"running", "quiescent", "horizon", "step budget exhausted", "state explored before", "kernel oops", "interrupted"}[e]
 }
 
 // Finding is a violated property, reported by the engine (deadlock) or by a
@@ -99,8 +113,10 @@ type Sim struct {
 	decisions int
 	events    eventQueue
 	tasks     []*Task
-	spawned   []*Task // every task of the execution, for Release
-	triggers  []*Trigger
+	spawned   []*Task // the tasks of the execution for Release (see forgetFinished)
+	// keepSpawned: spawned is compacted when it reaches twice this.
+	keepSpawned int
+	triggers    []*Trigger
 	// Armed triggers are either open (window started: From <= now), in ID
 	// order, or waiting, sorted by From from pendHead on; fired and lapsed
 	// ones leave open, so a decision costs what the armed triggers cost,
@@ -124,6 +140,7 @@ type Sim struct {
 	// tests use instead of timing).
 	trigVisits int
 	trace      []Step
+	traceFull  bool // the trace reached cfg.TraceLimit
 	end        End
 	stopped    bool
 	// State hashing at task-free points (see Resting).
@@ -132,6 +149,7 @@ type Sim struct {
 	hash        *StateHash
 	evBuf       []event
 	evKeys      []string // names of named events (event.key - 1)
+	evIndex     map[string]uint32
 	// Idle, if set, is called whenever no task is runnable, before time
 	// advances; models use it for checks at quiescent points.
 	Idle func()
@@ -151,7 +169,9 @@ func New(cfg Config, c Chooser) *Sim {
 	if cfg.HungAfter == 0 {
 		cfg.HungAfter = 2 * Second
 	}
-	return newSim(cfg, c)
+	s := newSim(cfg, c)
+	s.keepSpawned = maxKeptFinished
+	return s
 }
 
 // Now returns the virtual time.
@@ -203,8 +223,16 @@ func (s *Sim) AtNamed(at Time, key string, fn func()) {
 	}
 	var k uint32
 	if key != "" {
-		s.evKeys = append(s.evKeys, key)
-		k = uint32(len(s.evKeys))
+		// Interned: a periodic event's key is added once, not once per
+		// period (a long execution's memory would grow with its length).
+		if k = s.evIndex[key]; k == 0 {
+			if s.evIndex == nil {
+				s.evIndex = map[string]uint32{}
+			}
+			s.evKeys = append(s.evKeys, key)
+			k = uint32(len(s.evKeys))
+			s.evIndex[key] = k
+		}
 	}
 	s.events.push(at, k, fn)
 }
@@ -315,6 +343,10 @@ func (s *Sim) Run() End {
 		}
 	}()
 	for !s.stopped {
+		if s.cfg.Interrupt != nil && s.cfg.Interrupt.Load() {
+			s.end = EndInterrupted
+			return s.end
+		}
 		for s.events.len() > 0 && s.events.peek() <= s.now {
 			s.events.pop().fn()
 		}
@@ -534,7 +566,7 @@ func (s *Sim) runStep(t *Task) {
 		s.cfg.Coverage.step(t, t.label)
 	}
 	if s.cfg.Trace {
-		s.trace = append(s.trace, Step{N: s.steps, At: s.now, Task: t.ID, TaskName: t.Name, Label: t.label})
+		s.record(Step{N: s.steps, At: s.now, Task: t.ID, TaskName: t.Name, Label: t.label})
 	}
 	ok := !t.co.resume()
 	s.current = nil
@@ -542,7 +574,37 @@ func (s *Sim) runStep(t *Task) {
 	if !ok {
 		t.state = Done
 		s.removeDone()
+		if len(s.spawned) >= 2*s.keepSpawned {
+			s.forgetFinished()
+		}
 	}
+}
+
+// maxKeptFinished is how many finished tasks an execution keeps for
+// Release to recycle; beyond it finished tasks are forgotten (left to the
+// garbage collector), so a long execution's memory does not grow with the
+// number of tasks it ever ran.
+const maxKeptFinished = 512
+
+// forgetFinished drops from s.spawned the finished tasks beyond the first
+// maxKeptFinished. A forgotten task is never reused: model code may still
+// hold a pointer to it (a lock's last owner, coverage's previous step),
+// so it stays valid until nothing does.
+func (s *Sim) forgetFinished() {
+	j, kept := 0, 0
+	for _, t := range s.spawned {
+		if t.state == Done && t.co == nil {
+			if kept >= maxKeptFinished {
+				continue
+			}
+			kept++
+		}
+		s.spawned[j] = t
+		j++
+	}
+	clear(s.spawned[j:])
+	s.spawned = s.spawned[:j]
+	s.keepSpawned = max(maxKeptFinished, j)
 }
 
 func (s *Sim) removeDone() {

@@ -21,7 +21,7 @@ func (s *Sim) Tracing() bool { return s.cfg.Trace }
 
 // Touch records that the running step touched an object (by name).
 func (s *Sim) Touch(obj string) {
-	if !s.cfg.Trace || s.current == nil || len(s.trace) == 0 {
+	if !s.cfg.Trace || s.current == nil || len(s.trace) == 0 || s.traceFull {
 		return
 	}
 	st := &s.trace[len(s.trace)-1]
@@ -41,8 +41,22 @@ func (s *Sim) Note(text string) {
 }
 
 func (s *Sim) note(text string) {
-	s.trace = append(s.trace, Step{N: s.steps, At: s.now, Task: -1, Label: text})
+	s.record(Step{N: s.steps, At: s.now, Task: -1, Label: text})
 }
+
+// record appends st to the trace unless it holds Config.TraceLimit
+// entries already.
+func (s *Sim) record(st Step) {
+	if s.cfg.TraceLimit > 0 && len(s.trace) >= s.cfg.TraceLimit {
+		s.traceFull = true
+		return
+	}
+	s.trace = append(s.trace, st)
+}
+
+// TraceTruncated reports whether the trace reached Config.TraceLimit and
+// later steps were not recorded.
+func (s *Sim) TraceTruncated() bool { return s.traceFull }
 
 // Trace returns the recorded steps.
 func (s *Sim) Trace() []Step { return s.trace }

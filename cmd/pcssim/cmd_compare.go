@@ -9,6 +9,7 @@ import (
 
 	"pcssim/pcs"
 	"pcssim/scenarios"
+	"pcssim/sim"
 )
 
 // defaultStrategies are the strategies compare runs without --strategies:
@@ -112,7 +113,11 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 				return 0, err
 			}
 			var crash *scenarios.Outcome
+			pl.interrupt = stop.interrupt()
 			dfs = pl.drive(func(o scenarios.Outcome) bool {
+				if o.Result.End == sim.EndInterrupted {
+					return false // unfinished: no verdict
+				}
 				if o.Err != nil {
 					crash = &o
 					return false

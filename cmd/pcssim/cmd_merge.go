@@ -13,9 +13,12 @@ import (
 )
 
 // cmdMerge combines the --format json outputs of sharded runs (--shard I/N)
-// into the summary the unsharded run prints: executions, events and counts
-// add up; each property's first violation is the earliest over the shards.
-// Coverage is not merged (a shard reports only its counts).
+// into what the unsharded run prints, text or JSON, byte for byte and
+// whatever the order of the files: executions, steps, counts, sometimes
+// reach and exercise add up, distinct interleaving pairs are counted over
+// the shards' pair sets, vacuity and the expectation are judged on the
+// whole, and each property's first violation (with its report and replay
+// command, which names the scenario file) is the earliest over the shards.
 // It exits 0 once the results are merged, whatever they contain: each
 // shard's run already exited 1 on a violation, which is what fails a CI job;
 // --fail-on-violation makes merge exit 1 too.
@@ -35,9 +38,11 @@ func cmdMerge(args []string, stdout, stderr io.Writer) (int, error) {
 		return 0, usagef("--format must be text or json")
 	}
 	var merged []runJSON
-	// shards records, per run, which shard came from which file.
+	// shards records, per run, which shard came from which file; cov the
+	// coverage summed over them.
 	type runKey struct{ scenario, strategy, explore, seeds string }
 	shards := map[runKey]map[string]string{}
+	covs := map[runKey]*coverage{}
 	var keys []runKey
 	for _, f := range files {
 		runs, err := readRuns(f)
@@ -48,6 +53,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) (int, error) {
 			k := runKey{r.Scenario, r.Strategy, r.Explore, r.Seeds}
 			if shards[k] == nil {
 				shards[k] = map[string]string{}
+				covs[k] = newCoverage()
 				keys = append(keys, k)
 			}
 			if prev, dup := shards[k][r.Shard]; dup {
@@ -58,16 +64,29 @@ func cmdMerge(args []string, stdout, stderr io.Writer) (int, error) {
 				return 0, usagef("%s: %s of %s/%s (seeds %s) is already in %s: each shard must be given once", f, what, r.Scenario, r.Strategy, r.Seeds, prev)
 			}
 			shards[k][r.Shard] = f
+			if r.Shard != "" {
+				if err := covs[k].addShard(r.Coverage); err != nil {
+					return 0, usagef("%s: coverage of shard %s: %v", f, r.Shard, err)
+				}
+			}
 			i := slices.IndexFunc(merged, func(m runJSON) bool {
 				return m.Scenario == r.Scenario && m.Strategy == r.Strategy && m.Kernel == r.Kernel && m.Explore == r.Explore && m.Seeds == r.Seeds
 			})
 			if i < 0 {
-				r.Shard, r.Coverage = "", nil
+				sharded := r.Shard != ""
+				r.Shard = ""
+				if sharded {
+					r.Coverage = nil
+				}
 				r.Counts = copyCounts(r.Counts)
+				r.Sometimes = slices.Clone(r.Sometimes)
+				r.Violations = ranked(r.Violations)
 				merged = append(merged, r)
 				continue
 			}
-			mergeRun(&merged[i], r)
+			if err := mergeRun(&merged[i], r); err != nil {
+				return 0, usagef("%s: %v", f, err)
+			}
 		}
 	}
 	for _, k := range keys {
@@ -78,7 +97,15 @@ func cmdMerge(args []string, stdout, stderr io.Writer) (int, error) {
 	code := exitOK
 	for i := range merged {
 		m := &merged[i]
-		m.setVacuous(false)
+		k := runKey{m.Scenario, m.Strategy, m.Explore, m.Seeds}
+		if _, whole := shards[k][""]; !whole {
+			m.Coverage = covs[k].json()
+		}
+		unreached := false
+		for _, s := range m.Sometimes {
+			unreached = unreached || s.Executions == 0
+		}
+		m.setVacuous(unreached)
 		if (m.FirstViolation != nil || m.Vacuous) && *failOn {
 			code = exitViolation
 		}
@@ -87,22 +114,8 @@ func cmdMerge(args []string, stdout, stderr io.Writer) (int, error) {
 		writeJSON(stdout, merged)
 		return code, nil
 	}
-	for _, m := range merged {
-		fmt.Fprintf(stdout, "scenario %s, strategy %s, kernel %s, explore %s: %d executions, %d steps\n", m.Scenario, m.Strategy, m.Kernel, m.Explore, m.Executions, m.Steps)
-		scenarios.WriteExercise(stdout, m.Exercised, m.Executions, true)
-		if m.FirstViolation == nil {
-			fmt.Fprintf(stdout, "no violation in %d executions\n", m.Executions)
-			continue
-		}
-		var parts []string
-		for _, v := range m.Violations {
-			parts = append(parts, fmt.Sprintf("%s %d", v.Property, m.Counts[v.Property]))
-		}
-		fmt.Fprintf(stdout, "violations (executions): %s\n", strings.Join(parts, ", "))
-		for _, v := range m.Violations {
-			fmt.Fprintf(stdout, "%s: first at execution %d, seed %d: %s\n  reproduce: pcssim replay %s --strategy %s --kernel %s --schedule %s\n",
-				v.Property, v.Execution, v.Seed, v.Summary, m.Scenario, m.Strategy, m.Kernel, v.Schedule)
-		}
+	for i := range merged {
+		writeRunText(stdout, &merged[i], runText{total: merged[i].Executions})
 	}
 	return code, nil
 }
@@ -140,19 +153,46 @@ func copyCounts(m map[string]int) map[string]int {
 	return out
 }
 
-// mergeRun adds shard r into m.
-func mergeRun(m *runJSON, r runJSON) {
+// ranked returns a copy of vs with each violation's rank set to its
+// place in the shard.
+func ranked(vs []violationJSON) []violationJSON {
+	out := slices.Clone(vs)
+	for i := range out {
+		out[i].rank = i
+	}
+	return out
+}
+
+// mergeRun adds shard r into m: every figure is a sum, a minimum or
+// recomputed, so the result does not depend on the order of the shards.
+func mergeRun(m *runJSON, r runJSON) error {
+	if len(r.Sometimes) != len(m.Sometimes) {
+		return fmt.Errorf("shard %s of %s/%s counts other sometimes situations", r.Shard, r.Scenario, r.Strategy)
+	}
+	for i, s := range r.Sometimes {
+		if s.What != m.Sometimes[i].What {
+			return fmt.Errorf("shard %s of %s/%s counts other sometimes situations", r.Shard, r.Scenario, r.Strategy)
+		}
+		m.Sometimes[i].Executions += s.Executions
+	}
 	m.Executions += r.Executions
 	m.Steps += r.Steps
 	m.Exercised = scenarios.AddExercise(m.Exercised, r.Exercised)
 	m.BudgetExceeded += r.BudgetExceeded
+	m.MaxSteps = max(m.MaxSteps, r.MaxSteps)
+	if r.Stopped != "" && (m.Stopped == "" || r.Stopped < m.Stopped) {
+		m.Stopped = r.Stopped
+	}
+	if r.Interrupted != nil && (m.Interrupted == nil || *r.Interrupted < *m.Interrupted) {
+		m.Interrupted = r.Interrupted
+	}
 	for k, v := range r.Counts {
 		m.Counts[k] += v
 	}
 	if r.FirstViolation != nil && (m.FirstViolation == nil || *r.FirstViolation < *m.FirstViolation) {
 		m.FirstViolation = r.FirstViolation
 	}
-	for _, v := range r.Violations {
+	for _, v := range ranked(r.Violations) {
 		i := slices.IndexFunc(m.Violations, func(x violationJSON) bool { return x.Property == v.Property })
 		switch {
 		case i < 0:
@@ -161,18 +201,20 @@ func mergeRun(m *runJSON, r runJSON) {
 			m.Violations[i] = v
 		}
 	}
-	slices.SortStableFunc(m.Violations, func(a, b violationJSON) int { return a.Execution - b.Execution })
+	// By execution, then in the order the execution reported them (one
+	// execution's violations all come from one shard, in its order).
+	slices.SortFunc(m.Violations, func(a, b violationJSON) int {
+		if a.Execution != b.Execution {
+			return a.Execution - b.Execution
+		}
+		return a.rank - b.rank
+	})
 	if m.Expected != nil {
 		// A shard's verdict covers its executions only: judge the whole.
-		ok := true
-		for p, n := range m.Counts {
-			ok = ok && (n == 0 || slices.Contains(*m.Expected, p))
-		}
-		for _, p := range *m.Expected {
-			ok = ok && m.Counts[p] > 0
-		}
+		ok := verdictOf(m.Expected, m.Counts).ok()
 		m.AsExpected = &ok
 	}
+	return nil
 }
 
 // checkShards checks that the shards of one run (shard "I/N" -> file) are

@@ -29,6 +29,7 @@ func replaySetup(name string, args []string, stderr io.Writer) (*scenarios.Scena
 	fs := newFlagSet(name, "FILE --seed N | --schedule S [flags]", stderr)
 	c.register(fs.FlagSet, false)
 	fs.StringVar(&c.schedule, "schedule", "", "schedule string printed by run")
+	scheduleFile := fs.String("schedule-file", "", "read the schedule from `FILE` (for one longer than the command line allows)")
 	if name == "replay" {
 		fs.BoolVar(&x.verbose, "v", false, "print the full trace")
 		fs.StringVar(&x.trace, "trace", "", "write a Chrome Trace Event JSON file (opens in Perfetto)")
@@ -40,6 +41,14 @@ func replaySetup(name string, args []string, stderr io.Writer) (*scenarios.Scena
 	}
 	if len(files) != 1 {
 		return nil, "", "", scenarios.Result{}, nil, usagef("give exactly one scenario")
+	}
+	if *scheduleFile != "" {
+		if c.schedule != "" {
+			return nil, "", "", scenarios.Result{}, nil, usagef("give --schedule or --schedule-file, not both")
+		}
+		if c.schedule, err = readSchedule(*scheduleFile); err != nil {
+			return nil, "", "", scenarios.Result{}, nil, err
+		}
 	}
 	sc, err := c.loadScenario(files[0])
 	if err != nil {
@@ -60,6 +69,9 @@ func replaySetup(name string, args []string, stderr io.Writer) (*scenarios.Scena
 	x.again = "--seed " + scenarios.ShellQuote(c.seed) + " --explore " + scenarios.ShellQuote(c.explore)
 	if c.schedule != "" {
 		x.again = "--schedule " + scenarios.ShellQuote(c.schedule)
+		if *scheduleFile != "" {
+			x.again = "--schedule-file " + scenarios.ShellQuote(*scheduleFile)
+		}
 		if c.explore == "swarm" {
 			x.again += " --explore swarm"
 		}
@@ -101,6 +113,10 @@ func cmdReplay(args []string, stdout, stderr io.Writer) (int, error) {
 	if x.crash != nil {
 		return x.crashed(sc, st, stdout, stderr), nil
 	}
+	if res.TraceTruncated && (x.verbose || x.trace != "" || x.mermaid != "") {
+		return 0, usagef("the execution ran %d steps; a trace holds at most %d entries (docs/limits.md): replay without -v, --trace and --mermaid, or lower max_steps",
+			res.Steps, scenarios.MaxTraceSteps)
+	}
 	if x.verbose {
 		fmt.Fprint(stdout, sim.RenderTrace(res.Trace))
 	}
@@ -129,6 +145,11 @@ func cmdReplay(args []string, stdout, stderr io.Writer) (int, error) {
 }
 
 func cmdShrink(args []string, stdout, stderr io.Writer) (int, error) {
+	// A signal (or a second one, forcing the exit) may come during a
+	// long shrink: it stops the candidate running, and shrink reports the
+	// smallest schedule found so far.
+	stop := newStopper(0, stderr)
+	defer stop.release()
 	sc, st, origin, res, x, err := replaySetup("shrink", args, stderr)
 	if err != nil {
 		return 0, err
@@ -142,8 +163,11 @@ func cmdShrink(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	prop := res.Findings[0].Property
 	keep := func(s sim.Schedule) bool {
-		r, err := scenarios.Execute(sc, st, sim.NewReplay(s), scenarios.ModeOf(x.explore)|scenarios.NoRecord)
-		return err == nil && slices.Contains(r.Violated(), prop)
+		if stop.why() != "" {
+			return false
+		}
+		r, err := scenarios.ExecuteUntil(sc, st, sim.NewReplay(s), scenarios.ModeOf(x.explore)|scenarios.NoRecord, stop.interrupt())
+		return err == nil && r.End != sim.EndInterrupted && slices.Contains(r.Violated(), prop)
 	}
 	small := sim.Shrink(res.Schedule, keep, 20000)
 	out, err := scenarios.Traced(sc, st, x.explore, small)
@@ -158,7 +182,39 @@ func cmdShrink(args []string, stdout, stderr io.Writer) (int, error) {
 			f = g
 		}
 	}
+	if why := stop.why(); why != "" {
+		fmt.Fprintf(stdout, "shrink stopped (%s): the smallest schedule so far\n", why)
+	}
 	fmt.Fprintf(stdout, "shrunk %s from %d choices to %d (%d steps to %d)\n\n", prop, len(res.Schedule), len(small), res.Steps, out.Steps)
 	scenarios.WriteReport(stdout, sc, st, x.explore, strings.Replace(origin, "seed", "shrunk from seed", 1), &out, f)
+	if code := stop.exitCode(); code != 0 {
+		return code, nil
+	}
 	return exitViolation, nil
+}
+
+// maxScheduleFile bounds --schedule-file: far more than the schedule of an
+// execution at the largest max_steps needs.
+const maxScheduleFile = 256 << 20
+
+// readSchedule reads the schedule text of --schedule-file (surrounding
+// white space, such as a final newline, ignored).
+func readSchedule(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", usagef("--schedule-file: %v", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxScheduleFile+1))
+	if err != nil {
+		return "", usagef("--schedule-file: %v", err)
+	}
+	if len(data) > maxScheduleFile {
+		return "", usagef("--schedule-file %s: more than %d bytes", path, maxScheduleFile)
+	}
+	s := strings.TrimSpace(string(data))
+	if s == "" {
+		return "", usagef("--schedule-file %s: empty", path)
+	}
+	return s, nil
 }

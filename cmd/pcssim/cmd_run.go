@@ -25,6 +25,8 @@ type violationJSON struct {
 	// Reproduce the command that replays it (DESIGN.md).
 	Report    string `json:"report"`
 	Reproduce string `json:"reproduce"`
+	// rank orders violations of one execution when shards are merged.
+	rank int
 }
 
 // runJSON is the --format json object of one scenario run (DESIGN.md).
@@ -45,6 +47,9 @@ type runJSON struct {
 	Violations     []violationJSON `json:"violations"`
 	Counts         map[string]int  `json:"counts"`
 	BudgetExceeded int             `json:"budget_exceeded"`
+	// MaxSteps is the step budget of an execution, given when some ran
+	// out of it.
+	MaxSteps int `json:"max_steps,omitempty"`
 	// Preemptions and Exhausted describe a dfs run.
 	Preemptions *int  `json:"preemptions,omitempty"`
 	Exhausted   *bool `json:"exhausted,omitempty"`
@@ -56,8 +61,11 @@ type runJSON struct {
 	// States counts the distinct states dfs met where no task was alive.
 	States *int `json:"states,omitempty"`
 	// Stopped says why a run ended early ("time budget", "interrupted").
-	Stopped  string        `json:"stopped,omitempty"`
-	Coverage *coverageJSON `json:"coverage,omitempty"`
+	Stopped string `json:"stopped,omitempty"`
+	// Interrupted is the index of the execution the stop cut short (it
+	// has no verdict and is not counted), if one was.
+	Interrupted *int          `json:"interrupted_execution,omitempty"`
+	Coverage    *coverageJSON `json:"coverage,omitempty"`
 	// Sometimes counts the executions that reached each situation the
 	// scenario names; Vacuous is true when one was never reached.
 	Sometimes []faultCoverage `json:"sometimes,omitempty"`
@@ -159,8 +167,18 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	reach := scenarios.NewReach(sc.Sometimes)
 	ex := scenarios.NewExercise(sc)
 	prog := newProgress(stderr, sc.Name+"/"+st, pl.total)
+	pl.interrupt = stop.interrupt()
 	dfs := pl.drive(func(o scenarios.Outcome) bool {
 		prog.update(o.Index + 1)
+		if o.Result.End == sim.EndInterrupted {
+			// Cut short by the stop: unfinished, so no verdict; neither
+			// it nor its steps count.
+			if out.Interrupted == nil || o.Index < *out.Interrupted {
+				idx := o.Index
+				out.Interrupted = &idx
+			}
+			return false
+		}
 		if o.Err != nil {
 			crash = &o
 			return false
@@ -197,6 +215,10 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 		}
 	}
 	out.Coverage = cov.json()
+	if c.shard != "" {
+		// What merge needs to count distinct pairs over the shards.
+		out.Coverage.PairSet = cov.pairSet()
+	}
 	for i, s := range reach.Situations {
 		out.Sometimes = append(out.Sometimes, faultCoverage{What: s, Executions: reach.Counts[i]})
 	}
@@ -218,72 +240,29 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	if first != nil || out.Vacuous || (exp.Has && !exp.ok()) {
 		code = exitViolation
 	}
-	if c.format == "json" {
-		for i := range out.Violations {
-			out.Violations[i].fill(sc, st, pl.explore)
-		}
-		return out, code
-	}
-	fmt.Fprintf(stdout, "scenario %s, strategy %s, kernel %s, explore %s: %d executions, %d steps\n", sc.Name, st, sc.Kernel, pl.explore, out.Executions, out.Steps)
-	switch {
-	case out.Stopped != "":
-		fmt.Fprintf(stdout, "stopped (%s) after %d of %d executions\n", out.Stopped, out.Executions, pl.total)
-	case dfs != nil && dfs.Exhausted:
-		fmt.Fprintf(stdout, "explored all %d schedules with <= %d preemptions%s\n", dfs.Unreduced, c.preemptions, reduction(dfs))
-	case dfs != nil:
-		fmt.Fprintf(stdout, "explored %d schedules with <= %d preemptions%s; limit reached, the bounded space is not exhausted\n", dfs.Unreduced, c.preemptions, reduction(dfs))
-	}
 	if out.BudgetExceeded > 0 {
-		fmt.Fprintf(stdout, "warning: %d executions ran out of their step budget (%d)\n", out.BudgetExceeded, sc.MaxSteps)
+		out.MaxSteps = sc.MaxSteps
 	}
-	cov.write(stdout)
-	for _, s := range out.Sometimes {
-		fmt.Fprintf(stdout, "sometimes %q: reached in %d executions\n", s.What, s.Executions)
+	for i := range out.Violations {
+		out.Violations[i].fill(sc, st, pl.explore)
 	}
-	if u := reach.Unreached(); len(u) > 0 && out.Stopped == "" {
-		fmt.Fprintf(stdout, "VACUOUS: never reached %q in %d executions; the campaign proves nothing about it\n",
-			strings.Join(u, `", "`), out.Executions)
-	}
-	scenarios.WriteExercise(stdout, out.Exercised, out.Executions, out.Stopped == "")
-	expectLine := func() {
-		switch {
-		case !exp.Has:
-		case exp.ok():
-			fmt.Fprintf(stdout, "expect %s: ok\n", st)
-		default:
-			fmt.Fprintf(stdout, "MISMATCH: expect %s: [%s] but got [%s] (%s)\n", st, strings.Join(exp.Expected, ", "),
-				strings.Join(got(out.Counts), ", "), exp.why(missingHint(pl.explore, dfs, c.preemptions)))
+	if first != nil && out.Violations[0].Report == "" {
+		// The traced replay of the first violation crashed or did not
+		// reproduce it.
+		origin, again := pl.origin(first)
+		res, err := scenarios.Traced(sc, st, pl.explore, first.Result.Schedule)
+		if err != nil {
+			crashReport(stderr, sc, st, pl.explore, fmt.Sprintf("%s (execution %d), replayed", origin, first.Index), again, err)
+		} else {
+			fmt.Fprintf(stderr, "pcssim: replay of the first violation did not reproduce it (%d findings)\n", len(res.Findings))
 		}
+		return out, exitCrash
 	}
-	if first == nil {
-		fmt.Fprintf(stdout, "no violation in %d executions\n", out.Executions)
-		expectLine()
+	if c.format == "json" {
 		return out, code
 	}
-	var parts []string
-	for _, v := range out.Violations {
-		parts = append(parts, fmt.Sprintf("%s %d", v.Property, out.Counts[v.Property]))
-	}
-	origin, _ := pl.origin(first)
-	counted := "executions"
-	if dfs != nil {
-		counted = "schedules"
-	}
-	fmt.Fprintf(stdout, "violations (%s): %s\n", counted, strings.Join(parts, ", "))
-	expectLine()
-	fmt.Fprintf(stdout, "first violation: execution %d, %s\n\n", first.Index, origin)
-	res, err := scenarios.Traced(sc, st, pl.explore, first.Result.Schedule)
-	if err != nil {
-		_, again := pl.origin(first)
-		crashReport(stderr, sc, st, pl.explore, fmt.Sprintf("%s (execution %d), replayed", origin, first.Index), again, err)
-		return out, exitCrash
-	}
-	if len(res.Findings) == 0 {
-		fmt.Fprintf(stderr, "pcssim: replay of the first violation did not reproduce it\n")
-		return out, exitCrash
-	}
-	scenarios.WriteReport(stdout, sc, st, pl.explore, origin, &res, res.Findings[0])
-	return out, exitViolation
+	writeRunText(stdout, &out, runText{total: pl.total, dfs: dfs, preemptions: c.preemptions})
+	return out, code
 }
 
 func cmdValidate(args []string, stdout, stderr io.Writer) (int, error) {

@@ -28,14 +28,23 @@ func expectFor(sc *scenarios.Scenario, st string, counts map[string]int) verdict
 	if !ok {
 		return verdict{}
 	}
-	v := verdict{Has: true, Expected: append([]string{}, want...)}
+	return verdictOf(&want, counts)
+}
+
+// verdictOf is expectFor from a run's JSON: its expectation (nil: none)
+// and counts.
+func verdictOf(expected *[]string, counts map[string]int) verdict {
+	if expected == nil {
+		return verdict{}
+	}
+	v := verdict{Has: true, Expected: append([]string{}, *expected...)}
 	for p, n := range counts {
-		if n > 0 && !slices.Contains(want, p) {
+		if n > 0 && !slices.Contains(v.Expected, p) {
 			v.Unexpected = append(v.Unexpected, p)
 		}
 	}
 	slices.Sort(v.Unexpected)
-	for _, p := range want {
+	for _, p := range v.Expected {
 		if counts[p] == 0 {
 			v.Missing = append(v.Missing, p)
 		}

@@ -53,9 +53,20 @@ Run 'pcssim COMMAND --help' for the flags of a command.
 // two (docs/performance.md).
 const gcPercent = 400
 
+// memLimit is the garbage collector's soft memory limit unless GOMEMLIMIT
+// is set: with gcPercent the heap may grow to five times what is live,
+// which for the one traced execution of a report at the largest limits
+// (a trace of scenarios.MaxTraceSteps, ~200 MB live) meant 0.9 GB; the
+// limit collects more often instead once the heap nears it
+// (docs/limits.md). Campaigns, whose live heap is a few MB, never reach it.
+const memLimit = 512 << 20
+
 func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memLimit)
 	}
 	// PCSSIM_CPUPROFILE=FILE writes a CPU profile of the whole run (for
 	// `go tool pprof`), to measure where time goes.
@@ -88,7 +99,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pcssim: unknown command %q\n%s", args[0], topUsage)
 		return exitUsage
 	}
-	code, err := cmd(args[1:], stdout, stderr)
+	out := &checkedWriter{w: stdout}
+	code, err := cmd(args[1:], out, stderr)
+	if out.err != nil {
+		// Results that did not reach stdout (a full disk, a closed pipe)
+		// must not pass for a clean run.
+		fmt.Fprintf(stderr, "pcssim %s: writing the results: %v\n", args[0], out.err)
+		if code < exitInterrupted {
+			code = exitUsage
+		}
+		return code
+	}
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
@@ -102,4 +123,23 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitCrash
 	}
 	return code
+}
+
+// checkedWriter passes writes to w until one fails, keeps that error and
+// drops the writes after it.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	c.err = err
+	return n, err
 }

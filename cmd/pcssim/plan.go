@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"pcssim/scenarios"
 )
@@ -19,6 +20,9 @@ type plan struct {
 	drive func(visit func(o scenarios.Outcome) bool) *scenarios.DFSResult
 	// origin names an execution ("seed N") and the replay flags for it.
 	origin func(o *scenarios.Outcome) (origin, again string)
+	// interrupt, once true, stops drive inside the executions in flight
+	// (a signal, --time-budget); nil: never.
+	interrupt *atomic.Bool
 }
 
 // dfsLimit caps a dfs run unless --seeds gives another limit.
@@ -41,21 +45,22 @@ func (c *common) plan(sc *scenarios.Scenario, st string) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &plan{
+	pl := &plan{
 		explore: ex.Name(),
 		total:   hi - lo,
-		drive: func(visit func(o scenarios.Outcome) bool) *scenarios.DFSResult {
-			shifted := func(i int) uint64 { return seed(lo + i) }
-			scenarios.Campaign(sc, st, ex, hi-lo, shifted, c.jobs, func(o scenarios.Outcome) bool {
-				o.Index += lo
-				return visit(o)
-			})
-			return nil
-		},
 		origin: func(o *scenarios.Outcome) (string, string) {
 			return fmt.Sprintf("seed %d", o.Seed), fmt.Sprintf("--seed %d --explore %s", o.Seed, ex.Name())
 		},
-	}, nil
+	}
+	pl.drive = func(visit func(o scenarios.Outcome) bool) *scenarios.DFSResult {
+		shifted := func(i int) uint64 { return seed(lo + i) }
+		scenarios.CampaignUntil(sc, st, ex, hi-lo, shifted, c.jobs, pl.interrupt, func(o scenarios.Outcome) bool {
+			o.Index += lo
+			return visit(o)
+		})
+		return nil
+	}
+	return pl, nil
 }
 
 // seededExplorer returns the explorer of --explore, which must make an
@@ -89,17 +94,19 @@ func (c *common) dfsPlan(sc *scenarios.Scenario, st string) (*plan, error) {
 		}
 		limit = n
 	}
-	return &plan{
+	pl := &plan{
 		explore: "dfs",
 		total:   limit,
-		drive: func(visit func(o scenarios.Outcome) bool) *scenarios.DFSResult {
-			r := scenarios.ExploreDFS(sc, st, scenarios.DFSOptions{Preemptions: c.preemptions, Limit: limit, NoCache: !c.stateCache}, visit)
-			return &r
-		},
 		origin: func(o *scenarios.Outcome) (string, string) {
 			return fmt.Sprintf("dfs schedule %d", o.Index), "--schedule " + o.Result.Schedule.Encode()
 		},
-	}, nil
+	}
+	pl.drive = func(visit func(o scenarios.Outcome) bool) *scenarios.DFSResult {
+		r := scenarios.ExploreDFS(sc, st, scenarios.DFSOptions{Preemptions: c.preemptions, Limit: limit, NoCache: !c.stateCache,
+			Interrupt: pl.interrupt}, visit)
+		return &r
+	}
+	return pl, nil
 }
 
 // shardRange returns the slice [lo, hi) of n executions that --shard I/N

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -30,12 +31,24 @@ type stopper struct {
 	deadline time.Time
 	sig      chan os.Signal
 	done     chan struct{}
+	timer    *time.Timer
+	// flag is set with reason: executions in flight read it at every
+	// scheduling point (sim.Config.Interrupt) and end there.
+	flag atomic.Bool
 }
 
 func newStopper(budget time.Duration, stderr io.Writer) *stopper {
 	s := &stopper{sig: make(chan os.Signal, 2), done: make(chan struct{})}
 	if budget > 0 {
 		s.deadline = time.Now().Add(budget)
+		s.timer = time.AfterFunc(budget, func() {
+			s.mu.Lock()
+			if s.reason == "" {
+				s.reason = "time budget"
+			}
+			s.mu.Unlock()
+			s.flag.Store(true)
+		})
 	}
 	signal.Notify(s.sig, stopSignals...)
 	go func() {
@@ -51,6 +64,7 @@ func newStopper(budget time.Duration, stderr io.Writer) *stopper {
 				}
 				code := s.code
 				s.mu.Unlock()
+				s.flag.Store(true)
 				if !first {
 					fmt.Fprintf(stderr, "pcssim: second signal (%v): exiting without the partial summary\n", sg)
 					forceExit(code)
@@ -74,12 +88,16 @@ func signalReason(sg os.Signal) (string, int) {
 	return "interrupted", exitInterrupted
 }
 
+// interrupt is the flag executions read to end early (see flag).
+func (s *stopper) interrupt() *atomic.Bool { return &s.flag }
+
 // why returns "" while the run may go on, else why it must stop.
 func (s *stopper) why() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.reason == "" && !s.deadline.IsZero() && time.Now().After(s.deadline) {
 		s.reason = "time budget"
+		s.flag.Store(true)
 	}
 	return s.reason
 }
@@ -93,6 +111,9 @@ func (s *stopper) exitCode() int {
 
 // release stops listening for the signals.
 func (s *stopper) release() {
+	if s.timer != nil {
+		s.timer.Stop()
+	}
 	signal.Stop(s.sig)
 	close(s.done)
 }
