@@ -17,19 +17,28 @@ type fwWorld struct {
 	mac, pcs *Device
 }
 
+// bareKernel is a kernel on a fresh simulation with one platform bus and a
+// built-in driver per name whose probe and remove do nothing.
+func bareKernel(v Version, names ...string) (*sim.Sim, *Kernel, *Bus, map[string]*Driver) {
+	s := sim.New(sim.Config{Horizon: 1 << 60, MaxSteps: 1 << 20}, sim.NewRandom(1))
+	k := New(s)
+	k.Version = v
+	bus := k.NewBus("platform")
+	drvs := map[string]*Driver{}
+	for _, n := range names {
+		drvs[n] = k.NewDriver(bus, nil, n)
+		drvs[n].Probe, drvs[n].Remove = func(t *sim.Task, d *Device) int { return 0 }, func(t *sim.Task, d *Device) {}
+	}
+	return s, k, bus, drvs
+}
+
 func newFwWorld(t *testing.T, v Version, mode FwDevlink, pcsHandle bool, h Handle, macFirst bool) *fwWorld {
 	t.Helper()
-	w := &fwWorld{s: sim.New(sim.Config{Horizon: 1 << 60, MaxSteps: 1 << 20}, sim.NewRandom(1))}
-	w.k = New(w.s)
-	w.k.Version, w.k.FwDevlink, w.k.FwPCSHandle = v, mode, pcsHandle
-	bus := w.k.NewBus("platform")
-	probe := func(t *sim.Task, d *Device) int { return 0 }
-	remove := func(t *sim.Task, d *Device) {}
-	w.pcsDrv = w.k.NewDriver(bus, nil, "lynx-pcs")
-	macDrv := w.k.NewDriver(bus, nil, "mvpp2")
-	for _, drv := range []*Driver{w.pcsDrv, macDrv} {
-		drv.Probe, drv.Remove = probe, remove
-	}
+	w := &fwWorld{}
+	s, k, bus, drvs := bareKernel(v, "lynx-pcs", "mvpp2")
+	w.s, w.k, w.pcsDrv = s, k, drvs["lynx-pcs"]
+	macDrv := drvs["mvpp2"]
+	w.k.FwDevlink, w.k.FwPCSHandle = mode, pcsHandle
 	w.run(t, func(t *sim.Task) {
 		w.pcs = w.k.NewDevice(t, bus, "lynx-pcs.0", nil)
 		w.mac = w.k.NewDevice(t, bus, "mvpp2.0", nil)
@@ -105,14 +114,9 @@ func TestFwDevlinkConsumerWaitsForSupplierDevice(t *testing.T) {
 	// The MAC's driver registers before the PCS device exists: the MAC
 	// waits for it (a pending fwnode link), then for its driver (a
 	// DORMANT device link).
-	s := sim.New(sim.Config{Horizon: 1 << 60, MaxSteps: 1 << 20}, sim.NewRandom(1))
-	k := New(s)
-	k.Version, k.FwPCSHandle = VNetNext, true
-	bus := k.NewBus("platform")
-	macDrv, pcsDrv := k.NewDriver(bus, nil, "mvpp2"), k.NewDriver(bus, nil, "lynx-pcs")
-	for _, drv := range []*Driver{macDrv, pcsDrv} {
-		drv.Probe, drv.Remove = func(t *sim.Task, d *Device) int { return 0 }, func(t *sim.Task, d *Device) {}
-	}
+	s, k, bus, drvs := bareKernel(VNetNext, "mvpp2", "lynx-pcs")
+	k.FwPCSHandle = true
+	macDrv, pcsDrv := drvs["mvpp2"], drvs["lynx-pcs"]
 	var mac, pcs *Device
 	var steps []string
 	state := func() string {
@@ -213,14 +217,9 @@ func TestDeviceLinkAddMergesIntoInferredLink(t *testing.T) {
 // unbind leaves its parent bound. Two references between the same nodes
 // are one fwnode link.
 func TestFwDevlinkChildSupplierIsACycle(t *testing.T) {
-	s := sim.New(sim.Config{Horizon: 1 << 60, MaxSteps: 1 << 20}, sim.NewRandom(1))
-	k := New(s)
-	k.Version, k.FwPCSHandle = VNetNext, true
-	bus := k.NewBus("platform")
-	macDrv, pcsDrv := k.NewDriver(bus, nil, "mvpp2"), k.NewDriver(bus, nil, "lynx-pcs")
-	for _, drv := range []*Driver{macDrv, pcsDrv} {
-		drv.Probe, drv.Remove = func(t *sim.Task, d *Device) int { return 0 }, func(t *sim.Task, d *Device) {}
-	}
+	s, k, bus, drvs := bareKernel(VNetNext, "mvpp2", "lynx-pcs")
+	k.FwPCSHandle = true
+	macDrv, pcsDrv := drvs["mvpp2"], drvs["lynx-pcs"]
 	var mac, pcs *Device
 	k.Spawn("op", &Cause{Kind: "test"}, func(t *sim.Task) {
 		mac = k.NewDevice(t, bus, "mvpp2.0", nil)
@@ -243,14 +242,7 @@ func TestFwDevlinkChildSupplierIsACycle(t *testing.T) {
 // A consumer deferred by its second supplier puts its first link back, so
 // that supplier's unbind does not wait for a probe that is not running.
 func TestDeferredConsumerReleasesItsLinks(t *testing.T) {
-	s := sim.New(sim.Config{Horizon: 1 << 60, MaxSteps: 1 << 20}, sim.NewRandom(1))
-	k := New(s)
-	bus := k.NewBus("platform")
-	drvs := map[string]*Driver{}
-	for _, n := range []string{"mvpp2", "lynx-pcs", "serdes"} {
-		drvs[n] = k.NewDriver(bus, nil, n)
-		drvs[n].Probe, drvs[n].Remove = func(t *sim.Task, d *Device) int { return 0 }, func(t *sim.Task, d *Device) {}
-	}
+	s, k, bus, drvs := bareKernel(0, "mvpp2", "lynx-pcs", "serdes")
 	var mac, pcs *Device
 	k.Spawn("op", &Cause{Kind: "test"}, func(t *sim.Task) {
 		pcs = k.NewDevice(t, bus, "lynx-pcs.0", nil)
