@@ -107,7 +107,15 @@ func (l *loader) crossCheck(sc *Scenario) {
 		laneNames = append(laneNames, n)
 	}
 	slices.Sort(laneNames)
+	lane := map[string]string{} // PCS reference -> first netdev using it
 	for i, n := range sc.Netdevs {
+		if n.PCS != "" {
+			if first, ok := lane[n.PCS]; ok {
+				l.errf(r[fmt.Sprintf("netdev-pcs:%d", i)], "netdevs %q and %q both use PCS %q: a struct phylink_pcs serves one phylink instance (pcs->phylink); give each its own lane (device:lane)", first, n.Name, n.PCS)
+			} else {
+				lane[n.PCS] = n.Name
+			}
+		}
 		if drv, ok := devDrv[n.MAC]; !devs[n.MAC] {
 			unknown(fmt.Sprintf("netdev-mac:%d", i), "MAC device", n.MAC, devNames)
 		} else if ok && drv.Kind != KindMAC {
