@@ -35,6 +35,9 @@ func replaySetup(name string, args []string, stderr io.Writer) (*scenarios.Scena
 		fs.StringVar(&x.trace, "trace", "", "write a Chrome Trace Event JSON file (opens in Perfetto)")
 		fs.StringVar(&x.mermaid, "mermaid", "", "write a Mermaid sequence diagram")
 	}
+	if name == "shrink" {
+		fs.StringVar(&x.property, "property", "", "the violated property to keep while shrinking (default: the execution's first)")
+	}
 	files, err := parse(fs, args)
 	if err != nil {
 		return nil, "", "", scenarios.Result{}, nil, err
@@ -95,6 +98,8 @@ func (x *flagExtras) crashed(sc *scenarios.Scenario, st string, stdout, stderr i
 type flagExtras struct {
 	verbose        bool
 	trace, mermaid string
+	// property is shrink's --property: the violation to keep.
+	property string
 	// explore is the explorer that reports name ("replay" for a schedule);
 	// recorded is the one the execution was made by (--explore).
 	explore, recorded string
@@ -162,6 +167,15 @@ func cmdShrink(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitOK, nil
 	}
 	prop := res.Findings[0].Property
+	if x.property != "" {
+		if !slices.Contains(scenarios.AllProperties, x.property) {
+			return 0, usagef("--property: unknown property %q (known: %s)", x.property, strings.Join(scenarios.AllProperties, ", "))
+		}
+		if !slices.Contains(res.Violated(), x.property) {
+			return 0, usagef("--property %s: %s violates %s, not %s", x.property, origin, strings.Join(res.Violated(), ", "), x.property)
+		}
+		prop = x.property
+	}
 	keep := func(s sim.Schedule) bool {
 		if stop.why() != "" {
 			return false

@@ -79,4 +79,27 @@ func writeRunText(w io.Writer, r *runJSON, t runText) {
 	expectLine()
 	fmt.Fprintf(w, "first violation: execution %d, %s\n\n", *r.FirstViolation, origin)
 	fmt.Fprint(w, r.Violations[0].Report)
+	writeShrinkLine(w, r.Violations[0])
+	// One report per distinct violated property, each with the command
+	// that shrinks its execution to it.
+	for _, v := range r.Violations[1:] {
+		if v.Report == "" {
+			continue
+		}
+		o := fmt.Sprintf("seed %d", v.Seed)
+		if t.dfs != nil {
+			o = fmt.Sprintf("dfs schedule %d", v.Execution)
+		}
+		fmt.Fprintf(w, "\nfirst %s: execution %d, %s\n\n", v.Property, v.Execution, o)
+		fmt.Fprint(w, v.Report)
+		writeShrinkLine(w, v)
+	}
+}
+
+// writeShrinkLine prints the shrink command of a violation: its replay
+// command as shrink, keeping its property.
+func writeShrinkLine(w io.Writer, v violationJSON) {
+	if rest, ok := strings.CutPrefix(v.Reproduce, "pcssim replay "); ok {
+		fmt.Fprintf(w, "shrink: pcssim shrink %s --property %s\n", rest, v.Property)
+	}
 }
