@@ -39,10 +39,10 @@ func (l *loader) crossCheck(sc *Scenario) {
 	names("driver", drvNames)
 	names("netdev", ndNames)
 	if sc.Strategy != "" && !slices.Contains(pcs.StrategyIDs(), sc.Strategy) {
-		l.errf(r["strategy"], "unknown strategy %q%s", sc.Strategy, didYouMean(sc.Strategy, pcs.StrategyIDs()))
+		l.errf(r["strategy"], "unknown strategy %q%s", sc.Strategy, DidYouMean(sc.Strategy, pcs.StrategyIDs()))
 	}
 	unknown := func(key, kind, name string, list []string) {
-		l.errf(r[key], "unknown %s %q%s", kind, name, didYouMean(name, list))
+		l.errf(r[key], "unknown %s %q%s", kind, name, DidYouMean(name, list))
 	}
 	for i, m := range sc.Modules {
 		for _, d := range m.Depends {
@@ -148,7 +148,7 @@ func (l *loader) crossCheck(sc *Scenario) {
 		}
 		for _, f := range lk.Flags {
 			if !slices.Contains(linkFlagNames, f) {
-				l.errf(r[fmt.Sprintf("link-f:%d", i)], "unknown device link flag %q%s", f, didYouMean(f, linkFlagNames))
+				l.errf(r[fmt.Sprintf("link-f:%d", i)], "unknown device link flag %q%s", f, DidYouMean(f, linkFlagNames))
 			}
 		}
 	}
@@ -205,7 +205,7 @@ func (l *loader) checkUnreachable(sc *Scenario) {
 		}
 		if !slices.Contains(keys, u.Condition) {
 			l.errf(l.refs[fmt.Sprintf("unreachable:%d", i)], "unreachable: %q is not a condition of this scenario%s (conditions: %s)",
-				u.Condition, didYouMean(u.Condition, keys), strings.Join(keys, ", "))
+				u.Condition, DidYouMean(u.Condition, keys), strings.Join(keys, ", "))
 		}
 	}
 }
@@ -323,9 +323,9 @@ func (l *loader) handles(sc *Scenario, devs map[string]bool, devNames []string) 
 			key := fmt.Sprintf(":%d:%d", i, j)
 			switch {
 			case !slices.Contains(props, h.Property):
-				l.errf(l.refs["handle-p"+key], "unknown firmware reference %q%s (known: %s)", h.Property, didYouMean(h.Property, props), strings.Join(props, ", "))
+				l.errf(l.refs["handle-p"+key], "unknown firmware reference %q%s (known: %s)", h.Property, DidYouMean(h.Property, props), strings.Join(props, ", "))
 			case !devs[h.To]:
-				l.errf(l.refs["handle-to"+key], "unknown device %q%s", h.To, didYouMean(h.To, devNames))
+				l.errf(l.refs["handle-to"+key], "unknown device %q%s", h.To, DidYouMean(h.To, devNames))
 			case h.To == d.Name:
 				l.errf(l.refs["handle-to"+key], "device %q refers to itself (%s): fw_devlink makes no link of a device to itself", d.Name, h.Property)
 			}

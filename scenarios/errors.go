@@ -34,8 +34,8 @@ func (e *LoadError) Error() string {
 	return strings.Join(lines, "\n")
 }
 
-// didYouMean suggests the closest of candidates to s, if close enough.
-func didYouMean(s string, candidates []string) string {
+// DidYouMean suggests the closest of candidates to s, if close enough.
+func DidYouMean(s string, candidates []string) string {
 	best, bestD := "", 1<<30
 	for _, c := range candidates {
 		if d := editDistance(s, c); d < bestD {

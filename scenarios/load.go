@@ -183,7 +183,7 @@ func (l *loader) fields(n *yaml.Node, what string, set map[string]func(v *yaml.N
 		seen[k.Value] = true
 		f, ok := set[k.Value]
 		if !ok {
-			l.errf(k, "%s: unknown key %q%s", what, k.Value, didYouMean(k.Value, known))
+			l.errf(k, "%s: unknown key %q%s", what, k.Value, DidYouMean(k.Value, known))
 			continue
 		}
 		f(v)
@@ -389,7 +389,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 			}
 			m, err := devmodel.ParseFwDevlink(name)
 			if err != nil {
-				l.errf(v, "fw_devlink: %v%s", err, didYouMean(name, devmodel.FwDevlinkNames))
+				l.errf(v, "fw_devlink: %v%s", err, DidYouMean(name, devmodel.FwDevlinkNames))
 				return
 			}
 			sc.FwDevlink = m
@@ -406,7 +406,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 			}
 			kv, err := devmodel.ParseVersion(name)
 			if err != nil {
-				l.errf(v, "kernel: %v%s", err, didYouMean(name, devmodel.VersionNames))
+				l.errf(v, "kernel: %v%s", err, DidYouMean(name, devmodel.VersionNames))
 				return
 			}
 			sc.Kernel, sc.FileKernel = kv, kv
@@ -435,7 +435,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 					"link": func(v *yaml.Node) {
 						l.str(v, "link", &d.Link)
 						if d.Link != "poll" && d.Link != "irq" {
-							l.errf(v, "link must be poll or irq, not %q%s", d.Link, didYouMean(d.Link, []string{"poll", "irq"}))
+							l.errf(v, "link must be poll or irq, not %q%s", d.Link, DidYouMean(d.Link, []string{"poll", "irq"}))
 						}
 					},
 					"suppress_bind_attrs": func(v *yaml.Node) { l.boolean(v, "suppress_bind_attrs", &d.SuppressBindAttrs) },
@@ -443,7 +443,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 					"remove":              func(v *yaml.Node) { l.steps(v, "remove", &d.Remove, phylink.DefaultRemove) },
 				}, "name", "kind")
 				if d.Kind != "" && d.Kind != KindMAC && d.Kind != KindPCSProvider {
-					l.errf(refs[fmt.Sprintf("driver-kind:%d", i)], "driver kind must be mac or pcs-provider, not %q%s", d.Kind, didYouMean(d.Kind, []string{KindMAC, KindPCSProvider}))
+					l.errf(refs[fmt.Sprintf("driver-kind:%d", i)], "driver kind must be mac or pcs-provider, not %q%s", d.Kind, DidYouMean(d.Kind, []string{KindMAC, KindPCSProvider}))
 				}
 				sc.Drivers = append(sc.Drivers, d)
 			})
@@ -576,7 +576,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 			l.strList(v, "properties", &sc.Properties)
 			for i, p := range sc.Properties {
 				if !slices.Contains(AllProperties, p) {
-					l.errf(v.Content[i], "unknown property %q%s", p, didYouMean(p, AllProperties))
+					l.errf(v.Content[i], "unknown property %q%s", p, DidYouMean(p, AllProperties))
 				}
 			}
 		},
@@ -590,7 +590,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 			for i := 0; i+1 < len(v.Content); i += 2 {
 				k, lv := v.Content[i], v.Content[i+1]
 				if !slices.Contains(ids, k.Value) {
-					l.errf(k, "expect: unknown strategy %q%s", k.Value, didYouMean(k.Value, ids))
+					l.errf(k, "expect: unknown strategy %q%s", k.Value, DidYouMean(k.Value, ids))
 					continue
 				}
 				if _, dup := sc.Expect[k.Value]; dup {
@@ -602,7 +602,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 				if lv.Kind == yaml.SequenceNode {
 					for j, p := range props {
 						if !slices.Contains(AllProperties, p) {
-							l.errf(lv.Content[j], "unknown property %q%s", p, didYouMean(p, AllProperties))
+							l.errf(lv.Content[j], "unknown property %q%s", p, DidYouMean(p, AllProperties))
 						}
 					}
 				}
@@ -616,7 +616,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 func (l *loader) action(n *yaml.Node, dst *string) {
 	l.str(n, "action", dst)
 	if *dst != "" && !slices.Contains(Actions, *dst) {
-		l.errf(n, "unknown action %q%s; actions are %s", *dst, didYouMean(*dst, Actions), strings.Join(Actions, ", "))
+		l.errf(n, "unknown action %q%s; actions are %s", *dst, DidYouMean(*dst, Actions), strings.Join(Actions, ", "))
 	}
 }
 
@@ -628,7 +628,7 @@ func (l *loader) steps(n *yaml.Node, what string, dst *[]string, valid []string)
 	seen := map[string]bool{}
 	for i, s := range *dst {
 		if !slices.Contains(valid, s) {
-			l.errf(n.Content[i], "%s: unknown step %q%s; steps are %s", what, s, didYouMean(s, valid), strings.Join(valid, ", "))
+			l.errf(n.Content[i], "%s: unknown step %q%s; steps are %s", what, s, DidYouMean(s, valid), strings.Join(valid, ", "))
 		} else if seen[s] {
 			l.errf(n.Content[i], "%s: step %q appears twice", what, s)
 		}

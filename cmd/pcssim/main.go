@@ -8,6 +8,9 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/pprof"
+	"slices"
+
+	"pcssim/scenarios"
 )
 
 // Exit statuses of DESIGN.md.
@@ -83,11 +86,22 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		fmt.Fprint(stderr, topUsage)
-		if len(args) == 0 {
-			return exitUsage
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
+		fmt.Fprint(stdout, topUsage)
+		return exitOK
+	case "help": // pcssim help [CMD]
+		if len(args) == 1 {
+			fmt.Fprint(stdout, topUsage)
+			return exitOK
 		}
+		args = []string{args[1], "--help"}
+	case "-version", "--version", "version":
+		fmt.Fprintln(stdout, versionLine())
 		return exitOK
 	}
 	cmds := map[string]func([]string, io.Writer, io.Writer) (int, error){
@@ -96,10 +110,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "pcssim: unknown command %q\n%s", args[0], topUsage)
+		names := make([]string, 0, len(cmds))
+		for n := range cmds {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		fmt.Fprintf(stderr, "pcssim: unknown command %q%s\n%s", args[0], scenarios.DidYouMean(args[0], names), topUsage)
 		return exitUsage
 	}
 	out := &checkedWriter{w: stdout}
+	if asksHelp(args[1:]) {
+		stderr = out // help asked for goes to stdout
+	}
 	code, err := cmd(args[1:], out, stderr)
 	if out.err != nil {
 		// Results that did not reach stdout (a full disk, a closed pipe)
@@ -142,4 +164,38 @@ func (c *checkedWriter) Write(p []byte) (int, error) {
 	}
 	c.err = err
 	return n, err
+}
+
+// asksHelp reports whether a subcommand's arguments ask for its help.
+func asksHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "-h", "-help", "--help", "--h":
+			return true
+		case "--":
+			return false
+		}
+	}
+	return false
+}
+
+// versionLine is --version: the module path, its version and the VCS
+// revision the binary was built from (debug.ReadBuildInfo).
+func versionLine() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "pcssim (no build information)"
+	}
+	rev, dirty := "unknown", ""
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = " (modified)"
+			}
+		}
+	}
+	return fmt.Sprintf("pcssim %s (module %s, revision %s%s, %s)", bi.Main.Version, bi.Main.Path, rev, dirty, bi.GoVersion)
 }

@@ -126,17 +126,29 @@ func dropLines(s, substr string) string {
 	return strings.Join(keep, "")
 }
 
-// TestHelp checks that every subcommand answers --help with its usage on
-// stderr and exit status 0.
+// TestHelp checks that every subcommand answers --help, and pcssim help
+// CMD, with its usage on stdout (DESIGN: help asked for goes to stdout) and
+// exit status 0; --version names the module and revision; a misspelled
+// command gets a suggestion.
 func TestHelp(t *testing.T) {
 	for _, cmd := range []string{"run", "replay", "shrink", "compare", "merge", "validate", "list"} {
-		code, stdout, stderr := pcssim(cmd, "--help")
-		if code != 0 || stdout != "" || !strings.Contains(stderr, "usage: pcssim "+cmd) {
-			t.Errorf("pcssim %s --help: exit %d, stdout %q, stderr %q", cmd, code, stdout, stderr)
+		for _, args := range [][]string{{cmd, "--help"}, {"help", cmd}} {
+			code, stdout, stderr := pcssim(args...)
+			if code != 0 || stderr != "" || !strings.HasPrefix(stdout, "usage: pcssim "+cmd) {
+				t.Errorf("pcssim %v: exit %d, stdout %q, stderr %q", args, code, stdout, stderr)
+			}
 		}
 	}
-	if code, _, stderr := pcssim("--help"); code != 0 || !strings.Contains(stderr, "usage:") {
-		t.Errorf("pcssim --help: exit %d, stderr %q", code, stderr)
+	for _, args := range [][]string{{"--help"}, {"help"}, {"-h"}} {
+		if code, stdout, stderr := pcssim(args...); code != 0 || stderr != "" || !strings.Contains(stdout, "usage:") {
+			t.Errorf("pcssim %v: exit %d, stdout %q, stderr %q", args, code, stdout, stderr)
+		}
+	}
+	if code, stdout, _ := pcssim("--version"); code != 0 || !strings.HasPrefix(stdout, "pcssim ") || !strings.Contains(stdout, "module pcssim, revision ") {
+		t.Errorf("pcssim --version: exit %d, stdout %q", code, stdout)
+	}
+	if code, _, stderr := pcssim("rn", "x.yaml"); code != 2 || !strings.Contains(stderr, `unknown command "rn" (did you mean "run"?)`) {
+		t.Errorf("pcssim rn: exit %d, stderr %q", code, stderr)
 	}
 	if code, _, _ := pcssim(); code != 2 {
 		t.Errorf("pcssim without arguments: exit %d, want 2", code)
