@@ -37,9 +37,15 @@ func violatedOver(t *testing.T, sc *Scenario, st string, n int) []string {
 			}
 		}
 	}
+	return inPropertyOrder(got)
+}
+
+// inPropertyOrder lists the properties in set, in the order of
+// AllProperties.
+func inPropertyOrder(set map[string]bool) []string {
 	var out []string
 	for _, p := range AllProperties {
-		if got[p] {
+		if set[p] {
 			out = append(out, p)
 		}
 	}

@@ -54,13 +54,7 @@ func violatedOn(t *testing.T, world string, v devmodel.Version, st string, n int
 			got[p] = true
 		}
 	}
-	var out []string
-	for _, p := range AllProperties {
-		if got[p] {
-			out = append(out, p)
-		}
-	}
-	return out
+	return inPropertyOrder(got)
 }
 
 func TestVersionsDiffer(t *testing.T) {
