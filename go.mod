@@ -1,4 +1,4 @@
-module pcssim
+module github.com/pcssim/pcssim
 
 go 1.26
 

@@ -3,7 +3,7 @@ package devmodel
 import (
 	"testing"
 
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // smallWorld is one execution of a small driver-model world: a supplier and

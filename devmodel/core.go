@@ -1,7 +1,7 @@
 package devmodel
 
 import (
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // Bus is struct bus_type: devices and drivers that match by name.

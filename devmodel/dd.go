@@ -1,7 +1,7 @@
 package devmodel
 
 import (
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // DriverRegister is driver_register → bus_add_driver → driver_attach: every

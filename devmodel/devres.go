@@ -1,6 +1,6 @@
 package devmodel
 
-import "pcssim/sim"
+import "github.com/pcssim/pcssim/sim"
 
 // devresNode is one devres entry: managed memory or a managed action.
 type devresNode struct {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // fwWorld is a MAC device whose firmware node refers to a PCS device

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // Site is where something happened: the simulated call chain (innermost

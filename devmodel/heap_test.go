@@ -3,7 +3,7 @@ package devmodel
 import (
 	"testing"
 
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 func runTask(body func(k *Kernel, t *sim.Task)) []sim.Finding {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // The kernel-shaped reports of memory findings: KASAN's layout

@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // syzTitle extracts a report's title with the rules syzkaller's

@@ -1,6 +1,6 @@
 package devmodel
 
-import "pcssim/sim"
+import "github.com/pcssim/pcssim/sim"
 
 // Errno values used by the model (include/uapi/asm-generic/errno-base.h,
 // include/linux/errno.h).

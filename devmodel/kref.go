@@ -3,7 +3,7 @@ package devmodel
 import (
 	"fmt"
 
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // Kref is struct kref with the holders of each reference recorded, so that

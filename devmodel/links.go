@@ -1,6 +1,6 @@
 package devmodel
 
-import "pcssim/sim"
+import "github.com/pcssim/pcssim/sim"
 
 // LinkFlags are the DL_FLAG_* bits of device_link_add.
 type LinkFlags uint8

@@ -3,7 +3,7 @@ package devmodel
 import (
 	"fmt"
 
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // ModState is enum module_state.

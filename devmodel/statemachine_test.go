@@ -7,7 +7,7 @@ import (
 
 	"pgregory.net/rapid"
 
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // rapidChooser lets rapid's bitstream answer every scheduling and data

@@ -1,6 +1,6 @@
 package devmodel
 
-import "pcssim/sim"
+import "github.com/pcssim/pcssim/sim"
 
 // UnbindStore is the sysfs write to /sys/bus/<bus>/drivers/<drv>/unbind
 // (unbind_store → device_driver_detach). It returns -ENOENT when the driver

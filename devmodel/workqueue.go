@@ -1,7 +1,7 @@
 package devmodel
 
 import (
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // Work is struct work_struct on a workqueue. An instance runs in its own

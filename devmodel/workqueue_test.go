@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // cancelUnderLock runs a work item that takes lock, and a task that calls

@@ -1,8 +1,8 @@
 package pcs
 
 import (
-	"pcssim/devmodel"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // Lane is the hardware behind one PCS: whether the link partner is there.

@@ -3,8 +3,8 @@ package pcs
 import (
 	"slices"
 
-	"pcssim/devmodel"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // PhylinkList is a kernel list of struct phylink (a list_head in each

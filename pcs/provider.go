@@ -3,8 +3,8 @@ package pcs
 import (
 	"fmt"
 
-	"pcssim/devmodel"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // ProviderConfig parameterises a PCS provider driver model.

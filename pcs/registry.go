@@ -1,8 +1,8 @@
 package pcs
 
 import (
-	"pcssim/devmodel"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // Registry is the list of registered PCSs that MAC drivers look up by

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"slices"
 
-	"pcssim/devmodel"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // Strategy is a lifetime scheme for PCSs: what a PCS user holds, and what

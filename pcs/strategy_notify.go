@@ -1,6 +1,6 @@
 package pcs
 
-import "pcssim/sim"
+import "github.com/pcssim/pcssim/sim"
 
 func init() {
 	RegisterStrategy("phylink-notify", func(Options) Strategy { return Notify{StateMutex: true} })

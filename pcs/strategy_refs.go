@@ -1,8 +1,8 @@
 package pcs
 
 import (
-	"pcssim/devmodel"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/sim"
 )
 
 func init() {

@@ -14,8 +14,8 @@ import (
 
 	"pgregory.net/rapid"
 
-	"pcssim/scenarios"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/scenarios"
+	"github.com/pcssim/pcssim/sim"
 )
 
 var (

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"pcssim/scenarios"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/scenarios"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // recorder is a testing.TB that records errors instead of failing, so the

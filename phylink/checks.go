@@ -3,9 +3,9 @@ package phylink
 import (
 	"fmt"
 
-	"pcssim/devmodel"
-	"pcssim/pcs"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // The property checks of the phylink world. They read the simulator's

@@ -3,9 +3,9 @@ package phylink
 import (
 	"fmt"
 
-	"pcssim/devmodel"
-	"pcssim/pcs"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // Steps of a MAC driver's probe and remove. Their order is a parameter so a

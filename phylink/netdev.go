@@ -1,9 +1,9 @@
 package phylink
 
 import (
-	"pcssim/devmodel"
-	"pcssim/pcs"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // Netdev is a network interface as the user knows it (eth0): it survives

@@ -1,9 +1,9 @@
 package phylink
 
 import (
-	"pcssim/devmodel"
-	"pcssim/pcs"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // phylink_disable_state bits.

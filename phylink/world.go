@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"pcssim/devmodel"
-	"pcssim/pcs"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // RecoveryWindow is how long after a PCS binds again a netdev that wants

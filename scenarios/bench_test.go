@@ -3,7 +3,7 @@ package scenarios
 import (
 	"testing"
 
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // BenchmarkExecute measures executions/s of each canonical world under the

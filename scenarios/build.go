@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"strings"
 
-	"pcssim/devmodel"
-	"pcssim/pcs"
-	"pcssim/phylink"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/phylink"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // World is a scenario built into a simulated kernel for one execution.

@@ -4,7 +4,7 @@ import (
 	"runtime"
 	"sync/atomic"
 
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // Explorer makes the Chooser of one execution from its seed.

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // BenchmarkCampaign measures campaign throughput with 1 and 2 workers on

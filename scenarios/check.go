@@ -5,8 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	"pcssim/devmodel"
-	"pcssim/pcs"
+	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/pcs"
 )
 
 // crossCheck validates references between the sections of a scenario.

@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"pcssim/pcs"
+	"github.com/pcssim/pcssim/pcs"
 )
 
 // dfsSummary is what a dfs exploration establishes: the schedules it

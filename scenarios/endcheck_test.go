@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"pcssim/phylink"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/phylink"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // irqUnbindOnce: an interrupt-driven PCS is unbound once while eth0 has

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"pcssim/pcs"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // Example_verdictMatrix prints the verdict matrix of the canonical worlds:

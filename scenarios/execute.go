@@ -6,7 +6,7 @@ import (
 	"slices"
 	"sync/atomic"
 
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // Result is the outcome of one execution.

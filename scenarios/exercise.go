@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"pcssim/phylink"
+	"github.com/pcssim/pcssim/phylink"
 )
 
 // Condition is something a campaign must see happen at least once for its

@@ -6,9 +6,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"pcssim/pcs"
-	"pcssim/phylink"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/phylink"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // exercise runs n random executions of sc under st and returns the rows.

@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"pcssim/devmodel"
+	"github.com/pcssim/pcssim/devmodel"
 )
 
 // fwNfsroot is RMK's nfs-root world with the MAC's firmware naming its PCS;

@@ -4,7 +4,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // TestCampaignsStopInsideExecutions: once the interrupt flag is set, a

@@ -15,10 +15,10 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"pcssim/devmodel"
-	"pcssim/pcs"
-	"pcssim/phylink"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/phylink"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // Limits that keep the loader safe on hostile input.

@@ -13,9 +13,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"pcssim/pcs"
-	"pcssim/phylink"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/phylink"
+	"github.com/pcssim/pcssim/sim"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata/")

@@ -5,8 +5,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"pcssim/devmodel"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // Marshal renders sc in the scenario format, so that Load gives sc back.

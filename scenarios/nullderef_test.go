@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"pcssim/pcs"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // TestNullDeref: a MAC driver that registers its netdev before creating its

@@ -8,7 +8,7 @@ import (
 
 	"github.com/cockroachdb/datadriven"
 
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // TestRaceScripts runs the canonical races as step-by-step scripts

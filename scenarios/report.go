@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // ReportSteps is how many trace steps a report shows before the violation.

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"pcssim/devmodel"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // Scenario is a loaded, validated scenario file.

@@ -7,8 +7,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"pcssim/pcs"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // verdictSeeds is how many executions each explorer runs per (scenario,

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // TestIntegratedPCSSites: the use-after-free of a PCS the MAC created names

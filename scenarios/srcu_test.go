@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // The srcu-wrapper strategy is "net: pcs: Add subsystem" v6 as posted;

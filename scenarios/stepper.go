@@ -5,7 +5,7 @@ import (
 	"iter"
 	"strings"
 
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // Stepper runs one execution of a scenario under a script: the caller makes

@@ -7,9 +7,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"pcssim/devmodel"
-	"pcssim/pcs"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // irqBeforeCreate is a MAC that creates its own interrupt-driven PCS and

@@ -11,8 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"pgregory.net/rapid"
 
-	"pcssim/pcs"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // genWorld draws a random valid world: 1–4 MAC devices with 1–3 netdevs

@@ -3,7 +3,7 @@ package sim_test
 import (
 	"fmt"
 
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // Two tasks increment a shared counter with a preemption point between the

@@ -1,9 +1,9 @@
 package deadflag
 
 import (
-	"pcssim/devmodel"
-	"pcssim/pcs"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // ID is the strategy's identifier on the command line and in scenarios.

@@ -7,10 +7,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"pcssim/examples/deadflag"
-	"pcssim/pcssimtest"
-	"pcssim/scenarios"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/examples/deadflag"
+	"github.com/pcssim/pcssim/pcssimtest"
+	"github.com/pcssim/pcssim/scenarios"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // violated runs n random and n pct executions of world under the dead-flag

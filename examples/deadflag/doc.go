@@ -15,5 +15,5 @@
 // Import the package for its side effect to make the strategy "dead-flag"
 // available to scenarios and to pcssimtest:
 //
-//	import _ "pcssim/examples/deadflag"
+//	import _ "github.com/pcssim/pcssim/examples/deadflag"
 package deadflag

@@ -13,8 +13,8 @@
 package leakynotifier
 
 import (
-	"pcssim/pcs"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // ID is the strategy identifier.

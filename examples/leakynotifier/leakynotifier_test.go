@@ -4,9 +4,9 @@ import (
 	"strings"
 	"testing"
 
-	"pcssim/examples/leakynotifier"
-	"pcssim/scenarios"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/examples/leakynotifier"
+	"github.com/pcssim/pcssim/scenarios"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // TestNotifierLeftRegisteredIsUseAfterFree: the leaky variant's next PCS

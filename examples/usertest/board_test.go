@@ -3,7 +3,7 @@ package usertest
 import (
 	"testing"
 
-	"pcssim/pcssimtest"
+	"github.com/pcssim/pcssim/pcssimtest"
 )
 
 // TestMyBoardPCSLifetime explores the board under the scheme the driver

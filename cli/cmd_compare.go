@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -7,9 +7,9 @@ import (
 	"slices"
 	"strings"
 
-	"pcssim/pcs"
-	"pcssim/scenarios"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/scenarios"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // defaultStrategies are the strategies compare runs without --strategies:

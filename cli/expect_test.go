@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -14,7 +14,7 @@ import (
 // line for strategy st is replaced by line, and returns its path.
 func withExpect(t *testing.T, st, line string) string {
 	t.Helper()
-	data, err := os.ReadFile("../../scenarios/rmk-2022-unbind.yaml")
+	data, err := os.ReadFile("../scenarios/rmk-2022-unbind.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/base64"
@@ -7,7 +7,7 @@ import (
 	"io"
 	"slices"
 
-	"pcssim/scenarios"
+	"github.com/pcssim/pcssim/scenarios"
 )
 
 // coverage aggregates what a run's executions reached.

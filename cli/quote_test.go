@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"os"
@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"pcssim/scenarios"
+	"github.com/pcssim/pcssim/scenarios"
 )
 
 // TestShellQuote passes hostile strings through a real shell: each quoted
@@ -49,7 +49,7 @@ func TestReproduceLineIsShellSafe(t *testing.T) {
 		t.Skip("no sh")
 	}
 	dir := t.TempDir()
-	data, err := os.ReadFile("../../scenarios/rmk-2022-unbind.yaml")
+	data, err := os.ReadFile("../scenarios/rmk-2022-unbind.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

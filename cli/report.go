@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"errors"
@@ -6,8 +6,8 @@ import (
 	"io"
 	"strings"
 
-	"pcssim/scenarios"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/scenarios"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // crashReport prints a simulator crash (err, usually a

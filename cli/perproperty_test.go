@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"strings"
@@ -8,7 +8,7 @@ import (
 // run prints one report per violated property, each with a shrink command
 // that runs as printed and shrinks to that property.
 func TestRunReportsEveryProperty(t *testing.T) {
-	code, out, _ := pcssim("run", "../../scenarios/rmk-2022-unbind.yaml", "--strategy", "module-ref", "--seeds", "20")
+	code, out, _ := pcssim("run", "../scenarios/rmk-2022-unbind.yaml", "--strategy", "module-ref", "--seeds", "20")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1:\n%s", code, out)
 	}
@@ -30,7 +30,7 @@ func TestRunReportsEveryProperty(t *testing.T) {
 }
 
 func TestShrinkPropertyErrors(t *testing.T) {
-	base := []string{"shrink", "../../scenarios/rmk-2022-unbind.yaml", "--strategy", "module-ref", "--schedule", "AQAAAQEAAQA"}
+	base := []string{"shrink", "../scenarios/rmk-2022-unbind.yaml", "--strategy", "module-ref", "--schedule", "AQAAAQEAAQA"}
 	for _, c := range []struct{ prop, want string }{
 		{"use-after-fre", `--property: unknown property "use-after-fre"`},
 		{"deadlock", "--property deadlock: schedule violates use-after-free, link-without-pcs, not deadlock"},

@@ -1,11 +1,11 @@
-package main
+package cli
 
 import (
 	"fmt"
 	"slices"
 	"strings"
 
-	"pcssim/scenarios"
+	"github.com/pcssim/pcssim/scenarios"
 )
 
 // verdict compares the properties that a strategy's executions violated

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"errors"
@@ -11,10 +11,10 @@ import (
 	"strings"
 	"time"
 
-	"pcssim/devmodel"
-	"pcssim/pcs"
-	"pcssim/scenarios"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/scenarios"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // common holds the flags shared by the subcommands.

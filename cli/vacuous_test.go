@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -13,7 +13,7 @@ import (
 // unreachable.
 func unloadedPCS(t *testing.T, declare bool) string {
 	t.Helper()
-	data, err := os.ReadFile("../../scenarios/rmk-2022-unbind.yaml")
+	data, err := os.ReadFile("../scenarios/rmk-2022-unbind.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestRunVacuous(t *testing.T) {
 }
 
 func TestRunNotVacuous(t *testing.T) {
-	code, out, _ := pcssim("run", "../../scenarios/rmk-2022-unbind.yaml", "--strategy", "phylink-notify", "--seeds", "20")
+	code, out, _ := pcssim("run", "../scenarios/rmk-2022-unbind.yaml", "--strategy", "phylink-notify", "--seeds", "20")
 	if code != 0 || strings.Contains(out, "VACUOUS") || !strings.Contains(out, "eth0 got carrier through its PCS lynx-pcs.0") {
 		t.Fatalf("exit %d, want 0 with an exercise block and no VACUOUS:\n%s", code, out)
 	}

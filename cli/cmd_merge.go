@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"pcssim/scenarios"
+	"github.com/pcssim/pcssim/scenarios"
 )
 
 // cmdMerge combines the --format json outputs of sharded runs (--shard I/N)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"errors"
@@ -22,7 +22,7 @@ func TestWriteErrorIsReported(t *testing.T) {
 		{"list"},
 	} {
 		var errb strings.Builder
-		code := run(args, failingWriter{}, &errb)
+		code := Run(args, failingWriter{}, &errb)
 		if code != exitUsage || !strings.Contains(errb.String(), "writing the results: no space left on device") {
 			t.Errorf("%v: exit %d, stderr %q; want exit 2 and the write error", args, code, errb.String())
 		}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -6,8 +6,8 @@ import (
 	"sort"
 	"strings"
 
-	"pcssim/scenarios"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/scenarios"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // chromeEvent is one Chrome Trace Event Format entry.

@@ -1,11 +1,11 @@
-package main
+package cli
 
 import (
 	"fmt"
 	"io"
 	"strings"
 
-	"pcssim/scenarios"
+	"github.com/pcssim/pcssim/scenarios"
 )
 
 // runText is what the text summary of a run needs beyond its JSON object.

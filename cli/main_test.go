@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -16,9 +16,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"pcssim/devmodel"
-	"pcssim/pcs"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/sim"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden")
@@ -27,7 +27,7 @@ var update = flag.Bool("update", false, "rewrite testdata/golden")
 // and stderr.
 func pcssim(args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
-	code := run(args, &out, &errb)
+	code := Run(args, &out, &errb)
 	return code, out.String(), errb.String()
 }
 
@@ -64,7 +64,7 @@ func TestGolden(t *testing.T) {
 	}{
 		{"list", []string{"list"}, 0, false},
 		{"validate-ok", []string{"validate", "rmk-2022-unbind", "pcs-rebind"}, 0, false},
-		{"validate-bad", []string{"validate", "../../scenarios/testdata/bad/many-errors.yaml"}, 2, false},
+		{"validate-bad", []string{"validate", "../scenarios/testdata/bad/many-errors.yaml"}, 2, false},
 		{"run-violation", []string{"run", "rmk-2022-unbind", "--strategy", "module-ref", "--seeds", "40"}, 1, false},
 		{"run-clean", []string{"run", "rmk-2022-unbind", "--strategy", "phylink-notify", "--seeds", "40"}, 0, false},
 		{"run-json", []string{"run", "pcs-rebind", "--strategy", "srcu-wrapper", "--seeds", "20", "--format", "json"}, 1, false},
@@ -144,7 +144,7 @@ func TestHelp(t *testing.T) {
 			t.Errorf("pcssim %v: exit %d, stdout %q, stderr %q", args, code, stdout, stderr)
 		}
 	}
-	if code, stdout, _ := pcssim("--version"); code != 0 || !strings.HasPrefix(stdout, "pcssim ") || !strings.Contains(stdout, "module pcssim, revision ") {
+	if code, stdout, _ := pcssim("--version"); code != 0 || !strings.HasPrefix(stdout, "pcssim ") || !strings.Contains(stdout, "module github.com/pcssim/pcssim, revision ") {
 		t.Errorf("pcssim --version: exit %d, stdout %q", code, stdout)
 	}
 	if code, _, stderr := pcssim("rn", "x.yaml"); code != 2 || !strings.Contains(stderr, `unknown command "rn" (did you mean "run"?)`) {
@@ -262,7 +262,7 @@ func TestCrashExits3(t *testing.T) {
 func TestShardsMergeToTheWholeRun(t *testing.T) {
 	dir := t.TempDir()
 	user := filepath.Join(dir, "my world.yaml")
-	data, err := os.ReadFile("../../scenarios/racy-release.yaml")
+	data, err := os.ReadFile("../scenarios/racy-release.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,7 +332,7 @@ func TestHelperMain(t *testing.T) {
 			break
 		}
 	}
-	os.Exit(run(args, os.Stdout, os.Stderr))
+	os.Exit(Run(args, os.Stdout, os.Stderr))
 }
 
 // TestInterruptExits130: SIGINT stops a run cleanly with its partial

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"pcssim/scenarios"
+	"github.com/pcssim/pcssim/scenarios"
 )
 
 // longWorld writes a world whose one execution runs millions of steps

@@ -1,11 +1,11 @@
-package main
+package cli
 
 import (
 	"strings"
 	"testing"
 
-	"pcssim/pcs"
-	"pcssim/sim"
+	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // attachCrashStrategy is a test-only strategy whose Unregistering writes to
