@@ -42,6 +42,10 @@ type Device struct {
 	Bus        *Bus
 	// Parent is dev->parent; removing a parent removes its children first.
 	Parent *Device
+	// Via is the device whose driver created and registers this one (an
+	// mdio_device's bus owner, whose remove unregisters it): checks use
+	// it to tell what an unbind takes away; the core ignores it.
+	Via *Device
 	// Driver is dev->driver (nil when unbound).
 	Driver *Driver
 	// DriverData is dev_get_drvdata().
@@ -95,8 +99,14 @@ func (k *Kernel) NewDriver(b *Bus, m *Module, name string) *Driver {
 // NewDevice allocates and initialises a device (device_initialize); the
 // caller adds it with DeviceAdd. The initial reference is held by the bus.
 func (k *Kernel) NewDevice(t *sim.Task, b *Bus, name string, parent *Device) *Device {
+	return k.NewDeviceOf(t, b, "struct device", name, parent)
+}
+
+// NewDeviceOf is NewDevice for a struct device embedded in a structure of
+// C type typ (struct mdio_device): typ names the memory in reports.
+func (k *Kernel) NewDeviceOf(t *sim.Task, b *Bus, typ, name string, parent *Device) *Device {
 	d := &Device{Name: name, Bus: b, Parent: parent, Lock: sim.NewMutex("device_lock(" + name + ")")}
-	d.Obj = k.Heap.Alloc(t, "struct device", name)
+	d.Obj = k.Heap.Alloc(t, typ, name)
 	d.Kref.Obj = d.Obj
 	d.Kref.Init(nil)
 	d.Kref.Release = func(t *sim.Task) {

@@ -19,6 +19,21 @@ func (k *Kernel) DevmKzalloc(t *sim.Task, d *Device, typ, name string) *Object {
 	return o
 }
 
+// DevmIoremap is devm_ioremap: a register window of d, unmapped when its
+// driver unbinds. An access after that is a page fault (Heap.Access).
+func (k *Kernel) DevmIoremap(t *sim.Task, d *Device, name string) *Object {
+	t.Enter("devm_ioremap")
+	o := k.Heap.Alloc(t, IomemType, name)
+	t.Leave()
+	d.devres = append(d.devres, devresNode{obj: o})
+	return o
+}
+
+// IomemType is the heap type of a register window (ioremap): freeing it
+// is iounmap, and an access after that faults rather than being a KASAN
+// report.
+const IomemType = "iomem"
+
 // DevmAddAction is devm_add_action: fn runs at devres release, LIFO with
 // the device's other devres entries.
 func (k *Kernel) DevmAddAction(t *sim.Task, d *Device, name string, fn func(t *sim.Task)) {

@@ -114,6 +114,8 @@ func (h *Heap) Access(t *sim.Task, o *Object, kind string) bool {
 		prop = "use-after-unload"
 		what = fmt.Sprintf("%s of module %s", what, o.Module.Name)
 		kernel = pageFaultOops(o.addr(), kind, here, fmt.Sprintf("(pcssim: %s was unmapped when module %s was unloaded at t=%s; frames have no code offsets)\n", o.Label(), o.Module.Name, o.Free.At))
+	} else if o.Type == IomemType {
+		kernel = pageFaultOops(o.addr(), kind, here, fmt.Sprintf("(pcssim: the register window %q was iounmap'ed at t=%s; frames have no code offsets)\n", o.Name, o.Free.At))
 	} else {
 		access := "Read"
 		if kind == Write {

@@ -27,6 +27,8 @@ var objectSizes = map[string]int{
 	"struct phylink":     1024,
 	"struct device":      768,
 	"struct net_device":  2560,
+	"struct mii_bus":     3072, // with the mdio_map and the owner's priv (mdiobus_alloc_size)
+	"struct mdio_device": 1024,
 	"struct pcs_wrapper": 96,
 	"struct pcs_handle":  32,
 	"module":             1024,
@@ -48,6 +50,9 @@ func kmallocCache(n int) int {
 func (o *Object) addr() uint64 {
 	if o.Type == "module" || o.Module != nil {
 		return 0xffffffffc0000000 + uint64(o.ID)<<12
+	}
+	if o.Type == IomemType { // vmalloc space
+		return 0xffffc90000000000 + uint64(o.ID)<<12
 	}
 	return 0xffff888004000000 + uint64(o.ID)<<12
 }
@@ -142,4 +147,17 @@ func siteOf(s *sim.Sim, t *sim.Task) Site {
 		return Site{At: s.Now(), Task: "<event>"}
 	}
 	return Site{Stack: t.Stack(), Task: t.Name, TaskID: t.ID, At: s.Now()}
+}
+
+// WarningReport renders the kernel's WARN() splat (kernel/panic.c:
+// __warn) for a WARN in function fn of source file file, with message msg,
+// hit by the running task t.
+func WarningReport(file, fn, msg string, t *sim.Task) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "------------[ cut here ]------------\n%s\n", msg)
+	fmt.Fprintf(&b, "WARNING: CPU: 0 PID: %d at %s:0 %s+0x0/0x0\n", t.ID, file, fn)
+	fmt.Fprintf(&b, "CPU: 0 UID: 0 PID: %d Comm: %s (pcssim task %q)\nRIP: 0010:%s+0x0/0x0\nCall Trace:\n <TASK>\n", t.ID, comm(t.Name), t.Name, fn)
+	frames(&b, t.Stack())
+	b.WriteString(" </TASK>\n---[ end trace 0000000000000000 ]---\n(pcssim: frames have no code offsets; :0 is no source line)\n")
+	return b.String()
 }

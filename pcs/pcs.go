@@ -2,6 +2,7 @@ package pcs
 
 import (
 	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/mdio"
 	"github.com/pcssim/pcssim/sim"
 )
 
@@ -96,6 +97,9 @@ type PCS struct {
 	// Phylink is pcs->phylink (nil when unused).
 	Phylink Phylink
 	Lane    *Lane
+	// MDIO is the mdio_device the PCS's registers are reached through
+	// (lynx->mdio, xpcs->mdiodev), nil for a memory-mapped PCS.
+	MDIO *mdio.Device
 	// Priv is strategy-private state (e.g. the wrapped PCS of a wrapper).
 	Priv any
 }
@@ -109,6 +113,8 @@ type Env struct {
 	// strategies tell about PCS registrations (phylink_create adds,
 	// phylink_destroy removes, through the strategy).
 	Notified PhylinkList
+	// MDIO is the MDIO layer (nil: the world has no MDIO bus).
+	MDIO *mdio.Subsys
 	// srcu is the srcu-wrapper series' pcs_srcu (nil until first used).
 	srcu *srcuStruct
 }

@@ -33,7 +33,9 @@ func newOps(e *Env, prefix string, mod *devmodel.Module) *Ops {
 		fn := prefix + "_" + name
 		return func(t *sim.Task, p *PCS) {
 			t.Enter(fn)
-			e.K.Heap.Access(t, p.Obj, devmodel.Write) // the driver's private data
+			if e.K.Heap.Access(t, p.Obj, devmodel.Write) && p.MDIO != nil { // the driver's private data
+				e.MDIO.Access(t, p.MDIO, "write") // the PCS's registers
+			}
 			t.Leave()
 		}
 	}
@@ -44,7 +46,9 @@ func newOps(e *Env, prefix string, mod *devmodel.Module) *Ops {
 		GetState: func(t *sim.Task, p *PCS) bool {
 			t.Enter(getState)
 			defer t.Leave()
-			e.K.Heap.Access(t, p.Obj, devmodel.Read)
+			if e.K.Heap.Access(t, p.Obj, devmodel.Read) && p.MDIO != nil {
+				e.MDIO.Access(t, p.MDIO, "read") // lynx->mdio: BMSR
+			}
 			return p.Lane.LinkUp
 		},
 		Validate: func(t *sim.Task, p *PCS) int {
@@ -76,6 +80,9 @@ func (e *Env) NewProviderDriver(bus *devmodel.Bus, mod *devmodel.Module, name st
 		var list []*PCS
 		for i, lane := range lanes(dev) {
 			p := &PCS{Name: LaneName(dev.Name, cfg.Lanes, i), Ops: ops, Poll: cfg.Poll, Dev: dev, Lane: lane}
+			if e.MDIO != nil {
+				p.MDIO = e.MDIO.Of(dev) // a PCS driver bound to an mdio_device
+			}
 			p.Obj = e.K.DevmKzalloc(t, dev, "struct phylink_pcs", p.Name)
 			if !cfg.Poll {
 				e.requestIRQ(t, dev, cfg.Prefix, p)
@@ -173,5 +180,8 @@ func (e *Env) DestroyIntegrated(t *sim.Task, p *PCS, prefix string) {
 	t.Enter(prefix + "_destroy")
 	defer t.Leave()
 	e.Strategy.Destroying(t, e, p)
+	if p.MDIO != nil && e.K.Heap.Access(t, p.Obj, devmodel.Read) {
+		e.MDIO.Put(t, p.MDIO, p.Obj) // mdio_device_put(lynx->mdio)
+	}
 	e.K.Heap.Kfree(t, p.Obj)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/mdio"
 	"github.com/pcssim/pcssim/pcs"
 	"github.com/pcssim/pcssim/sim"
 )
@@ -19,6 +20,18 @@ const (
 	StepPutPCS         = "put-pcs"
 	StepRequestIRQ     = "request-irq"
 	StepFreeIRQ        = "free-irq"
+	// StepPCSCreate and StepPCSDestroy are lookup-pcs and put-pcs under
+	// the names drivers that create their PCS use (lynx_pcs_create_*,
+	// xpcs_create_*; lynx_pcs_destroy, xpcs_destroy).
+	StepPCSCreate  = "pcs-create"
+	StepPCSDestroy = "pcs-destroy"
+	// StepMDIORegister allocates and registers the MAC's internal MDIO bus
+	// (mdiobus_alloc_size + of_mdiobus_register, as enetc_imdio_create);
+	// StepMDIOUnregister unregisters and frees it. The single mdio steps
+	// (mdio.Steps: mdiobus-alloc, devm-mdiobus-register, …) may be used
+	// instead.
+	StepMDIORegister   = "mdio-register"
+	StepMDIOUnregister = "mdio-unregister"
 	defaultPrefixMAC   = "mac"
 )
 
@@ -28,13 +41,24 @@ var (
 	DefaultRemove = []string{StepUnregister, StepFreeIRQ, StepPhylinkDestroy, StepPutPCS}
 )
 
-// undo maps a probe step to the remove step that reverses it.
+// undo maps a probe step to the remove step that reverses it ("": devres
+// does).
 var undo = map[string]string{
-	StepLookupPCS:      StepPutPCS,
-	StepPhylinkCreate:  StepPhylinkDestroy,
-	StepRegisterNetdev: StepUnregister,
-	StepRequestIRQ:     StepFreeIRQ,
+	StepLookupPCS:         StepPutPCS,
+	StepPCSCreate:         StepPCSDestroy,
+	StepPhylinkCreate:     StepPhylinkDestroy,
+	StepRegisterNetdev:    StepUnregister,
+	StepRequestIRQ:        StepFreeIRQ,
+	StepMDIORegister:      StepMDIOUnregister,
+	mdio.StepAlloc:        mdio.StepFree,
+	mdio.StepRegister:     mdio.StepUnregister,
+	mdio.StepDevmAlloc:    "",
+	mdio.StepDevmRegister: "",
 }
+
+// MACSteps lists every step a MAC driver's probe or remove may name.
+var MACSteps = append([]string{StepLookupPCS, StepPCSCreate, StepPhylinkCreate, StepRequestIRQ, StepRegisterNetdev,
+	StepUnregister, StepFreeIRQ, StepPhylinkDestroy, StepPutPCS, StepPCSDestroy, StepMDIORegister, StepMDIOUnregister}, mdio.Steps...)
 
 // MACConfig parameterises a MAC driver model.
 type MACConfig struct {
@@ -47,6 +71,10 @@ type MACConfig struct {
 type macPriv struct {
 	obj   *devmodel.Object
 	insts []*netdevInst
+	// mdio is the MAC's internal MDIO bus (priv->imdio).
+	mdio mdio.Owner
+	// prefix names the driver's functions.
+	prefix string
 }
 
 // NewMACDriver is a MAC driver: probe runs cfg.Probe steps for every netdev
@@ -66,7 +94,7 @@ func (w *World) NewMACDriver(bus *devmodel.Bus, mod *devmodel.Module, name strin
 	drv.Probe = func(t *sim.Task, dev *devmodel.Device) int {
 		t.Enter(cfg.Prefix + "_probe")
 		defer t.Leave()
-		priv := &macPriv{obj: k.DevmKzalloc(t, dev, "struct "+cfg.Prefix+"_priv", dev.Name)}
+		priv := &macPriv{obj: k.DevmKzalloc(t, dev, "struct "+cfg.Prefix+"_priv", dev.Name), prefix: cfg.Prefix}
 		for _, nd := range w.netdevsOf(dev) {
 			in := &netdevInst{nd: nd, w: w}
 			in.obj = k.DevmKzalloc(t, dev, "struct net_device", nd.Name)
@@ -78,7 +106,9 @@ func (w *World) NewMACDriver(bus *devmodel.Bus, mod *devmodel.Module, name strin
 				// The failed step may have done part of its work (the
 				// netdevs before the one that failed): undo it too.
 				for j := i; j >= 0; j-- {
-					w.macStep(t, dev, priv, undo[cfg.Probe[j]], mod)
+					if u := undo[cfg.Probe[j]]; u != "" {
+						w.macStep(t, dev, priv, u, mod)
+					}
 				}
 				return err
 			}
@@ -96,9 +126,35 @@ func (w *World) NewMACDriver(bus *devmodel.Bus, mod *devmodel.Module, name strin
 	return drv
 }
 
-// macStep runs one named step for every netdev of the device.
+// macStep runs one named step: a bus step once for the device, any other
+// for every netdev of the device.
 func (w *World) macStep(t *sim.Task, dev *devmodel.Device, priv *macPriv, step string, mod *devmodel.Module) int {
 	env := w.Env
+	switch step {
+	case StepMDIORegister:
+		t.Enter(priv.prefix + "_mdio_register")
+		env.MDIO.Step(t, &priv.mdio, dev, mod, mdio.StepAlloc, w.MDIONodes[dev])
+		env.MDIO.Step(t, &priv.mdio, dev, mod, mdio.StepRegister, w.MDIONodes[dev])
+		t.Leave()
+		return 0
+	case StepMDIOUnregister:
+		if priv.mdio.Bus != nil {
+			t.Enter(priv.prefix + "_mdio_unregister")
+			env.MDIO.Step(t, &priv.mdio, dev, mod, mdio.StepUnregister, nil)
+			env.MDIO.Step(t, &priv.mdio, dev, mod, mdio.StepFree, nil)
+			t.Leave()
+		}
+		return 0
+	case mdio.StepAlloc, mdio.StepDevmAlloc, mdio.StepRegister, mdio.StepDevmRegister, mdio.StepUnregister, mdio.StepFree:
+		if priv.mdio.Bus != nil || step == mdio.StepAlloc || step == mdio.StepDevmAlloc {
+			env.MDIO.Step(t, &priv.mdio, dev, mod, step, w.MDIONodes[dev])
+		}
+		return 0
+	case StepPCSCreate:
+		step = StepLookupPCS
+	case StepPCSDestroy:
+		step = StepPutPCS
+	}
 	for _, in := range priv.insts {
 		nd := in.nd
 		switch step {
@@ -109,7 +165,15 @@ func (w *World) macStep(t *sim.Task, dev *devmodel.Device, priv *macPriv, step s
 				if owner == nil {
 					owner = mod
 				}
-				in.own = env.CreateIntegrated(t, dev, nd.PCSRef, nd.intPrefix(), owner, !nd.IRQ, nd.lane)
+				if nd.MDIOCreate != "" {
+					p, err := env.CreateOnMDIO(t, dev, nd.PCSRef, nd.intPrefix(), owner, !nd.IRQ, nd.lane, nd.MDIOCreate, priv.mdio.Bus, nd.MDIOAddr, nd.MDIONode)
+					if err != 0 {
+						return err
+					}
+					in.own = p
+				} else {
+					in.own = env.CreateIntegrated(t, dev, nd.PCSRef, nd.intPrefix(), owner, !nd.IRQ, nd.lane)
+				}
 				h, err := env.Strategy.Get(t, env, dev, priv.obj, in.own)
 				if err != 0 {
 					env.DestroyIntegrated(t, in.own, nd.intPrefix())

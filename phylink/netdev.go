@@ -21,6 +21,13 @@ type Netdev struct {
 	// PCSPrefix names the integrated PCS driver's functions in reports
 	// (xpcs: xpcs_create, xpcs_get_state).
 	PCSPrefix string
+	// MDIOCreate is how the MAC creates its PCS on an MDIO bus
+	// (pcs.CreateMdiodev at MDIOAddr on the MAC's own bus, pcs.CreateFwnode
+	// from the mdio_device registered for firmware node MDIONode); "" for a
+	// PCS on no MDIO bus.
+	MDIOCreate string
+	MDIOAddr   int
+	MDIONode   string
 	// IRQ: the integrated PCS reports link by an interrupt the MAC requests
 	// (request-irq / free-irq steps); otherwise phylink polls it.
 	IRQ bool

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/mdio"
 	"github.com/pcssim/pcssim/pcs"
 	"github.com/pcssim/pcssim/sim"
 )
@@ -26,11 +27,14 @@ type World struct {
 	// phylinks are every phylink created (freed or not), for the checks.
 	phylinks []*Phylink
 	lastBind map[*devmodel.Device]sim.Time
+	// MDIONodes are the firmware child nodes (no PHYs) of each device's
+	// MDIO bus.
+	MDIONodes map[*devmodel.Device][]mdio.Node
 }
 
 // NewWorld returns an empty world on env.
 func NewWorld(env *pcs.Env) *World {
-	w := &World{Env: env, lastBind: map[*devmodel.Device]sim.Time{}}
+	w := &World{Env: env, lastBind: map[*devmodel.Device]sim.Time{}, MDIONodes: map[*devmodel.Device][]mdio.Node{}}
 	env.K.Notifiers = append(env.K.Notifiers, func(t *sim.Task, event string, dev *devmodel.Device) {
 		switch event {
 		case "bound_driver":
@@ -56,6 +60,21 @@ func (w *World) observeInUse(dev *devmodel.Device) {
 			return
 		}
 	}
+}
+
+// AddProvider declares a device that provides PCSs. A device created again
+// under the same name (an mdio_device registered again by its bus owner)
+// replaces the old one and inherits its bind count: for the checks it is
+// the same PCS device.
+func (w *World) AddProvider(dev *devmodel.Device) {
+	for i, p := range w.Providers {
+		if p.Name == dev.Name {
+			dev.BoundCount = p.BoundCount
+			w.Providers[i] = dev
+			return
+		}
+	}
+	w.Providers = append(w.Providers, dev)
 }
 
 // Lane returns the hardware lane with the given name, creating it (link
@@ -114,7 +133,7 @@ func (w *World) SetLink(lane *pcs.Lane, up bool) bool {
 // covers reports whether cause c is aimed at dev (directly, through an
 // ancestor, or through the module of its driver).
 func covers(c *devmodel.Cause, dev *devmodel.Device) bool {
-	for d := dev; d != nil; d = d.Parent {
+	for d := dev; d != nil; d = up(d) {
 		if c.Device == d {
 			return true
 		}
@@ -127,6 +146,15 @@ func covers(c *devmodel.Cause, dev *devmodel.Device) bool {
 		}
 	}
 	return false
+}
+
+// up is the device whose removal takes d away: its parent, or the owner
+// of the bus it sits on (an mdio_device).
+func up(d *devmodel.Device) *devmodel.Device {
+	if d.Parent != nil {
+		return d.Parent
+	}
+	return d.Via
 }
 
 // departing returns the PCS provider devices a cause takes away.

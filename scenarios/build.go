@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/mdio"
 	"github.com/pcssim/pcssim/pcs"
 	"github.com/pcssim/pcssim/phylink"
 	"github.com/pcssim/pcssim/sim"
@@ -33,7 +34,7 @@ func Build(sc *Scenario, strategy string, s *sim.Sim, swarm bool) (*World, error
 	k := devmodel.New(s)
 	k.Version = sc.Kernel
 	k.FwDevlink, k.FwPCSHandle = sc.FwDevlink, sc.FwPCSHandle
-	env := &pcs.Env{K: k, Registry: &pcs.Registry{}, Strategy: st}
+	env := &pcs.Env{K: k, Registry: &pcs.Registry{}, Strategy: st, MDIO: mdio.New(k)}
 	w := &World{Sc: sc, S: s, K: k, Env: env, W: phylink.NewWorld(env),
 		modules: map[string]*devmodel.Module{}, drivers: map[string]*devmodel.Driver{}, devices: map[string]*devmodel.Device{}}
 	for _, m := range sc.Modules {
@@ -44,7 +45,7 @@ func Build(sc *Scenario, strategy string, s *sim.Sim, swarm bool) (*World, error
 			w.modules[m.Name].Deps = append(w.modules[m.Name].Deps, w.modules[d])
 		}
 	}
-	buses := map[string]*devmodel.Bus{}
+	buses := map[string]*devmodel.Bus{"mdio": env.MDIO.BusType}
 	for _, d := range sc.Drivers {
 		bus := buses[d.Bus]
 		if bus == nil {
@@ -64,11 +65,20 @@ func Build(sc *Scenario, strategy string, s *sim.Sim, swarm bool) (*World, error
 				}
 				return out
 			})
+		case KindMDIOController:
+			drv = env.MDIO.NewControllerDriver(bus, mod, d.Name, prefix, d.Probe, d.Remove, func(dev *devmodel.Device) []mdio.Node {
+				return w.W.MDIONodes[dev]
+			})
 		default:
 			drv = w.W.NewMACDriver(bus, mod, d.Name, phylink.MACConfig{Prefix: prefix, Probe: d.Probe, Remove: d.Remove})
 		}
 		drv.SuppressBindAttrs = d.SuppressBindAttrs
 		w.drivers[d.Name] = drv
+	}
+	env.MDIO.Created = func(d *mdio.Device) {
+		if w.driverKind(d.Dev.DriverName) == KindPCSProvider {
+			w.W.AddProvider(d.Dev)
+		}
 	}
 	s.AtNamed(0, "boot", func() { k.Spawn("init", &devmodel.Cause{Kind: "boot"}, w.boot) })
 	for _, e := range sc.Events {
@@ -100,9 +110,15 @@ func (w *World) boot(t *sim.Task) {
 			w.K.DriverRegister(t, w.drivers[d.Name])
 		}
 	}
-	for len(w.devices) < len(sc.Devices) {
+	nMDIO := 0
+	for _, d := range sc.Devices {
+		if d.MDIOAddr != nil {
+			nMDIO++
+		}
+	}
+	for len(w.devices) < len(sc.Devices)-nMDIO {
 		for _, d := range sc.Devices {
-			if w.devices[d.Name] != nil || (d.Parent != "" && w.devices[d.Parent] == nil) {
+			if w.devices[d.Name] != nil || d.MDIOAddr != nil || (d.Parent != "" && w.devices[d.Parent] == nil) {
 				continue
 			}
 			drv := w.drivers[d.Driver]
@@ -110,8 +126,14 @@ func (w *World) boot(t *sim.Task) {
 			dev.DriverName = d.Driver
 			w.devices[d.Name] = dev
 			if w.driverKind(d.Driver) == KindPCSProvider {
-				w.W.Providers = append(w.W.Providers, dev)
+				w.W.AddProvider(dev)
 			}
+		}
+	}
+	for _, d := range sc.Devices {
+		if d.MDIOAddr != nil {
+			owner := w.devices[d.Parent]
+			w.W.MDIONodes[owner] = append(w.W.MDIONodes[owner], mdio.Node{Addr: *d.MDIOAddr, Name: d.Name, Driver: d.Driver})
 		}
 	}
 	for _, nd := range sc.Netdevs {
@@ -124,7 +146,8 @@ func (w *World) boot(t *sim.Task) {
 			prefix = nd.IntegratedPrefix(funcPrefix(w.devices[nd.MAC].DriverName))
 		}
 		w.W.AddNetdev(&phylink.Netdev{Name: nd.Name, MAC: w.devices[nd.MAC], PCSRef: nd.PCS, Integrated: nd.Integrated,
-			IntegratedModule: imod, PCSPrefix: prefix, IRQ: nd.IRQ, Required: nd.Required, WantUp: nd.Up})
+			IntegratedModule: imod, PCSPrefix: prefix, IRQ: nd.IRQ, Required: nd.Required, WantUp: nd.Up,
+			MDIOCreate: nd.MDIOCreate, MDIOAddr: nd.MDIOAddr, MDIONode: nd.MDIONode})
 	}
 	for _, lk := range sc.Links {
 		var flags devmodel.LinkFlags
@@ -141,13 +164,24 @@ func (w *World) boot(t *sim.Task) {
 		}
 	}
 	for _, d := range sc.Devices {
-		w.K.DeviceAdd(t, w.devices[d.Name])
+		if d.MDIOAddr == nil {
+			w.K.DeviceAdd(t, w.devices[d.Name])
+		}
 	}
 	for _, m := range sc.Modules {
 		if m.Loaded {
 			w.K.Insmod(t, w.modules[m.Name])
 		}
 	}
+}
+
+// device returns the device called name: a device of the scenario, or the
+// mdio_device its bus owner registered for it last (nil before then).
+func (w *World) device(name string) *devmodel.Device {
+	if d := w.devices[name]; d != nil {
+		return d
+	}
+	return w.Env.MDIO.Device(name)
 }
 
 func (w *World) driverKind(name string) string {
@@ -180,7 +214,7 @@ func (w *World) fire(action, target string, fault bool) {
 		}
 	}
 	c := &devmodel.Cause{Kind: action}
-	dev, mod := w.devices[target], w.modules[target]
+	dev, mod := w.device(target), w.modules[target]
 	c.Device, c.Module = dev, mod
 	w.W.Targeted(c)
 	switch action {

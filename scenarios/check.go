@@ -73,7 +73,9 @@ func (l *loader) crossCheck(sc *Scenario) {
 	undriven := map[string]bool{}
 	for i, d := range sc.Devices {
 		drv, ok := drvKind[d.Driver]
-		if !ok {
+		if d.Driver == "" && d.MDIOAddr != nil {
+			// an mdio_device no driver binds to
+		} else if !ok {
 			undriven[d.Name] = true
 			unknown(fmt.Sprintf("device-driver:%d", i), "driver", d.Driver, drvNames)
 		} else if d.Bus != "" && d.Bus != drv.Bus {
@@ -89,6 +91,7 @@ func (l *loader) crossCheck(sc *Scenario) {
 			}
 		}
 	}
+	l.mdioDevices(sc, drvKind, devDrv)
 	l.cycle("device parent", devNames, func(n string) []string {
 		for _, d := range sc.Devices {
 			if d.Name == n && d.Parent != "" {
@@ -135,6 +138,7 @@ func (l *loader) crossCheck(sc *Scenario) {
 		} else if n.PCSDriver != "" && !isIdent(n.PCSDriver) {
 			l.errf(r[fmt.Sprintf("netdev-pcsdrv:%d", i)], "netdev %q: pcs_driver %q is not a C identifier prefix (e.g. xpcs, lynx_pcs)", n.Name, n.PCSDriver)
 		}
+		l.pcsMDIO(sc, i, n, devDrv)
 		if n.IntegratedModule != "" && !mods[n.IntegratedModule] {
 			unknown(fmt.Sprintf("netdev-imod:%d", i), "module", n.IntegratedModule, modNames)
 		}

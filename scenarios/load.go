@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/mdio"
 	"github.com/pcssim/pcssim/pcs"
 	"github.com/pcssim/pcssim/phylink"
 	"github.com/pcssim/pcssim/sim"
@@ -426,6 +427,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 			l.nonEmpty(v, "drivers")
 			l.list(v, "drivers", func(i int, c *yaml.Node) {
 				d := Driver{Lanes: 1, Link: "poll", Bus: "platform"}
+				var probe, remove *yaml.Node
 				l.fields(c, "driver", map[string]func(*yaml.Node){
 					"name":   func(v *yaml.Node) { l.nameAt(v, "driver name", &d.Name, "driver") },
 					"kind":   func(v *yaml.Node) { l.strAt(v, "kind", &d.Kind, fmt.Sprintf("driver-kind:%d", i)) },
@@ -439,11 +441,21 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 						}
 					},
 					"suppress_bind_attrs": func(v *yaml.Node) { l.boolean(v, "suppress_bind_attrs", &d.SuppressBindAttrs) },
-					"probe":               func(v *yaml.Node) { l.steps(v, "probe", &d.Probe, phylink.DefaultProbe) },
-					"remove":              func(v *yaml.Node) { l.steps(v, "remove", &d.Remove, phylink.DefaultRemove) },
+					"probe":               func(v *yaml.Node) { probe = v },
+					"remove":              func(v *yaml.Node) { remove = v },
 				}, "name", "kind")
-				if d.Kind != "" && d.Kind != KindMAC && d.Kind != KindPCSProvider {
-					l.errf(refs[fmt.Sprintf("driver-kind:%d", i)], "driver kind must be mac or pcs-provider, not %q%s", d.Kind, DidYouMean(d.Kind, []string{KindMAC, KindPCSProvider}))
+				if d.Kind != "" && !slices.Contains(DriverKinds, d.Kind) {
+					l.errf(refs[fmt.Sprintf("driver-kind:%d", i)], "driver kind must be %s, not %q%s", orList(DriverKinds), d.Kind, DidYouMean(d.Kind, DriverKinds))
+				}
+				if rules, ok := stepRules[d.Kind]; ok {
+					if probe != nil {
+						l.steps(probe, "probe", &d.Probe, rules[0])
+					}
+					if remove != nil {
+						l.steps(remove, "remove", &d.Remove, rules[1])
+					}
+				} else if d.Kind != "" && (probe != nil || remove != nil) {
+					l.errf(c, "driver %q: probe and remove steps apply to mac and mdio-controller drivers", d.Name)
 				}
 				sc.Drivers = append(sc.Drivers, d)
 			})
@@ -462,6 +474,12 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 					"bus":    func(v *yaml.Node) { l.str(v, "bus", &d.Bus) },
 					"driver": func(v *yaml.Node) { l.strAt(v, "driver", &d.Driver, fmt.Sprintf("device-driver:%d", i)) },
 					"parent": func(v *yaml.Node) { l.strAt(v, "parent", &d.Parent, fmt.Sprintf("device-parent:%d", i)) },
+					"mdio_addr": func(v *yaml.Node) {
+						a := 0
+						l.integer(v, "mdio_addr", 0, 31, &a)
+						d.MDIOAddr = &a
+						at(fmt.Sprintf("device-mdio:%d", i), v)
+					},
 					"handles": func(v *yaml.Node) {
 						l.list(v, "handles", func(j int, c *yaml.Node) {
 							var h Handle
@@ -475,7 +493,10 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 							d.Handles = append(d.Handles, h)
 						})
 					},
-				}, "name", "driver")
+				}, "name")
+				if d.Driver == "" && d.MDIOAddr == nil {
+					l.errf(c, "device %q: driver is missing (only an mdio_device, mdio_addr:, may have none)", d.Name)
+				}
 				sc.Devices = append(sc.Devices, d)
 			})
 		},
@@ -492,6 +513,20 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 					},
 					"pcs_driver": func(v *yaml.Node) {
 						l.strAt(v, "pcs_driver", &nd.PCSDriver, fmt.Sprintf("netdev-pcsdrv:%d", i))
+					},
+					"pcs_mdio": func(v *yaml.Node) {
+						at(fmt.Sprintf("netdev-mdio:%d", i), v)
+						l.fields(v, "pcs_mdio", map[string]func(*yaml.Node){
+							"create": func(v *yaml.Node) {
+								l.str(v, "create", &nd.MDIOCreate)
+								if nd.MDIOCreate != "" && !slices.Contains(mdioCreates, nd.MDIOCreate) {
+									l.errf(v, "pcs_mdio.create must be %s, not %q%s", strings.Join(mdioCreates, " or "), nd.MDIOCreate, DidYouMean(nd.MDIOCreate, mdioCreates))
+								}
+							},
+							"addr": func(v *yaml.Node) { l.integer(v, "addr", 0, 31, &nd.MDIOAddr) },
+							"node": func(v *yaml.Node) { l.strAt(v, "node", &nd.MDIONode, fmt.Sprintf("netdev-mdionode:%d", i)) },
+						}, "create")
+						nd.Integrated = true
 					},
 					"irq":      func(v *yaml.Node) { l.boolean(v, "irq", &nd.IRQ); at(fmt.Sprintf("netdev-irq:%d", i), v) },
 					"required": func(v *yaml.Node) { l.boolean(v, "required", &nd.Required) },
@@ -620,26 +655,80 @@ func (l *loader) action(n *yaml.Node, dst *string) {
 	}
 }
 
-func (l *loader) steps(n *yaml.Node, what string, dst *[]string, valid []string) {
+// orList joins names as "a, b or c".
+func orList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// stepRule says which steps a probe or remove list may name: one of each
+// group of alternatives in required, exactly once, and any of optional at
+// most once.
+type stepRule struct {
+	required [][]string
+	optional []string
+}
+
+// stepRules are the probe and remove rules of each driver kind with steps.
+var stepRules = map[string][2]stepRule{
+	KindMAC: {
+		{required: [][]string{{phylink.StepLookupPCS, phylink.StepPCSCreate}, {phylink.StepPhylinkCreate}, {phylink.StepRequestIRQ}, {phylink.StepRegisterNetdev}},
+			optional: []string{phylink.StepMDIORegister, mdio.StepAlloc, mdio.StepDevmAlloc, mdio.StepRegister, mdio.StepDevmRegister}},
+		{required: [][]string{{phylink.StepUnregister}, {phylink.StepFreeIRQ}, {phylink.StepPhylinkDestroy}, {phylink.StepPutPCS, phylink.StepPCSDestroy}},
+			optional: []string{phylink.StepMDIOUnregister, mdio.StepUnregister, mdio.StepFree}},
+	},
+	KindMDIOController: {
+		{required: [][]string{{mdio.StepAlloc, mdio.StepDevmAlloc}, {mdio.StepRegister, mdio.StepDevmRegister}}},
+		{optional: []string{mdio.StepUnregister, mdio.StepFree}},
+	},
+}
+
+// names lists every step the rule knows.
+func (r stepRule) names() []string {
+	var out []string
+	for _, g := range r.required {
+		out = append(out, g...)
+	}
+	return append(out, r.optional...)
+}
+
+func (l *loader) steps(n *yaml.Node, what string, dst *[]string, rule stepRule) {
 	l.strList(n, what, dst)
 	if n.Kind != yaml.SequenceNode {
 		return
 	}
+	valid := rule.names()
 	seen := map[string]bool{}
+	bad := false
 	for i, s := range *dst {
 		if !slices.Contains(valid, s) {
 			l.errf(n.Content[i], "%s: unknown step %q%s; steps are %s", what, s, DidYouMean(s, valid), strings.Join(valid, ", "))
+			bad = true
 		} else if seen[s] {
 			l.errf(n.Content[i], "%s: step %q appears twice", what, s)
+			bad = true
 		}
 		seen[s] = true
 	}
-	if len(seen) == len(valid) || len(l.problems) > 0 {
+	if bad {
 		return
 	}
-	for _, s := range valid {
-		if !seen[s] {
-			l.errf(n, "%s: step %q is missing (every step must appear once)", what, s)
+	for _, g := range rule.required {
+		var got []string
+		for _, s := range g {
+			if seen[s] {
+				got = append(got, s)
+			}
+		}
+		switch {
+		case len(got) == 0 && len(g) == 1:
+			l.errf(n, "%s: step %q is missing (every step must appear once)", what, g[0])
+		case len(got) == 0:
+			l.errf(n, "%s: one of the steps %s is missing", what, strings.Join(g, ", "))
+		case len(got) > 1:
+			l.errf(n, "%s: steps %s do the same: name one", what, strings.Join(got, ", "))
 		}
 	}
 }

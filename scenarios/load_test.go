@@ -14,7 +14,6 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/pcssim/pcssim/pcs"
-	"github.com/pcssim/pcssim/phylink"
 	"github.com/pcssim/pcssim/sim"
 )
 
@@ -170,8 +169,8 @@ func TestSchemaMatchesModel(t *testing.T) {
 		"strategy":   pcs.StrategyIDs(),
 		"property":   AllProperties,
 		"action":     Actions,
-		"probeStep":  phylink.DefaultProbe,
-		"removeStep": phylink.DefaultRemove,
+		"probeStep":  stepRules[KindMAC][0].names(),
+		"removeStep": stepRules[KindMAC][1].names(),
 	}
 	sorted := cmpopts.SortSlices(func(a, b string) bool { return a < b })
 	for name, ids := range want {

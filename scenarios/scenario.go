@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/pcs"
 	"github.com/pcssim/pcssim/sim"
 )
 
@@ -65,7 +66,16 @@ type Module struct {
 const (
 	KindMAC         = "mac"
 	KindPCSProvider = "pcs-provider"
+	// KindMDIOController is an MDIO bus controller's driver: it owns a
+	// struct mii_bus named after its device.
+	KindMDIOController = "mdio-controller"
 )
+
+// DriverKinds lists the driver kinds.
+var DriverKinds = []string{KindMAC, KindPCSProvider, KindMDIOController}
+
+// mdioCreates are the values of a netdev's pcs_mdio.create.
+var mdioCreates = []string{pcs.CreateMdiodev, pcs.CreateFwnode}
 
 // Driver is a driver model instance.
 type Driver struct {
@@ -76,7 +86,7 @@ type Driver struct {
 	Lanes             int    // pcs-provider: PCSs per device
 	Link              string // pcs-provider: "poll" or "irq"
 	SuppressBindAttrs bool
-	Probe, Remove     []string // mac: step orders
+	Probe, Remove     []string // mac, mdio-controller: step orders
 }
 
 // Device is a device on a bus.
@@ -84,6 +94,11 @@ type Device struct {
 	Name, Bus, Driver, Parent string
 	// Handles are the firmware references of the device's node.
 	Handles []Handle
+	// MDIOAddr, when set, makes the device an mdio_device at that address
+	// on the MDIO bus of its parent (the bus owner), registered when the
+	// owner registers its bus (of_mdiobus_register); Driver may then be
+	// empty (no driver binds to it, as to a Lynx PCS's mdio_device).
+	MDIOAddr *int
 }
 
 // Handle is a firmware reference of a device's node (or of a child node of
@@ -105,6 +120,12 @@ type Netdev struct {
 	// (xpcs: xpcs_create, xpcs_get_state; lynx_pcs: lynx_pcs_create); see
 	// IntegratedPrefix for the default.
 	PCSDriver string
+	// MDIOCreate (pcs_mdio.create) makes the integrated PCS one on an MDIO
+	// bus: "mdiodev" at MDIOAddr on the MAC's own bus
+	// (lynx_pcs_create_mdiodev), "fwnode" on the mdio_device MDIONode
+	// (lynx_pcs_create_fwnode).
+	MDIOCreate, MDIONode string
+	MDIOAddr             int
 	// IRQ: the integrated PCS reports link by an interrupt the MAC
 	// requests (request-irq / free-irq steps); otherwise it is polled.
 	IRQ      bool
