@@ -20,6 +20,8 @@ type Driver struct {
 	Probe func(t *sim.Task, dev *Device) int
 	// Remove cannot fail; its result is ignored by the driver core.
 	Remove func(t *sim.Task, dev *Device)
+	// Shutdown is ->shutdown (nil: none), called by device_shutdown.
+	Shutdown func(t *sim.Task, dev *Device)
 	// SuppressBindAttrs hides the sysfs bind/unbind files.
 	SuppressBindAttrs bool
 
@@ -67,7 +69,9 @@ type Device struct {
 	// and will not be probed or removed again.
 	dead    bool
 	probing bool
-	devres  []devresNode
+	// shutDown: device_shutdown has taken it off devices_kset.
+	shutDown bool
+	devres   []devresNode
 	// BoundCount counts successful binds (for recovery checks).
 	BoundCount int
 }

@@ -88,6 +88,10 @@ func (k *Kernel) driverProbeDevice(t *sim.Task, drv *Driver, d *Device) int {
 		return -EBUSY
 	}
 	trigger := k.deferredTriggerCount
+	if k.deferAllProbes {
+		k.driverDeferredProbeAdd(d)
+		return -EPROBE_DEFER
+	}
 	if !k.deviceLinksCheckSuppliers(d) {
 		k.probeDeferred(t, d, trigger)
 		return -EPROBE_DEFER

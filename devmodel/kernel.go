@@ -80,6 +80,8 @@ type Kernel struct {
 	probeDone            sim.WaitQueue
 	// probeCount is probe_count: probes in flight.
 	probeCount int
+	// deferAllProbes is defer_all_probes (device_block_probing).
+	deferAllProbes bool
 
 	// Notifiers are called for bus notifier events (BUS_NOTIFY_*).
 	Notifiers []func(t *sim.Task, event string, dev *Device)

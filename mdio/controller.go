@@ -59,8 +59,9 @@ func (s *Subsys) Step(t *sim.Task, o *Owner, dev *devmodel.Device, mod *devmodel
 
 // NewControllerDriver is an MDIO controller platform driver: probe runs the
 // probe steps (allocating and registering the bus named after the device,
-// with the child nodes nodes returns), remove the remove steps.
-func (s *Subsys) NewControllerDriver(bus *devmodel.Bus, mod *devmodel.Module, name, prefix string, probe, remove []string, nodes func(dev *devmodel.Device) []Node) *devmodel.Driver {
+// with the child nodes nodes returns), remove the remove steps, shutdown
+// the common shutdown steps (devmodel.ShutdownFunc).
+func (s *Subsys) NewControllerDriver(bus *devmodel.Bus, mod *devmodel.Module, name, prefix string, probe, remove, shutdown []string, nodes func(dev *devmodel.Device) []Node) *devmodel.Driver {
 	if prefix == "" {
 		prefix = defaultCtrlPrefix
 	}
@@ -85,10 +86,14 @@ func (s *Subsys) NewControllerDriver(bus *devmodel.Bus, mod *devmodel.Module, na
 	drv.Remove = func(t *sim.Task, dev *devmodel.Device) {
 		t.Enter(prefix + "_remove")
 		defer t.Leave()
-		o := dev.DriverData.(*Owner)
+		o, _ := dev.DriverData.(*Owner)
+		if o == nil {
+			return // if (!priv) return; after a shutdown that cleared drvdata
+		}
 		for _, st := range remove {
 			s.Step(t, o, dev, mod, st, nodes(dev))
 		}
 	}
+	drv.Shutdown = devmodel.ShutdownFunc(drv, prefix, shutdown, nil)
 	return drv
 }

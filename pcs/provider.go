@@ -15,6 +15,9 @@ type ProviderConfig struct {
 	Lanes int
 	// Poll reports link by polling (pcs->poll); otherwise by interrupt.
 	Poll bool
+	// Shutdown are the steps of ->shutdown (devmodel.ShutdownRemove,
+	// devmodel.ShutdownClearDrvdata; nil: none).
+	Shutdown []string
 }
 
 // LaneName is the reference name of lane i of a provider device: the device
@@ -96,11 +99,12 @@ func (e *Env) NewProviderDriver(bus *devmodel.Bus, mod *devmodel.Module, name st
 	drv.Remove = func(t *sim.Task, dev *devmodel.Device) {
 		t.Enter(cfg.Prefix + "_remove")
 		defer t.Leave()
-		list := dev.DriverData.([]*PCS)
-		for i := len(list) - 1; i >= 0; i-- {
+		list, _ := dev.DriverData.([]*PCS)
+		for i := len(list) - 1; i >= 0; i-- { // none after a shutdown that cleared drvdata
 			e.Unregister(t, list[i])
 		}
 	}
+	drv.Shutdown = devmodel.ShutdownFunc(drv, cfg.Prefix, cfg.Shutdown, nil)
 	return drv
 }
 

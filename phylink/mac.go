@@ -32,7 +32,24 @@ const (
 	// instead.
 	StepMDIORegister   = "mdio-register"
 	StepMDIOUnregister = "mdio-unregister"
-	defaultPrefixMAC   = "mac"
+	// StepNdoStop: remove calls the driver's own stop function (its
+	// ndo_stop: phylink_stop) for every netdev, without rtnl and without
+	// dev_close, so the netdev stays IFF_UP (mtk_remove → mtk_stop).
+	StepNdoStop      = "ndo-stop"
+	defaultPrefixMAC = "mac"
+)
+
+// Steps of a MAC driver's ->shutdown besides devmodel's remove and
+// clear-drvdata.
+const (
+	// ShutdownDevClose: under rtnl, netif_device_detach and dev_close of
+	// every running netdev (axienet_shutdown; what dsa_switch_shutdown
+	// does to the user ports by closing the conduit).
+	ShutdownDevClose = "dev-close"
+	// ShutdownNdoStop: under rtnl, netif_device_detach and the driver's
+	// ndo_stop called directly on every running netdev, which stays
+	// IFF_UP (lan743x_pcidev_shutdown).
+	ShutdownNdoStop = StepNdoStop
 )
 
 // DefaultProbe and DefaultRemove are the in-tree orders.
@@ -65,6 +82,8 @@ type MACConfig struct {
 	// Prefix names the driver's functions, e.g. "enetc".
 	Prefix        string
 	Probe, Remove []string
+	// Shutdown are the steps of ->shutdown (nil: the driver has none).
+	Shutdown []string
 }
 
 // macPriv is the MAC driver's private data (devm_kzalloc'd in probe).
@@ -118,12 +137,41 @@ func (w *World) NewMACDriver(bus *devmodel.Bus, mod *devmodel.Module, name strin
 	drv.Remove = func(t *sim.Task, dev *devmodel.Device) {
 		t.Enter(cfg.Prefix + "_remove")
 		defer t.Leave()
-		priv := dev.DriverData.(*macPriv)
+		priv, _ := dev.DriverData.(*macPriv)
+		if priv == nil {
+			return // if (!priv) return; after a shutdown that cleared drvdata
+		}
 		for _, step := range cfg.Remove {
 			w.macStep(t, dev, priv, step, mod)
 		}
 	}
+	drv.Shutdown = devmodel.ShutdownFunc(drv, cfg.Prefix, cfg.Shutdown, func(t *sim.Task, dev *devmodel.Device, step string) {
+		w.macShutdownStep(t, dev.DriverData.(*macPriv), step)
+	})
 	return drv
+}
+
+// macShutdownStep runs one MAC-specific shutdown step under rtnl.
+func (w *World) macShutdownStep(t *sim.Task, priv *macPriv, step string) {
+	k := w.Env.K
+	k.Rtnl.Lock(t)
+	defer k.Rtnl.Unlock(t)
+	for _, in := range priv.insts {
+		if !in.registered || !in.up {
+			continue
+		}
+		t.Enter("netif_device_detach")
+		k.Heap.Access(t, in.obj, devmodel.Write)
+		t.Leave()
+		switch step {
+		case ShutdownDevClose:
+			w.devClose(t, in)
+		case ShutdownNdoStop:
+			w.ndoStop(t, in, priv.prefix)
+		default:
+			panic(fmt.Sprintf("phylink: unknown MAC shutdown step %q", step))
+		}
+	}
 }
 
 // macStep runs one named step: a bus step once for the device, any other
@@ -148,6 +196,11 @@ func (w *World) macStep(t *sim.Task, dev *devmodel.Device, priv *macPriv, step s
 	case mdio.StepAlloc, mdio.StepDevmAlloc, mdio.StepRegister, mdio.StepDevmRegister, mdio.StepUnregister, mdio.StepFree:
 		if priv.mdio.Bus != nil || step == mdio.StepAlloc || step == mdio.StepDevmAlloc {
 			env.MDIO.Step(t, &priv.mdio, dev, mod, step, w.MDIONodes[dev])
+		}
+		return 0
+	case StepNdoStop:
+		for _, in := range priv.insts {
+			w.ndoStop(t, in, priv.prefix)
 		}
 		return 0
 	case StepPCSCreate:

@@ -1,6 +1,8 @@
 package phylink
 
 import (
+	"slices"
+
 	"github.com/pcssim/pcssim/devmodel"
 	"github.com/pcssim/pcssim/pcs"
 	"github.com/pcssim/pcssim/sim"
@@ -21,6 +23,12 @@ type Netdev struct {
 	// PCSPrefix names the integrated PCS driver's functions in reports
 	// (xpcs: xpcs_create, xpcs_get_state).
 	PCSPrefix string
+	// Interface is the PHY interface mode at probe (phy-mode), "" when the
+	// model need not know it; PCSInterfaces are the modes for which the
+	// MAC's mac_select_pcs returns its PCS (empty: every mode), NULL for
+	// any other.
+	Interface     string
+	PCSInterfaces []string
 	// MDIOCreate is how the MAC creates its PCS on an MDIO bus
 	// (pcs.CreateMdiodev at MDIOAddr on the MAC's own bus, pcs.CreateFwnode
 	// from the mdio_device registered for firmware node MDIONode); "" for a
@@ -70,6 +78,12 @@ func (nd *Netdev) linkKey() string {
 		nd.obsLink = ObsLink + nd.Name
 	}
 	return nd.obsLink
+}
+
+// pcsFor reports whether mac_select_pcs returns the netdev's PCS for
+// interface mode iface.
+func (nd *Netdev) pcsFor(iface string) bool {
+	return len(nd.PCSInterfaces) == 0 || slices.Contains(nd.PCSInterfaces, iface)
 }
 
 // Carrier reports whether the netdev currently has link.
@@ -164,6 +178,16 @@ func (w *World) IPLinkSet(t *sim.Task, nd *Netdev, up bool) int {
 	return 0
 }
 
+// ndoStop is the MAC driver's stop function (PREFIX_stop) called directly,
+// not through dev_close: phylink_stop(priv->phylink), carrier off; the
+// netdev keeps IFF_UP, so a later dev_close stops it again.
+func (w *World) ndoStop(t *sim.Task, in *netdevInst, prefix string) {
+	t.Enter(prefix + "_stop")
+	defer t.Leave()
+	in.pl.phylinkStop(t, w.Env.K)
+	in.setCarrier(t, false)
+}
+
 // devClose is __dev_close → ndo_stop → phylink_stop (rtnl held).
 func (w *World) devClose(t *sim.Task, in *netdevInst) {
 	t.Enter("dev_close")
@@ -172,4 +196,66 @@ func (w *World) devClose(t *sim.Task, in *netdevInst) {
 	in.up = false
 	in.pl.phylinkStop(t, w.Env.K) // ndo_stop: phylink_stop(priv->phylink)
 	in.setCarrier(t, false)
+}
+
+// SetInterface is the SFP module in the netdev's cage replaced by one of
+// interface mode iface, as the SFP state machine reports it to phylink,
+// each event under rtnl: link down (phylink_sfp_link_down: disable LINK,
+// run resolve and flush it), module removed, new module inserted
+// (phylink_sfp_module_insert → phylink_sfp_config_optical →
+// phylink_sfp_set_config: the mode is recorded and, unless phylink is
+// stopped, phylink_mac_initial_config → phylink_major_config runs, under
+// rtnl only in 6.1 and 6.12), link up (phylink_sfp_link_up: enable LINK,
+// run resolve). It returns -ENODEV when the netdev has no phylink (no SFP
+// upstream) and Unchanged when the mode is the same.
+func (w *World) SetInterface(t *sim.Task, nd *Netdev, iface string) int {
+	k := w.Env.K
+	sfpEvent := func(fn string, body func(pl *Phylink) int) int {
+		t.Enter(fn)
+		defer t.Leave()
+		k.Rtnl.Lock(t)
+		defer k.Rtnl.Unlock(t)
+		in := nd.cur
+		if in == nil || !in.registered || in.pl == nil {
+			return -devmodel.ENODEV
+		}
+		if !k.Heap.Deref(t, in.pl.Obj(), "struct phylink", devmodel.Write) {
+			return -devmodel.ENODEV
+		}
+		return body(in.pl)
+	}
+	if err := sfpEvent("phylink_sfp_link_down", func(pl *Phylink) int {
+		if pl.iface == iface {
+			return Unchanged
+		}
+		was := pl.disableState
+		pl.disableState |= disableLink
+		if was == 0 {
+			k.QueueWork(t, pl.resolve)
+			k.FlushWork(t, pl.resolve)
+		}
+		return 0
+	}); err != 0 {
+		return err
+	}
+	t.Yield("sfp: module swap")
+	if err := sfpEvent("phylink_sfp_module_insert", func(pl *Phylink) int {
+		t.Enter("phylink_sfp_set_config")
+		defer t.Leave()
+		pl.iface = iface
+		if pl.disableState&disableStopped == 0 {
+			t.Enter("phylink_mac_initial_config")
+			pl.phylinkMajorConfig(t)
+			t.Leave()
+		}
+		return 0
+	}); err != 0 {
+		return err
+	}
+	t.Yield("sfp: module init")
+	return sfpEvent("phylink_sfp_link_up", func(pl *Phylink) int {
+		pl.disableState &^= disableLink
+		pl.phylinkRunResolve(t)
+		return 0
+	})
 }

@@ -9,6 +9,7 @@ import (
 // phylink_disable_state bits.
 const (
 	disableStopped = 1 << iota
+	disableLink    // PHYLINK_DISABLE_LINK: the SFP reports its link down
 )
 
 // pcs_state values.
@@ -26,8 +27,11 @@ type Phylink struct {
 	nd    *Netdev
 	inst  *netdevInst
 	pcsPl *pcs.PCS // pl->pcs: the PCS in use, a raw pointer
-	// avail is what mac_select_pcs() returns (phylink's list of one).
-	avail        *pcs.PCS
+	// avail is what mac_select_pcs() returns (phylink's list of one) for
+	// an interface mode that uses the PCS.
+	avail *pcs.PCS
+	// iface is pl->link_config.interface.
+	iface        string
 	stateMutex   *sim.Mutex
 	resolve      *devmodel.Work
 	linkPoll     *devmodel.Timer
@@ -68,7 +72,7 @@ func (w *World) phylinkCreate(t *sim.Task, nd *Netdev, inst *netdevInst, avail *
 	t.Enter("phylink_create")
 	defer t.Leave()
 	k := w.Env.K
-	pl := &Phylink{w: w, nd: nd, inst: inst, avail: avail, disableState: disableStopped}
+	pl := &Phylink{w: w, nd: nd, inst: inst, avail: avail, disableState: disableStopped, iface: nd.Interface}
 	pl.obj = k.Heap.Alloc(t, "struct phylink", nd.Name)
 	pl.stateMutex = sim.NewMutex("state_mutex(" + nd.Name + ")")
 	pl.resolve = k.NewWork("phylink_resolve "+nd.Name, pl.phylinkResolve)
@@ -120,10 +124,14 @@ func (pl *Phylink) phylinkDestroy(t *sim.Task) {
 	pl.k().Heap.Kfree(t, pl.obj)
 }
 
-// macSelectPCS is the MAC's mac_select_pcs().
+// macSelectPCS is the MAC's mac_select_pcs(config, interface): its PCS
+// for a mode that uses it, NULL for any other.
 func (pl *Phylink) macSelectPCS(t *sim.Task) *pcs.PCS {
 	t.Enter("mac_select_pcs")
 	defer t.Leave()
+	if !pl.nd.pcsFor(pl.iface) {
+		return nil
+	}
 	return pl.avail
 }
 
@@ -188,7 +196,7 @@ func (pl *Phylink) phylinkMajorConfig(t *sim.Task) {
 	defer t.Leave()
 	k := pl.k()
 	p := pl.macSelectPCS(t)
-	pl.majorFailed = p == nil && pl.nd.PCSRef != ""
+	pl.majorFailed = p == nil && pl.nd.PCSRef != "" && pl.nd.pcsFor(pl.iface)
 	changed := p != nil && p != pl.pcsPl // a NULL result keeps the old PCS
 	if k.Has(devmodel.FeatSelectPCSRemoves) {
 		changed = p != pl.pcsPl

@@ -57,7 +57,7 @@ func Build(sc *Scenario, strategy string, s *sim.Sim, swarm bool) (*World, error
 		var drv *devmodel.Driver
 		switch d.Kind {
 		case KindPCSProvider:
-			cfg := pcs.ProviderConfig{Prefix: prefix, Lanes: d.Lanes, Poll: d.Link == "poll"}
+			cfg := pcs.ProviderConfig{Prefix: prefix, Lanes: d.Lanes, Poll: d.Link == "poll", Shutdown: d.Shutdown}
 			drv = env.NewProviderDriver(bus, mod, d.Name, cfg, func(dev *devmodel.Device) []*pcs.Lane {
 				out := make([]*pcs.Lane, cfg.Lanes)
 				for i := range out {
@@ -66,11 +66,11 @@ func Build(sc *Scenario, strategy string, s *sim.Sim, swarm bool) (*World, error
 				return out
 			})
 		case KindMDIOController:
-			drv = env.MDIO.NewControllerDriver(bus, mod, d.Name, prefix, d.Probe, d.Remove, func(dev *devmodel.Device) []mdio.Node {
+			drv = env.MDIO.NewControllerDriver(bus, mod, d.Name, prefix, d.Probe, d.Remove, d.Shutdown, func(dev *devmodel.Device) []mdio.Node {
 				return w.W.MDIONodes[dev]
 			})
 		default:
-			drv = w.W.NewMACDriver(bus, mod, d.Name, phylink.MACConfig{Prefix: prefix, Probe: d.Probe, Remove: d.Remove})
+			drv = w.W.NewMACDriver(bus, mod, d.Name, phylink.MACConfig{Prefix: prefix, Probe: d.Probe, Remove: d.Remove, Shutdown: d.Shutdown})
 		}
 		drv.SuppressBindAttrs = d.SuppressBindAttrs
 		w.drivers[d.Name] = drv
@@ -147,7 +147,7 @@ func (w *World) boot(t *sim.Task) {
 		}
 		w.W.AddNetdev(&phylink.Netdev{Name: nd.Name, MAC: w.devices[nd.MAC], PCSRef: nd.PCS, Integrated: nd.Integrated,
 			IntegratedModule: imod, PCSPrefix: prefix, IRQ: nd.IRQ, Required: nd.Required, WantUp: nd.Up,
-			MDIOCreate: nd.MDIOCreate, MDIOAddr: nd.MDIOAddr, MDIONode: nd.MDIONode})
+			MDIOCreate: nd.MDIOCreate, MDIOAddr: nd.MDIOAddr, MDIONode: nd.MDIONode, Interface: nd.Interface, PCSInterfaces: nd.PCSInterfaces})
 	}
 	for _, lk := range sc.Links {
 		var flags devmodel.LinkFlags
@@ -253,6 +253,26 @@ func (w *World) fire(action, target string, fault bool) {
 				k.S.Note(fmt.Sprintf("rmmod: ERROR: Module %s is in use (%s)", target, devmodel.ErrnoName(err)))
 			}
 			outcome(err)
+		})
+	case "set-interface":
+		name, mode, _ := strings.Cut(target, ":")
+		nd := w.W.Netdev(name)
+		if nd == nil {
+			outcome(-devmodel.ENODEV)
+			return
+		}
+		k.Spawn("sfp: module insert "+name+" "+mode, c, func(t *sim.Task) {
+			outcome(w.W.SetInterface(t, nd, mode))
+		})
+	case "shutdown":
+		// reboot(2) → kernel_restart → kernel_restart_prepare →
+		// device_shutdown, then the machine restarts.
+		k.Spawn("reboot", c, func(t *sim.Task) {
+			t.Enter("kernel_restart")
+			k.DeviceShutdown(t)
+			t.Leave()
+			outcome(0)
+			k.S.Restart()
 		})
 	case "link-up", "link-down":
 		if w.W.SetLink(w.W.Lane(target), action == "link-up") {

@@ -139,6 +139,9 @@ func (l *loader) crossCheck(sc *Scenario) {
 			l.errf(r[fmt.Sprintf("netdev-pcsdrv:%d", i)], "netdev %q: pcs_driver %q is not a C identifier prefix (e.g. xpcs, lynx_pcs)", n.Name, n.PCSDriver)
 		}
 		l.pcsMDIO(sc, i, n, devDrv)
+		if len(n.PCSInterfaces) > 0 && n.PCS == "" {
+			l.errf(r[fmt.Sprintf("netdev-pcsif:%d", i)], "netdev %q: pcs_interfaces needs a PCS (pcs: ...)", n.Name)
+		}
 		if n.IntegratedModule != "" && !mods[n.IntegratedModule] {
 			unknown(fmt.Sprintf("netdev-imod:%d", i), "module", n.IntegratedModule, modNames)
 		}
@@ -175,6 +178,20 @@ func (l *loader) crossCheck(sc *Scenario) {
 		case "ip-up", "ip-down":
 			if !slices.Contains(ndNames, t) {
 				unknown(key, "netdev", t, ndNames)
+			}
+		case "set-interface":
+			nd, mode, ok := strings.Cut(t, ":")
+			switch {
+			case !ok:
+				l.errf(r[key], "set-interface takes NETDEV:MODE (an SFP module of that interface mode), not %q", t)
+			case !slices.Contains(ndNames, nd):
+				unknown(key, "netdev", nd, ndNames)
+			case !slices.Contains(PHYModes, mode):
+				l.errf(r[key], "set-interface %s: unknown interface mode %q%s", nd, mode, DidYouMean(mode, PHYModes))
+			}
+		case "shutdown":
+			if t != ShutdownTarget {
+				l.errf(r[key], "shutdown takes target %q (the machine: reboot → device_shutdown), not %q", ShutdownTarget, t)
 			}
 		}
 	}

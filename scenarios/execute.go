@@ -152,7 +152,7 @@ func execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode, started fu
 		started(s)
 	}
 	end := s.Run()
-	if end != sim.EndBudget && end != sim.EndPruned && end != sim.EndOops && end != sim.EndInterrupted {
+	if end != sim.EndBudget && end != sim.EndPruned && end != sim.EndOops && end != sim.EndInterrupted && end != sim.EndRestart {
 		w.K.CheckLeaks()
 		w.W.CheckRecovery(end == sim.EndQuiescent)
 		w.W.CheckEnd()

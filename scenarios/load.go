@@ -427,7 +427,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 			l.nonEmpty(v, "drivers")
 			l.list(v, "drivers", func(i int, c *yaml.Node) {
 				d := Driver{Lanes: 1, Link: "poll", Bus: "platform"}
-				var probe, remove *yaml.Node
+				var probe, remove, shutdown *yaml.Node
 				l.fields(c, "driver", map[string]func(*yaml.Node){
 					"name":   func(v *yaml.Node) { l.nameAt(v, "driver name", &d.Name, "driver") },
 					"kind":   func(v *yaml.Node) { l.strAt(v, "kind", &d.Kind, fmt.Sprintf("driver-kind:%d", i)) },
@@ -443,6 +443,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 					"suppress_bind_attrs": func(v *yaml.Node) { l.boolean(v, "suppress_bind_attrs", &d.SuppressBindAttrs) },
 					"probe":               func(v *yaml.Node) { probe = v },
 					"remove":              func(v *yaml.Node) { remove = v },
+					"shutdown":            func(v *yaml.Node) { shutdown = v },
 				}, "name", "kind")
 				if d.Kind != "" && !slices.Contains(DriverKinds, d.Kind) {
 					l.errf(refs[fmt.Sprintf("driver-kind:%d", i)], "driver kind must be %s, not %q%s", orList(DriverKinds), d.Kind, DidYouMean(d.Kind, DriverKinds))
@@ -456,6 +457,16 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 					}
 				} else if d.Kind != "" && (probe != nil || remove != nil) {
 					l.errf(c, "driver %q: probe and remove steps apply to mac and mdio-controller drivers", d.Name)
+				}
+				if shutdown != nil {
+					rule := stepRule{optional: []string{devmodel.ShutdownRemove, devmodel.ShutdownClearDrvdata}}
+					if d.Kind == KindMAC {
+						rule.optional = append([]string{phylink.ShutdownDevClose, phylink.ShutdownNdoStop}, rule.optional...)
+					}
+					l.steps(shutdown, "shutdown", &d.Shutdown, rule)
+					if d.Shutdown == nil {
+						d.Shutdown = []string{} // a ->shutdown that does nothing
+					}
 				}
 				sc.Drivers = append(sc.Drivers, d)
 			})
@@ -513,6 +524,19 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 					},
 					"pcs_driver": func(v *yaml.Node) {
 						l.strAt(v, "pcs_driver", &nd.PCSDriver, fmt.Sprintf("netdev-pcsdrv:%d", i))
+					},
+					"interface": func(v *yaml.Node) {
+						l.str(v, "interface", &nd.Interface)
+						l.phyMode(v, nd.Interface)
+					},
+					"pcs_interfaces": func(v *yaml.Node) {
+						l.strList(v, "pcs_interfaces", &nd.PCSInterfaces)
+						if v.Kind == yaml.SequenceNode {
+							for j, m := range nd.PCSInterfaces {
+								l.phyMode(v.Content[j], m)
+							}
+						}
+						at(fmt.Sprintf("netdev-pcsif:%d", i), v)
 					},
 					"pcs_mdio": func(v *yaml.Node) {
 						at(fmt.Sprintf("netdev-mdio:%d", i), v)
@@ -655,6 +679,13 @@ func (l *loader) action(n *yaml.Node, dst *string) {
 	}
 }
 
+// phyMode checks that mode (at n) is a phy_interface_t name.
+func (l *loader) phyMode(n *yaml.Node, mode string) {
+	if mode != "" && !slices.Contains(PHYModes, mode) {
+		l.errf(n, "unknown interface mode %q%s; modes are %s", mode, DidYouMean(mode, PHYModes), strings.Join(PHYModes, ", "))
+	}
+}
+
 // orList joins names as "a, b or c".
 func orList(names []string) string {
 	if len(names) < 2 {
@@ -669,6 +700,9 @@ func orList(names []string) string {
 type stepRule struct {
 	required [][]string
 	optional []string
+	// mayOmit: a group of required may be missing (a remove that forgets
+	// a step: what it leaves is reported as a leak).
+	mayOmit bool
 }
 
 // stepRules are the probe and remove rules of each driver kind with steps.
@@ -677,7 +711,7 @@ var stepRules = map[string][2]stepRule{
 		{required: [][]string{{phylink.StepLookupPCS, phylink.StepPCSCreate}, {phylink.StepPhylinkCreate}, {phylink.StepRequestIRQ}, {phylink.StepRegisterNetdev}},
 			optional: []string{phylink.StepMDIORegister, mdio.StepAlloc, mdio.StepDevmAlloc, mdio.StepRegister, mdio.StepDevmRegister}},
 		{required: [][]string{{phylink.StepUnregister}, {phylink.StepFreeIRQ}, {phylink.StepPhylinkDestroy}, {phylink.StepPutPCS, phylink.StepPCSDestroy}},
-			optional: []string{phylink.StepMDIOUnregister, mdio.StepUnregister, mdio.StepFree}},
+			optional: []string{phylink.StepNdoStop, phylink.StepMDIOUnregister, mdio.StepUnregister, mdio.StepFree}, mayOmit: true},
 	},
 	KindMDIOController: {
 		{required: [][]string{{mdio.StepAlloc, mdio.StepDevmAlloc}, {mdio.StepRegister, mdio.StepDevmRegister}}},
@@ -723,6 +757,7 @@ func (l *loader) steps(n *yaml.Node, what string, dst *[]string, rule stepRule) 
 			}
 		}
 		switch {
+		case len(got) == 0 && rule.mayOmit:
 		case len(got) == 0 && len(g) == 1:
 			l.errf(n, "%s: step %q is missing (every step must appear once)", what, g[0])
 		case len(got) == 0:

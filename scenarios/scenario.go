@@ -87,6 +87,8 @@ type Driver struct {
 	Link              string // pcs-provider: "poll" or "irq"
 	SuppressBindAttrs bool
 	Probe, Remove     []string // mac, mdio-controller: step orders
+	// Shutdown are the steps of ->shutdown in order (nil: none).
+	Shutdown []string
 }
 
 // Device is a device on a bus.
@@ -120,6 +122,10 @@ type Netdev struct {
 	// (xpcs: xpcs_create, xpcs_get_state; lynx_pcs: lynx_pcs_create); see
 	// IntegratedPrefix for the default.
 	PCSDriver string
+	// Interface is the phy-mode at probe; PCSInterfaces the modes the
+	// MAC's mac_select_pcs returns the PCS for (empty: all).
+	Interface     string
+	PCSInterfaces []string
 	// MDIOCreate (pcs_mdio.create) makes the integrated PCS one on an MDIO
 	// bus: "mdiodev" at MDIOAddr on the MAC's own bus
 	// (lynx_pcs_create_mdiodev), "fwnode" on the mdio_device MDIONode
@@ -164,7 +170,15 @@ type Link struct {
 }
 
 // Actions of events and faults.
-var Actions = []string{"bind", "unbind", "insmod", "rmmod", "remove", "link-up", "link-down", "ip-up", "ip-down"}
+var Actions = []string{"bind", "unbind", "insmod", "rmmod", "remove", "link-up", "link-down", "ip-up", "ip-down", "shutdown", "set-interface"}
+
+// PHYModes are the phy_interface_t names (phy_modes()) a netdev's
+// interface may have.
+var PHYModes = []string{"internal", "mii", "gmii", "rgmii", "rgmii-id", "trgmii", "sgmii", "qsgmii", "1000base-x",
+	"2500base-x", "5gbase-r", "10gbase-r", "10gbase-kr", "usxgmii", "xaui", "rxaui"}
+
+// ShutdownTarget is the one target of the shutdown action: the machine.
+const ShutdownTarget = "system"
 
 // Event is a scripted action at a virtual time.
 type Event struct {

@@ -62,11 +62,13 @@ const (
 	// EndInterrupted: Config.Interrupt was set (a signal, a time budget);
 	// the execution is unfinished and has no verdict.
 	EndInterrupted
+	// EndRestart: the modelled machine restarted (see Restart).
+	EndRestart
 )
 
 // String says why the execution ended, in words.
 func (e End) String() string {
-	return [...]string{"running", "quiescent", "horizon", "step budget exhausted", "state explored before", "kernel oops", "interrupted"}[e]
+	return [...]string{"running", "quiescent", "horizon", "step budget exhausted", "state explored before", "kernel oops", "interrupted", "machine restarted"}[e]
 }
 
 // Finding is a violated property, reported by the engine (deadlock) or by a
@@ -330,6 +332,14 @@ func (s *Sim) Observed() []string { return s.observed }
 
 // Stop ends the execution at the next scheduling point.
 func (s *Sim) Stop() { s.stopped = true }
+
+// Restart ends the execution at the next scheduling point as the machine
+// restarting does (EndRestart): nothing runs after it, and what memory
+// and references are left is no longer the model's business.
+func (s *Sim) Restart() {
+	s.stopped = true
+	s.end = EndRestart
+}
 
 // Run executes until quiescence, the horizon, the step budget or Stop, then
 // unwinds every unfinished task. A panic in model code propagates as a

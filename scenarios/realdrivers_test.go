@@ -1,0 +1,173 @@
+package scenarios
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/sim"
+)
+
+// dpaa2World is a DPAA2 MAC whose Lynx PCS sits on an MDIO bus owned by
+// the xgmac_mdio driver (devm alloc, of_mdiobus_register, no .remove),
+// found by pcs-handle with lynx_pcs_create_fwnode; CTRL is the controller
+// driver's extra keys.
+const dpaa2World = `
+name: dpaa2
+modules: [{name: xgmac-mdio}, {name: pcs-lynx}, {name: fsl-dpaa2-eth, depends: [pcs-lynx]}]
+drivers:
+  - {name: fsl-mdio, kind: mdio-controller, module: xgmac-mdio, probe: [devm-mdiobus-alloc, mdiobus-register] CTRL}
+  - {name: dpaa2-mac, kind: mac, module: fsl-dpaa2-eth, bus: fsl-mc}
+devices:
+  - {name: mdio1, driver: fsl-mdio}
+  - {name: pcs1, parent: mdio1, mdio_addr: 0}
+  - {name: dpmac1, bus: fsl-mc, driver: dpaa2-mac}
+netdevs:
+  - {name: eth0, mac: dpmac1, pcs: pcs1, pcs_mdio: {create: fwnode, node: pcs1}, pcs_driver: lynx_pcs, up: true}
+faults:
+  - {action: unbind, target: mdio1, window: [1s, 3s]}
+`
+
+// TestMDIOBusOwnerUnbind: unbinding the driver that owns the MDIO bus of a
+// PCS in use frees the bus or its registers under the PCS, whatever the
+// lifetime strategy (none of them knows the bus); a controller whose
+// bind attributes are suppressed cannot be unbound.
+func TestMDIOBusOwnerUnbind(t *testing.T) {
+	for _, tc := range []struct {
+		ctrl string
+		want []string
+	}{
+		// No .remove: mdiobus_free of a registered bus WARNs; the bus
+		// lives on (its mdio_devices hold it) but its registers are
+		// unmapped: the next PCS read faults.
+		{"", []string{"use-after-free", "refcount"}},
+		// A .remove that unregisters and frees: the bus itself is freed.
+		{", remove: [mdiobus-unregister, mdiobus-free]", []string{"use-after-free"}},
+		{", suppress_bind_attrs: true", nil},
+	} {
+		world := strings.Replace(dpaa2World, " CTRL", tc.ctrl, 1)
+		for _, st := range []string{"none", "phylink-notify", "phylink-release-pcs"} {
+			got := violatedOn(t, world, devmodel.V6_12, st, 30)
+			want := inPropertyOrder(setOf(tc.want))
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("controller%q under %s (-want +got):\n%s", tc.ctrl, st, diff)
+			}
+		}
+	}
+}
+
+// setOf returns the set of names.
+func setOf(names []string) map[string]bool {
+	m := map[string]bool{}
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+// mtkWorld is mtk_eth_soc's remove (6.12): the driver calls its stop
+// function on every netdev, destroys its PCSs, then unregisters the
+// netdevs (REMOVE replaced by the order under test).
+const mtkWorld = `
+name: mtk
+modules: [{name: pcs-mtk-lynxi}, {name: mtk-eth, depends: [pcs-mtk-lynxi]}]
+drivers:
+  - {name: mtk-soc-eth, kind: mac, module: mtk-eth, probe: [pcs-create, phylink-create, request-irq, register-netdev], remove: REMOVE SHUTDOWN}
+devices:
+  - {name: eth-soc, driver: mtk-soc-eth}
+netdevs:
+  - {name: eth0, mac: eth-soc, pcs: sgmii0, integrated: true, integrated_module: pcs-mtk-lynxi, pcs_driver: mtk_pcs_lynxi, up: true}
+faults:
+  - {action: ACTION, target: TARGET, window: [1s, 3s]}
+`
+
+// TestRemoveCallsStopDirectly: a remove that stops the netdev itself and
+// destroys the PCS before unregister_netdev lets dev_close run
+// phylink_stop → pcs_disable on the freed PCS; stopping, unregistering and
+// destroying in the in-tree order is clean. A shutdown that runs that
+// remove does the same; device_shutdown itself frees nothing, and the
+// restart ends the execution without end-of-execution checks.
+func TestRemoveCallsStopDirectly(t *testing.T) {
+	buggy := "[ndo-stop, pcs-destroy, unregister-netdev, free-irq]"
+	fixed := "[ndo-stop, unregister-netdev, free-irq, phylink-destroy, pcs-destroy]"
+	for _, tc := range []struct {
+		remove, shutdown, action, target string
+		want                             []string
+	}{
+		{buggy, "", "unbind", "eth-soc", []string{"use-after-free"}},
+		{fixed, "", "unbind", "eth-soc", nil},
+		{buggy, ", shutdown: [remove]", "shutdown", "system", []string{"use-after-free"}},
+		{buggy, ", shutdown: [dev-close, clear-drvdata]", "shutdown", "system", nil},
+		{buggy, "", "shutdown", "system", nil},
+	} {
+		r := strings.NewReplacer("REMOVE", tc.remove, " SHUTDOWN", tc.shutdown, "ACTION", tc.action, "TARGET", tc.target)
+		got := violatedOn(t, r.Replace(mtkWorld), devmodel.V6_12, "none", 30)
+		if diff := cmp.Diff(inPropertyOrder(setOf(tc.want)), got); diff != "" {
+			t.Errorf("remove %s%s, %s (-want +got):\n%s", tc.remove, tc.shutdown, tc.action, diff)
+		}
+	}
+}
+
+// TestShutdownEndsTheExecution: the reboot ends the execution as a restart
+// after device_shutdown, with nothing reported.
+func TestShutdownEndsTheExecution(t *testing.T) {
+	world := strings.NewReplacer("REMOVE", "[unregister-netdev, free-irq, phylink-destroy, pcs-destroy]",
+		" SHUTDOWN", ", shutdown: [dev-close, clear-drvdata]", "ACTION", "shutdown", "TARGET", "system").Replace(mtkWorld)
+	sc, err := Load("world.yaml", []byte(world))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Execute(sc, "none", sim.NewRandom(1), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.End != sim.EndRestart {
+		t.Fatalf("execution ended %v, want machine restarted", r.End)
+	}
+	if len(r.Findings) != 0 {
+		t.Errorf("findings after a clean shutdown: %v", r.Findings[0].Summary)
+	}
+	if !slices.Contains(r.Observed, ObsEffect+"shutdown system") {
+		t.Errorf("the shutdown fault did not take effect: %q", r.Observed)
+	}
+}
+
+// ifaceWorld swaps eth0's SFP for a 10gbase-r module, for which the MAC
+// selects no PCS, then unbinds the PCS.
+const ifaceWorld = `
+name: iface
+modules: [{name: pcs-lynx}, {name: mac-mod}]
+drivers:
+  - {name: lynx-pcs, kind: pcs-provider, module: pcs-lynx, bus: mdio}
+  - {name: mac, kind: mac, module: mac-mod}
+devices:
+  - {name: lynx-pcs.0, driver: lynx-pcs}
+  - {name: mac0, driver: mac}
+netdevs:
+  - {name: eth0, mac: mac0, pcs: lynx-pcs.0, interface: sgmii, pcs_interfaces: [sgmii, 1000base-x], up: true}
+events:
+  - {at: 1s, action: set-interface, target: "eth0:10gbase-r"}
+  - {at: 2s, action: unbind, target: lynx-pcs.0}
+`
+
+// TestInterfaceChangeDropsPCS: before 6.13 a NULL from mac_select_pcs keeps
+// the old PCS in pl->pcs, so the bare pointer is used after the unbind
+// (and, the freed PCS's last state being link up, the link stays up);
+// from 6.13 (net-next) phylink lets go of it at the interface change.
+func TestInterfaceChangeDropsPCS(t *testing.T) {
+	for _, tc := range []struct {
+		v    devmodel.Version
+		want []string
+	}{
+		{devmodel.V6_12, []string{"use-after-free", "link-without-pcs"}},
+		{devmodel.V6_1, []string{"use-after-free", "link-without-pcs"}},
+		{devmodel.VNetNext, nil},
+	} {
+		got := violatedOn(t, ifaceWorld, tc.v, "none", 30)
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("kernel %s (-want +got):\n%s", tc.v, diff)
+		}
+	}
+}
