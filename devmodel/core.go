@@ -74,6 +74,10 @@ type Device struct {
 	devres   []devresNode
 	// BoundCount counts successful binds (for recovery checks).
 	BoundCount int
+	// ProbeCount counts the driver's probe calls (really_probe reaching
+	// ->probe); it stands for the hardware or resources a driver waits
+	// for, not kernel memory.
+	ProbeCount int
 }
 
 // pin and unpin bracket a use of drv that driver_unregister must wait for.

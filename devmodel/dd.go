@@ -100,6 +100,7 @@ func (k *Kernel) driverProbeDevice(t *sim.Task, drv *Driver, d *Device) int {
 	d.probing = true
 	k.probeCount++
 	t.Yield("probe " + d.Name)
+	d.ProbeCount++
 	ret := drv.Probe(t, d)
 	d.probing = false
 	k.probeCount--

@@ -18,6 +18,11 @@ type ProviderConfig struct {
 	// Shutdown are the steps of ->shutdown (devmodel.ShutdownRemove,
 	// devmodel.ShutdownClearDrvdata; nil: none).
 	Shutdown []string
+	// DeferAfterRegister is how many of a device's first probes return
+	// -EPROBE_DEFER after registering its PCSs (a resource it needs next,
+	// such as its SerDes PHY, is not there yet); the error path
+	// unregisters them and devres frees them.
+	DeferAfterRegister int
 }
 
 // LaneName is the reference name of lane i of a provider device: the device
@@ -92,6 +97,13 @@ func (e *Env) NewProviderDriver(bus *devmodel.Bus, mod *devmodel.Module, name st
 			}
 			e.Register(t, p)
 			list = append(list, p)
+		}
+		if dev.ProbeCount <= cfg.DeferAfterRegister {
+			t.Yield("devm_of_phy_get")
+			for i := len(list) - 1; i >= 0; i-- { // err_unregister:
+				e.Unregister(t, list[i])
+			}
+			return -devmodel.EPROBE_DEFER
 		}
 		dev.DriverData = list
 		return 0

@@ -57,7 +57,7 @@ func Build(sc *Scenario, strategy string, s *sim.Sim, swarm bool) (*World, error
 		var drv *devmodel.Driver
 		switch d.Kind {
 		case KindPCSProvider:
-			cfg := pcs.ProviderConfig{Prefix: prefix, Lanes: d.Lanes, Poll: d.Link == "poll", Shutdown: d.Shutdown}
+			cfg := pcs.ProviderConfig{Prefix: prefix, Lanes: d.Lanes, Poll: d.Link == "poll", Shutdown: d.Shutdown, DeferAfterRegister: d.DeferAfterRegister}
 			drv = env.NewProviderDriver(bus, mod, d.Name, cfg, func(dev *devmodel.Device) []*pcs.Lane {
 				out := make([]*pcs.Lane, cfg.Lanes)
 				for i := range out {
@@ -254,6 +254,14 @@ func (w *World) fire(action, target string, fault bool) {
 			}
 			outcome(err)
 		})
+	case "ethtool":
+		name, op, _ := strings.Cut(target, ":")
+		nd := w.W.Netdev(name)
+		if nd == nil {
+			outcome(-devmodel.ENODEV)
+			return
+		}
+		k.Spawn("ethtool "+op+" "+name, c, func(t *sim.Task) { outcome(w.W.Ethtool(t, nd, op)) })
 	case "set-interface":
 		name, mode, _ := strings.Cut(target, ":")
 		nd := w.W.Netdev(name)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pcssim/pcssim/devmodel"
 	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/phylink"
 )
 
 // crossCheck validates references between the sections of a scenario.
@@ -178,6 +179,16 @@ func (l *loader) crossCheck(sc *Scenario) {
 		case "ip-up", "ip-down":
 			if !slices.Contains(ndNames, t) {
 				unknown(key, "netdev", t, ndNames)
+			}
+		case "ethtool":
+			nd, op, ok := strings.Cut(t, ":")
+			switch {
+			case !ok:
+				l.errf(r[key], "ethtool takes NETDEV:OP (OP one of %s), not %q", strings.Join(phylink.EthtoolOps, ", "), t)
+			case !slices.Contains(ndNames, nd):
+				unknown(key, "netdev", nd, ndNames)
+			case !slices.Contains(phylink.EthtoolOps, op):
+				l.errf(r[key], "ethtool %s: unknown operation %q%s; operations are %s", nd, op, DidYouMean(op, phylink.EthtoolOps), strings.Join(phylink.EthtoolOps, ", "))
 			}
 		case "set-interface":
 			nd, mode, ok := strings.Cut(t, ":")

@@ -444,6 +444,10 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 					"probe":               func(v *yaml.Node) { probe = v },
 					"remove":              func(v *yaml.Node) { remove = v },
 					"shutdown":            func(v *yaml.Node) { shutdown = v },
+					"defer_after_register": func(v *yaml.Node) {
+						l.integer(v, "defer_after_register", 0, 10, &d.DeferAfterRegister)
+						at(fmt.Sprintf("driver-defer:%d", i), v)
+					},
 				}, "name", "kind")
 				if d.Kind != "" && !slices.Contains(DriverKinds, d.Kind) {
 					l.errf(refs[fmt.Sprintf("driver-kind:%d", i)], "driver kind must be %s, not %q%s", orList(DriverKinds), d.Kind, DidYouMean(d.Kind, DriverKinds))
@@ -457,6 +461,9 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 					}
 				} else if d.Kind != "" && (probe != nil || remove != nil) {
 					l.errf(c, "driver %q: probe and remove steps apply to mac and mdio-controller drivers", d.Name)
+				}
+				if d.DeferAfterRegister > 0 && d.Kind != KindPCSProvider {
+					l.errf(refs[fmt.Sprintf("driver-defer:%d", i)], "driver %q: defer_after_register applies to pcs-provider drivers", d.Name)
 				}
 				if shutdown != nil {
 					rule := stepRule{optional: []string{devmodel.ShutdownRemove, devmodel.ShutdownClearDrvdata}}

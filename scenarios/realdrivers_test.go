@@ -171,3 +171,88 @@ func TestInterfaceChangeDropsPCS(t *testing.T) {
 		}
 	}
 }
+
+// ethtoolWorld unbinds an interrupt-driven PCS in use (no poll timer: the
+// next user is ethtool) and runs ethtool on the netdev afterwards.
+const ethtoolWorld = `
+name: ethtool
+modules: [{name: pcs-lynx}, {name: mac-mod}]
+drivers:
+  - {name: lynx-pcs, kind: pcs-provider, module: pcs-lynx, bus: mdio, link: irq}
+  - {name: mac, kind: mac, module: mac-mod}
+devices:
+  - {name: lynx-pcs.0, driver: lynx-pcs}
+  - {name: mac0, driver: mac}
+netdevs:
+  - {name: eth0, mac: mac0, pcs: lynx-pcs.0, up: true}
+events:
+  - {at: 1s, action: unbind, target: lynx-pcs.0}
+  - {at: 1500ms, action: ethtool, target: "eth0:OP"}
+`
+
+// TestEthtoolReadsPCS: ethtool reaches pl->pcs under rtnl: with a bare
+// pointer it is a use-after-free in the ethtool path; a strategy that
+// releases the PCS from phylink under rtnl leaves ethtool nothing to
+// touch.
+func TestEthtoolReadsPCS(t *testing.T) {
+	for _, op := range []string{"get", "nway-reset"} {
+		world := strings.Replace(ethtoolWorld, "OP", op, 1)
+		sc, err := Load("world.yaml", []byte(world))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := (*sim.Finding)(nil)
+		for i := range 20 {
+			r, err := Execute(sc, "none", sim.NewRandom(sim.ExecutionSeed(3, i)), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range r.Findings {
+				if x.Property == "use-after-free" && strings.Contains(x.Kernel, "dev_ethtool") {
+					f = &x
+				}
+			}
+		}
+		if f == nil {
+			t.Errorf("ethtool %s after the unbind: no use-after-free in dev_ethtool under none", op)
+		}
+		if got := violatedOn(t, world, devmodel.V6_12, "phylink-release-pcs", 20); len(got) != 0 {
+			t.Errorf("ethtool %s under phylink-release-pcs: %v", op, got)
+		}
+	}
+}
+
+// deferWorld: a PCS provider whose first probe defers after registering
+// its PCS (its SerDes PHY driver, a stand-in here, is loaded later),
+// loaded while the MAC driver is.
+const deferWorld = `
+name: defer
+modules: [{name: pcs-lynx, loaded: false}, {name: mac-mod, loaded: false}, {name: phy-lynx-28g, loaded: false}]
+drivers:
+  - {name: lynx-pcs, kind: pcs-provider, module: pcs-lynx, bus: mdio, defer_after_register: 1}
+  - {name: mac, kind: mac, module: mac-mod}
+  - {name: lynx-28g, kind: mdio-controller, module: phy-lynx-28g}
+devices:
+  - {name: lynx-pcs.0, driver: lynx-pcs}
+  - {name: mac0, driver: mac}
+  - {name: serdes0, driver: lynx-28g}
+netdevs:
+  - {name: eth0, mac: mac0, pcs: lynx-pcs.0, up: true}
+faults:
+  - {action: insmod, target: pcs-lynx, window: [0s, 10ms]}
+  - {action: insmod, target: mac-mod, window: [0s, 10ms]}
+events:
+  - {at: 500ms, action: insmod, target: phy-lynx-28g}
+`
+
+// TestProviderDefersAfterRegister: a MAC that looks the PCS up between
+// the provider's registration and its failed probe keeps a pointer devres
+// frees; a strategy that tells phylink of the unregistration does not.
+func TestProviderDefersAfterRegister(t *testing.T) {
+	if got := violatedOn(t, deferWorld, devmodel.V6_12, "none", 200); !slices.Contains(got, "use-after-free") {
+		t.Errorf("under none: %v, want a use-after-free", got)
+	}
+	if got := violatedOn(t, deferWorld, devmodel.V6_12, "phylink-notify", 200); len(got) != 0 {
+		t.Errorf("under phylink-notify: %v, want none", got)
+	}
+}

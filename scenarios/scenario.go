@@ -89,6 +89,9 @@ type Driver struct {
 	Probe, Remove     []string // mac, mdio-controller: step orders
 	// Shutdown are the steps of ->shutdown in order (nil: none).
 	Shutdown []string
+	// DeferAfterRegister (pcs-provider): the first probes of each device
+	// that return -EPROBE_DEFER after registering the PCSs.
+	DeferAfterRegister int
 }
 
 // Device is a device on a bus.
@@ -170,7 +173,7 @@ type Link struct {
 }
 
 // Actions of events and faults.
-var Actions = []string{"bind", "unbind", "insmod", "rmmod", "remove", "link-up", "link-down", "ip-up", "ip-down", "shutdown", "set-interface"}
+var Actions = []string{"bind", "unbind", "insmod", "rmmod", "remove", "link-up", "link-down", "ip-up", "ip-down", "shutdown", "set-interface", "ethtool"}
 
 // PHYModes are the phy_interface_t names (phy_modes()) a netdev's
 // interface may have.
