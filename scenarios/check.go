@@ -162,11 +162,19 @@ func (l *loader) crossCheck(sc *Scenario) {
 	}
 	l.linkCycles(sc, devs)
 	l.handles(sc, devs, devNames)
+	mdioDevs := map[string]bool{}
+	for _, d := range sc.Devices {
+		if d.MDIOAddr != nil {
+			mdioDevs[d.Name] = true
+		}
+	}
 	target := func(key, action, t string) {
 		switch action {
 		case "bind", "unbind", "remove":
 			if !devs[t] {
 				unknown(key, "device", t, devNames)
+			} else if action == "remove" && mdioDevs[t] {
+				l.errf(r[key], "remove %s: an mdio_device is not hot-unplugged; it goes when its bus does (unbind or remove the bus owner)", t)
 			}
 		case "insmod", "rmmod":
 			if !mods[t] {
@@ -200,9 +208,9 @@ func (l *loader) crossCheck(sc *Scenario) {
 			case !slices.Contains(PHYModes, mode):
 				l.errf(r[key], "set-interface %s: unknown interface mode %q%s", nd, mode, DidYouMean(mode, PHYModes))
 			}
-		case "shutdown":
+		case "shutdown", "suspend":
 			if t != ShutdownTarget {
-				l.errf(r[key], "shutdown takes target %q (the machine: reboot → device_shutdown), not %q", ShutdownTarget, t)
+				l.errf(r[key], "%s takes target %q (the machine), not %q", action, ShutdownTarget, t)
 			}
 		}
 	}
@@ -215,6 +223,9 @@ func (l *loader) crossCheck(sc *Scenario) {
 	l.checkUnreachable(sc)
 	for i, f := range sc.Faults {
 		target(fmt.Sprintf("fault-target:%d", i), f.Action, f.Target)
+		if f.Action == "shutdown" && f.Count > 1 {
+			l.errf(r[fmt.Sprintf("fault-target:%d", i)], "a shutdown fires once (count %d): the machine restarts", f.Count)
+		}
 		if f.From > sc.Horizon {
 			l.errf(r[fmt.Sprintf("fault-target:%d", i)], "fault window starts at %s, past the horizon %s", f.From, sc.Horizon)
 		}

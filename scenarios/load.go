@@ -444,6 +444,11 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 					"probe":               func(v *yaml.Node) { probe = v },
 					"remove":              func(v *yaml.Node) { remove = v },
 					"shutdown":            func(v *yaml.Node) { shutdown = v },
+					"pm": func(v *yaml.Node) {
+						pm := true
+						l.boolean(v, "pm", &pm)
+						d.NoPM = !pm
+					},
 					"defer_after_register": func(v *yaml.Node) {
 						l.integer(v, "defer_after_register", 0, 10, &d.DeferAfterRegister)
 						at(fmt.Sprintf("driver-defer:%d", i), v)
