@@ -111,11 +111,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	code := exitOK
 	stop := newStopper(c.timeBudget, stderr)
 	defer stop.release()
-	for _, f := range files {
-		sc, err := c.loadScenario(f)
-		if err != nil {
-			return 0, err
-		}
+	scs, err := c.loadAll(files)
+	if err != nil {
+		return 0, err
+	}
+	for _, sc := range scs {
 		st, err := c.strategyFor(sc)
 		if err != nil {
 			return 0, err
@@ -263,30 +263,6 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	}
 	writeRunText(stdout, &out, runText{total: pl.total, dfs: dfs, preemptions: c.preemptions})
 	return out, code
-}
-
-func cmdValidate(args []string, stdout, stderr io.Writer) (int, error) {
-	fs := newFlagSet("validate", "FILE...", stderr)
-	files, err := parse(fs, args)
-	if err != nil {
-		return 0, err
-	}
-	if len(files) == 0 {
-		return 0, usagef("no scenario given")
-	}
-	bad := false
-	for _, f := range files {
-		if _, err := loadScenario(f); err != nil {
-			fmt.Fprintln(stdout, err)
-			bad = true
-			continue
-		}
-		fmt.Fprintf(stdout, "%s: ok\n", f)
-	}
-	if bad {
-		return exitUsage, nil
-	}
-	return exitOK, nil
 }
 
 func cmdList(args []string, stdout, stderr io.Writer) (int, error) {

@@ -141,6 +141,13 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
+	var le *scenarios.LoadError
+	if errors.As(err, &le) {
+		// FILE:LINE:COL: message, nothing before it: what editors'
+		// problem matchers and go vet's users expect.
+		fmt.Fprintln(stderr, le)
+		return exitUsage
+	}
 	if err != nil {
 		var ue usageError
 		if errors.As(err, &ue) {
