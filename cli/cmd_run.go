@@ -361,14 +361,19 @@ func reduction(r *scenarios.DFSResult) string {
 
 // setVacuous sets Unmet and Vacuous from the exercise rows and whether a
 // sometimes situation was never reached. A run stopped early (time budget,
-// interrupt) is not judged vacuous: it did not run what it was asked to.
+// interrupt) is not judged vacuous: it did not run what it was asked to;
+// nor is one shard of a campaign: pcssim merge judges the whole.
 func (r *runJSON) setVacuous(unreached bool) {
 	r.Unmet = nil
 	for _, u := range scenarios.Unmet(r.Exercised) {
 		r.Unmet = append(r.Unmet, u.Key)
 	}
-	r.Vacuous = (unreached || len(r.Unmet) > 0) && r.Stopped == ""
+	r.Vacuous = (unreached || len(r.Unmet) > 0) && r.judged()
 }
+
+// judged reports whether the run is a whole campaign that ran to its end,
+// so that what it never reached makes it VACUOUS.
+func (r *runJSON) judged() bool { return r.Stopped == "" && r.Shard == "" }
 
 // fill sets v's report and replay command from a traced replay of its
 // schedule.
