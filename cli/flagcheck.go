@@ -60,7 +60,7 @@ var flagChecks = map[string]func(v string, fs *flag.FlagSet) error{
 		if v == "" {
 			return nil
 		}
-		if fs.Lookup("explore").Value.String() == "dfs" {
+		if exploreOf(fs) == "dfs" {
 			if n, err := strconv.Atoi(v); err != nil || n < 1 {
 				return usagef("--seeds %q: with --explore dfs, --seeds is a limit on executions (a count of at least 1)", v)
 			}
@@ -70,7 +70,7 @@ var flagChecks = map[string]func(v string, fs *flag.FlagSet) error{
 		return err
 	},
 	"shard": func(v string, fs *flag.FlagSet) error {
-		if v != "" && fs.Lookup("explore").Value.String() == "dfs" {
+		if v != "" && exploreOf(fs) == "dfs" {
 			return usagef("--shard applies to seeded explorers (random, swarm, pct), not dfs")
 		}
 		_, _, err := (&common{shard: v}).shardRange(0)
@@ -115,6 +115,14 @@ func knownStrategy(name, id string) error {
 		return usagef("%s: %v%s; known: %s", name, err, scenarios.DidYouMean(id, pcs.StrategyIDs()), strings.Join(pcs.StrategyIDs(), ", "))
 	}
 	return nil
+}
+
+// exploreOf is the value of the command's --explore ("" if it has none).
+func exploreOf(fs *flag.FlagSet) string {
+	if f := fs.Lookup("explore"); f != nil {
+		return f.Value.String()
+	}
+	return ""
 }
 
 func exploreIDs() []string {

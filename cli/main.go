@@ -42,7 +42,7 @@ usage:
   pcssim shrink FILE --seed N | --schedule S
   pcssim compare FILE [--strategies a,b] [--seeds N]
   pcssim merge SHARD.json...        combine the JSON of --shard runs
-  pcssim validate FILE...
+  pcssim validate FILE... | -       check scenario files (-: standard input)
   pcssim list
 
 FILE is a scenario path or the name of a shipped scenario.
