@@ -97,7 +97,10 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 		explorers = []string{"random", "pct"}
 	}
 	exploreName := strings.Join(explorers, "+")
-	for _, st := range strings.Split(strategies, ",") {
+	strats := strings.Split(strategies, ",")
+	prog := newProgress(stderr, "compare", 0)
+	defer prog.clear() // also on a crash
+	for k, st := range strats {
 		c.strategy = st
 		if _, err := c.strategyFor(sc); err != nil {
 			return 0, err
@@ -114,7 +117,9 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 			}
 			var crash *scenarios.Outcome
 			pl.interrupt = stop.interrupt()
+			total := pl.total * len(explorers)
 			dfs = pl.drive(func(o scenarios.Outcome) bool {
+				prog.show("compare: strategy %d/%d %s, %d/%d executions", k+1, len(strats), st, r.Executions, total)
 				if o.Result.End == sim.EndInterrupted {
 					return false // unfinished: no verdict
 				}
@@ -176,6 +181,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 			break
 		}
 	}
+	prog.clear()
 	code := exitOK
 	if disagree > 0 {
 		code = exitViolation

@@ -229,8 +229,12 @@ var PropertyDocs = map[string]string{
 func (sc *Scenario) WithKernel(v devmodel.Version) (*Scenario, error) {
 	c := *sc
 	c.Kernel = v
-	if p := c.kernelProblems(); len(p) > 0 {
-		return nil, fmt.Errorf("%s: kernel %s: %s", sc.Path, v, p[0].msg)
+	if ps := c.kernelProblems(); len(ps) > 0 {
+		le := &LoadError{}
+		for _, p := range ps {
+			le.Problems = append(le.Problems, Problem{File: sc.Path, Msg: fmt.Sprintf("kernel %s: %s", v, p.msg)})
+		}
+		return nil, le
 	}
 	return &c, nil
 }
