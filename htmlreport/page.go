@@ -46,7 +46,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <div class="scroll lanes">{{.Swim}}</div>
 <p class="caption">{{.Caption}}</p>
 <p class="legend"><span class="key bugkey">BUG</span> the violating step
-<span class="key allockey">alloc</span> <span class="key freekey">kfree</span> of the object{{if .Locks}} · locks held:{{range .Locks}} <span class="lockkey" style="border-left-color:{{.Color}}">{{.Name}}</span>{{end}}{{end}}
+{{if .Object}}<span class="key allockey">alloc</span> <span class="key freekey">kfree</span> of the object{{end}}{{if .Locks}} · locks held:{{range .Locks}} <span class="lockkey" style="border-left-color:{{.Color}}">{{.Name}}</span>{{end}}{{end}}
 · hover a step for its details</p>
 <details open><summary>report</summary>
 <pre class="report">{{.Report}}</pre>

@@ -81,6 +81,8 @@ type section struct {
 	Swim    template.HTML
 	Locks   []legendItem
 	Caption string
+	// Object: the swimlane shows the life of the object misused.
+	Object bool
 }
 
 // Write renders r as one HTML document.
@@ -93,7 +95,7 @@ func Write(w io.Writer, r *Report) error {
 		v := &r.Violations[i]
 		sw := newSwimlane(v.Trace, v.Finding, v.Truncated)
 		p.Sections = append(p.Sections, section{Violation: *v, Title: v.Finding.Title(), Swim: template.HTML(sw.svg()),
-			Locks: sw.legend(), Caption: sw.caption()})
+			Locks: sw.legend(), Caption: sw.caption(), Object: sw.life != nil})
 	}
 	if err := pageTemplate.Execute(w, p); err != nil {
 		return fmt.Errorf("html report: %w", err)

@@ -205,7 +205,7 @@ func (s *swimlane) caption() string {
 			shown++
 		}
 	}
-	c := fmt.Sprintf("%d of %d trace entries shown, in step order (not to scale: gap rows say how much virtual time passed); %d lanes.", shown, len(s.trace), len(s.lanes))
+	c := fmt.Sprintf("%d of %d trace entries shown, in step order (not to scale: gap rows say how far virtual time moved); %d lanes.", shown, len(s.trace), len(s.lanes))
 	if s.life != nil {
 		c += fmt.Sprintf(" Left of the lanes: the life of %s, allocated at step %d, freed at step %d, then the %s at step %d.",
 			s.life.Name, s.stepN(s.life.Alloc), s.stepN(s.life.Free), misuseWord(s.misuse), s.trace[s.fe].N)

@@ -116,7 +116,7 @@ func selectRows(trace []sim.Step, at int, bug bool, f sim.Finding, keepAlso ...i
 		flush(i)
 		st := trace[i]
 		if prevAt >= 0 && st.At-prevAt > idleGap {
-			rows = append(rows, row{kind: rowGap, entry: -1, from: -1, to: -1, text: fmt.Sprintf("idle %s of virtual time", st.At-prevAt)})
+			rows = append(rows, row{kind: rowGap, entry: -1, from: -1, to: -1, text: fmt.Sprintf("virtual time +%s", st.At-prevAt)})
 		}
 		prevAt = st.At
 		k := rowStep
