@@ -40,7 +40,7 @@ func defaultStrategies(sc *scenarios.Scenario) []string {
 func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	var c common
 	var strategies string
-	fs := newFlagSet("compare", "FILE [--strategies a,b,...] [--seeds N]", stderr)
+	fs := newFlagSet("compare", "FILE [--strategies a,b,...] [--seeds N] [--html OUT.html]", stderr)
 	c.register(fs.FlagSet, true)
 	fs.StringVar(&strategies, "strategies", "", "strategies to compare (default: all registered; with expect: in the file, the design's and those it expects)")
 	html := htmlFlag(fs.FlagSet)
