@@ -12,7 +12,7 @@ import (
 // free, and folds the rest into gap rows that say what they hide. Virtual
 // time is not drawn to scale: the kernel's bursts last microseconds and
 // the pauses between them seconds, so rows follow the order of the steps
-// and a gap row says how much idle time passed.
+// and a gap row says how far virtual time moved.
 
 // Window bounds.
 const (
