@@ -40,12 +40,17 @@ func defaultStrategies(sc *scenarios.Scenario) []string {
 func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	var c common
 	var strategies string
-	fs := newFlagSet("compare", "FILE [--strategies a,b,...] [--seeds N]", stderr)
+	fs := newFlagSet("compare", "FILE [--strategies a,b,...] [--seeds N] [--html OUT.html]", stderr)
 	c.register(fs.FlagSet, true)
 	fs.StringVar(&strategies, "strategies", "", "strategies to compare (default: all registered; with expect: in the file, the design's and those it expects)")
+	html := htmlFlag(fs.FlagSet)
 	files, err := parse(fs, args)
 	if err != nil {
 		return 0, err
+	}
+	var hc *compareHTML
+	if *html != "" {
+		hc = &compareHTML{}
 	}
 	if len(files) != 1 {
 		return 0, usagef("give exactly one scenario")
@@ -128,6 +133,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 					return false
 				}
 				r.Executions++
+				hc.see(st, pl.explore, &o)
 				ex.Add(&o.Result)
 				reach.Add(&o.Result)
 				for _, p := range o.Result.Violated() {
@@ -176,6 +182,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 		if r.Why != "" {
 			disagree++
 		}
+		hc.row(r.Strategy, r.Executions, r.Counts, r.Expected, r.AsExpected, r.Why, r.Unmet)
 		rows = append(rows, r)
 		if stop.why() != "" {
 			break
@@ -189,6 +196,9 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	stopped := stop.why()
 	if sig := stop.exitCode(); sig != 0 {
 		code = sig
+	}
+	if err := hc.write(*html, args, sc, compareHeading(sc, &c, exploreName), gate); err != nil {
+		return 0, err
 	}
 	if c.format == "json" {
 		enc := json.NewEncoder(stdout)
@@ -204,11 +214,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	props := scenarios.AllProperties
 	short := map[string]string{"use-after-free": "uaf", "use-after-unload": "unload", "refcount": "refcnt", "leak": "leak",
 		"rmmod-blocked": "rmmod", "collateral-teardown": "collat", "link-without-pcs": "nopcs", "no-recovery": "norecov", "deadlock": "dlock", "null-deref": "null"}
-	if c.explore == "dfs" {
-		fmt.Fprintf(stdout, "scenario %s, kernel %s: schedules with each property violated (explore dfs, <= %d preemptions)\n", sc.Name, sc.Kernel, c.preemptions)
-	} else {
-		fmt.Fprintf(stdout, "scenario %s, kernel %s: executions with each property violated (%s seeds, explore %s)\n", sc.Name, sc.Kernel, c.seedsArg(), exploreName)
-	}
+	fmt.Fprintln(stdout, compareHeading(sc, &c, exploreName))
 	fmt.Fprintf(stdout, "%-20s", "strategy")
 	for _, p := range props {
 		if short[p] == "" {

@@ -34,6 +34,7 @@ func replaySetup(name string, args []string, stderr io.Writer) (*scenarios.Scena
 		fs.BoolVar(&x.verbose, "v", false, "print the full trace")
 		fs.StringVar(&x.trace, "trace", "", "write a Chrome Trace Event JSON file (opens in Perfetto)")
 		fs.StringVar(&x.mermaid, "mermaid", "", "write a Mermaid sequence diagram")
+		x.html = htmlFlag(fs.FlagSet)
 	}
 	if name == "shrink" {
 		fs.StringVar(&x.property, "property", "", "the violated property to keep while shrinking (default: the execution's first)")
@@ -98,6 +99,8 @@ func (x *flagExtras) crashed(sc *scenarios.Scenario, st string, stdout, stderr i
 type flagExtras struct {
 	verbose        bool
 	trace, mermaid string
+	// html is replay's --html (nil for shrink).
+	html *string
 	// property is shrink's --property: the violation to keep.
 	property string
 	// explore is the explorer that reports name ("replay" for a schedule);
@@ -126,13 +129,18 @@ func cmdReplay(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprint(stdout, sim.RenderTrace(res.Trace))
 	}
 	if x.trace != "" {
-		if err := os.WriteFile(x.trace, chromeTrace(res.Trace), 0o644); err != nil {
+		if err := os.WriteFile(x.trace, chromeTrace(sc, st, res.Trace, res.Findings), 0o644); err != nil {
 			return 0, usagef("%v", err)
 		}
 	}
 	if x.mermaid != "" {
-		if err := os.WriteFile(x.mermaid, []byte(mermaid(sc, res.Trace)), 0o644); err != nil {
+		if err := os.WriteFile(x.mermaid, []byte(mermaid(sc, res.Trace, res.Findings)), 0o644); err != nil {
 			return 0, usagef("%v", err)
+		}
+	}
+	if x.html != nil && *x.html != "" {
+		if err := replayHTML(*x.html, args, sc, st, x.explore, origin, &res); err != nil {
+			return 0, err
 		}
 	}
 	fmt.Fprintf(stdout, "scenario %s, strategy %s, kernel %s: %d steps, ended at t=%s (%s)\n", sc.Name, st, sc.Kernel, res.Steps, res.EndTime, res.End)

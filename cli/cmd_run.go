@@ -88,6 +88,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	var c common
 	fs := newFlagSet("run", "FILE... [flags]", stderr)
 	c.register(fs.FlagSet, true)
+	html := htmlFlag(fs.FlagSet)
 	files, err := parse(fs, args)
 	if err != nil {
 		return 0, err
@@ -108,6 +109,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	defer restore()
 	var all []runJSON
+	var scs []*scenarios.Scenario
 	code := exitOK
 	stop := newStopper(c.timeBudget, stderr)
 	defer stop.release()
@@ -125,7 +127,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 			return 0, err
 		}
 		out, rc := runOne(sc, st, pl, &c, stop, stdout, stderr)
-		all = append(all, out)
+		all, scs = append(all, out), append(scs, sc)
 		code = max(code, rc)
 		if stop.why() != "" {
 			break
@@ -133,6 +135,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	if c.format == "json" {
 		writeJSON(stdout, all)
+	}
+	if *html != "" {
+		if err := runHTML(*html, args, scs, all); err != nil {
+			return 0, err
+		}
 	}
 	if sig := stop.exitCode(); sig != 0 {
 		return sig, nil
