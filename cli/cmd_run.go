@@ -109,7 +109,6 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	defer restore()
 	var all []runJSON
-	var scs []*scenarios.Scenario
 	code := exitOK
 	stop := newStopper(c.timeBudget, stderr)
 	defer stop.release()
