@@ -12,6 +12,7 @@ const (
 	EEXIST       = 17
 	ENODEV       = 19
 	EINVAL       = 22
+	EOPNOTSUPP   = 95
 	EPROBE_DEFER = 517
 )
 
@@ -30,6 +31,8 @@ func ErrnoName(e int) string {
 		return "ENODEV"
 	case EINVAL:
 		return "EINVAL"
+	case EOPNOTSUPP:
+		return "EOPNOTSUPP"
 	case EPROBE_DEFER:
 		return "EPROBE_DEFER"
 	case 0:

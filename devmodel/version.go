@@ -69,6 +69,10 @@ const (
 	// FeatFwnodePCSBase: the posted fwnode-PCS series apply (their
 	// of_supplier_bindings entry for pcs-handle is Kernel.FwPCSHandle).
 	FeatFwnodePCSBase
+	// FeatNoPCSNegMode: struct phylink_pcs has no neg_mode flag;
+	// phylink_change_inband_advert passes pl->pcs to phylink_pcs_config,
+	// which checks NULL (before, it read pl->pcs->neg_mode unchecked).
+	FeatNoPCSNegMode
 )
 
 // FeatureInfo documents a Feature: what changed, where, and the first
@@ -103,6 +107,9 @@ var FeatureTable = []FeatureInfo{
 	FeatFwnodePCSBase: {"fwnode-pcs-base", "of_supplier_bindings (drivers/of/property.c)",
 		"the posted fwnode-PCS series apply: fw_devlink_pcs_handle makes fw_devlink parse pcs-handle (RFC v8 08/12 \"of: property: fw_devlink: Add support for pcs-handle\")", "posted",
 		"net: pcs: Introduce support for fwnode PCS (RFC v8); net: pcs: Add subsystem (v6)", VNetNext},
+	FeatNoPCSNegMode: {"no-pcs-neg-mode", "phylink_change_inband_advert (ethtool -A)",
+		"pl->pcs->neg_mode is no longer read: a NULL pl->pcs is passed to phylink_pcs_config, which ignores it", "v6.15",
+		"net: remove phylink_pcs .neg_mode boolean", VNetNext},
 }
 
 // Has reports whether version v has feature f.

@@ -172,6 +172,14 @@ func (p *PCS) AnRestart(t *sim.Task, k *devmodel.Kernel) {
 // LinkUp calls pcs_link_up.
 func (p *PCS) LinkUp(t *sim.Task, k *devmodel.Kernel) { p.call(t, k, "pcs_link_up", p.Ops.LinkUp) }
 
+// Obj0 returns the PCS's memory, nil for a NULL PCS (for pointer checks).
+func (p *PCS) Obj0() *devmodel.Object {
+	if p == nil {
+		return nil
+	}
+	return p.Obj
+}
+
 // ReadPoll reads pcs->poll.
 func (p *PCS) ReadPoll(t *sim.Task, k *devmodel.Kernel) bool {
 	k.Heap.Access(t, p.Obj, devmodel.Read)

@@ -76,6 +76,11 @@ type PhylinkChanges struct {
 	// stop began (which ends in phylink_pcs_poll_start) cannot leave the
 	// timer armed past phylink_destroy. Mainline deletes it only before.
 	StopDeletesPollAfterFlush bool
+	// InbandAdvertChecksPCS: phylink_change_inband_advert (ethtool -A)
+	// tolerates pl->pcs == NULL, which a release makes possible in in-band
+	// mode; 6.1 and 6.12 read pl->pcs->neg_mode unchecked (net-next no
+	// longer reads it: devmodel.FeatNoPCSNegMode).
+	InbandAdvertChecksPCS bool
 }
 
 // Options are per-world parameters a strategy may use.

@@ -75,8 +75,11 @@ func (Notify) Detach(t *sim.Task, e *Env, pl Phylink) {
 // Phylink: the reference design forces major configs from resolve, so it
 // also closes the window mainline's phylink_stop leaves for them (timer
 // deleted before the resolve work is flushed): it deletes link_poll again
-// after the flush.
-func (Notify) Phylink() PhylinkChanges { return PhylinkChanges{StopDeletesPollAfterFlush: true} }
+// after the flush. Its release leaves pl->pcs NULL in in-band mode, so
+// phylink_change_inband_advert checks it.
+func (Notify) Phylink() PhylinkChanges {
+	return PhylinkChanges{StopDeletesPollAfterFlush: true, InbandAdvertChecksPCS: true}
+}
 
 // Unregistering is the documented remove pattern: rtnl_lock();
 // phylink_release_pcs(pcs); rtnl_unlock().

@@ -11,10 +11,11 @@ import (
 const (
 	EthtoolGet       = "get"        // get_link_ksettings → phylink_ethtool_ksettings_get
 	EthtoolNwayReset = "nway-reset" // nway_reset → phylink_ethtool_nway_reset
+	EthtoolPause     = "pause"      // set_pauseparam → phylink_ethtool_set_pauseparam
 )
 
 // EthtoolOps lists the ethtool operations.
-var EthtoolOps = []string{EthtoolGet, EthtoolNwayReset}
+var EthtoolOps = []string{EthtoolGet, EthtoolNwayReset, EthtoolPause}
 
 // Ethtool runs ethtool operation op on nd under rtnl, not state_mutex: in
 // in-band mode both read pl->pcs and call into it (pcs_get_state;
@@ -54,7 +55,44 @@ func (w *World) Ethtool(t *sim.Task, nd *Netdev, op string) int {
 			p.AnRestart(t, k)
 			t.Leave()
 		}
+	case EthtoolPause:
+		return pl.setPauseparam(t)
 	}
+	return 0
+}
+
+// setPauseparam is phylink_ethtool_set_pauseparam (rtnl held) changing the
+// pause advertisement: under state_mutex, unless phylink is stopped,
+// phylink_change_inband_advert reads pl->pcs->neg_mode (no NULL check;
+// not on net-next) and calls pcs_config; then resolve runs. A fixed link has no pause
+// settings (-EOPNOTSUPP).
+func (pl *Phylink) setPauseparam(t *sim.Task) int {
+	t.Enter("phylink_ethtool_set_pauseparam")
+	defer t.Leave()
+	k := pl.k()
+	if !k.Heap.Deref(t, pl.Obj(), "struct phylink", devmodel.Read) {
+		return 0
+	}
+	if pl.nd.PCSRef == "" {
+		return -devmodel.EOPNOTSUPP
+	}
+	pl.stateMutex.Lock(t)
+	if pl.disableState&disableStopped == 0 {
+		t.Enter("phylink_change_inband_advert")
+		p := pl.pcsPl
+		if !k.Has(devmodel.FeatNoPCSNegMode) && !pl.changes().InbandAdvertChecksPCS {
+			// if (pl->pcs->neg_mode): unchecked
+			k.Heap.Deref(t, p.Obj0(), "struct phylink_pcs", devmodel.Read)
+		}
+		if p != nil { // phylink_pcs_config: if (!pcs) return 0;
+			t.Enter("phylink_pcs_config")
+			p.Config(t, k)
+			t.Leave()
+		}
+		t.Leave()
+	}
+	pl.stateMutex.Unlock(t)
+	pl.phylinkRunResolve(t)
 	return 0
 }
 

@@ -198,9 +198,10 @@ const ethtoolWorld = irqLynxWorld + `  - {at: 1s, action: unbind, target: lynx-p
 // TestEthtoolReadsPCS: ethtool reaches pl->pcs under rtnl: with a bare
 // pointer it is a use-after-free in the ethtool path; a strategy that
 // releases the PCS from phylink under rtnl leaves ethtool nothing to
-// touch.
+// touch, except that ethtool -A on 6.12 reads pl->pcs->neg_mode without a
+// NULL check (net-next, the posted series' base, no longer does).
 func TestEthtoolReadsPCS(t *testing.T) {
-	for _, op := range []string{"get", "nway-reset"} {
+	for _, op := range []string{"get", "nway-reset", "pause"} {
 		world := strings.Replace(ethtoolWorld, "OP", op, 1)
 		sc, err := Load("world.yaml", []byte(world))
 		if err != nil {
@@ -221,8 +222,19 @@ func TestEthtoolReadsPCS(t *testing.T) {
 		if f == nil {
 			t.Errorf("ethtool %s after the unbind: no use-after-free in dev_ethtool under none", op)
 		}
-		if got := violatedOn(t, world, devmodel.V6_12, "phylink-release-pcs", 20); len(got) != 0 {
-			t.Errorf("ethtool %s under phylink-release-pcs: %v", op, got)
+		for _, st := range []string{"phylink-notify", "phylink-release-pcs"} {
+			want := []string(nil)
+			if op == "pause" && st == "phylink-release-pcs" {
+				// Its release leaves pl->pcs NULL; 6.12's
+				// phylink_change_inband_advert reads pl->pcs->neg_mode.
+				want = []string{"null-deref"}
+			}
+			if got := violatedOn(t, world, devmodel.V6_12, st, 20); !cmp.Equal(got, want) {
+				t.Errorf("ethtool %s under %s on 6.12: %v, want %v", op, st, got, want)
+			}
+			if got := violatedOn(t, world, devmodel.VNetNext, st, 20); len(got) != 0 {
+				t.Errorf("ethtool %s under %s on net-next (the series' base): %v", op, st, got)
+			}
 		}
 	}
 }
