@@ -125,7 +125,7 @@ func (e *Env) NewProviderDriver(bus *devmodel.Bus, mod *devmodel.Module, name st
 // release, after waiting for running handlers.
 func (e *Env) requestIRQ(t *sim.Task, dev *devmodel.Device, prefix string, p *PCS) {
 	lane := p.Lane
-	lane.IRQ = e.irqHandler(p, prefix, nil)
+	lane.IRQ = e.irqHandler(p, prefix, nil, nil)
 	e.K.DevmAddAction(t, dev, "devm_irq_release", func(t *sim.Task) { FreeIRQ(t, lane) })
 }
 
@@ -134,11 +134,15 @@ func (e *Env) requestIRQ(t *sim.Task, dev *devmodel.Device, prefix string, p *PC
 // where the kernel has it (FeatPCSBackPointer), else, for a PCS its MAC
 // created, the MAC's phylink_mac_change(priv->phylink) (mac returns the
 // MAC's pointer, which may be NULL or stale).
-func (e *Env) irqHandler(p *PCS, prefix string, mac func() Phylink) func(t *sim.Task) {
+func (e *Env) irqHandler(p0 *PCS, prefix string, mac func() Phylink, pick func(t *sim.Task) *PCS) func(t *sim.Task) {
 	fn := prefix + "_irq_handler"
 	return func(t *sim.Task) {
 		t.Enter(fn)
 		defer t.Leave()
+		p := p0
+		if pick != nil {
+			p = pick(t)
+		}
 		e.K.Heap.Access(t, p.Obj, devmodel.Read)
 		if mac == nil || e.K.Has(devmodel.FeatPCSBackPointer) {
 			PCSChange(t, e.K, p, p.Lane.LinkUp)
@@ -178,6 +182,14 @@ func (e *Env) CreateIntegrated(t *sim.Task, mac *devmodel.Device, name, prefix s
 	return p
 }
 
+// EmbeddedPCS is a second struct phylink_pcs in the same allocation as
+// p, with ops of its own driver functions (mvpp2's pcs_xlg beside its
+// pcs_gmac, macb's USX PCS beside its SGMII one): it lives and dies with
+// p, which DestroyIntegrated frees.
+func (e *Env) EmbeddedPCS(p *PCS, name, prefix string) *PCS {
+	return &PCS{Obj: p.Obj, Name: name, Ops: newOps(e, prefix, p.Ops.Owner), Poll: p.Poll, Dev: p.Dev, Lane: p.Lane, MDIO: p.MDIO}
+}
+
 // RequestIRQ is the MAC's request_irq() for the interrupt of a PCS it
 // created: the handler reads the PCS and reports the link change to
 // phylink. The MAC frees it with FreeIRQ, which must come before the PCS
@@ -185,10 +197,13 @@ func (e *Env) CreateIntegrated(t *sim.Task, mac *devmodel.Device, name, prefix s
 //
 // mac returns the MAC's phylink pointer (priv->phylink), which the handler
 // uses on kernels without phylink_pcs_change().
-func (e *Env) RequestIRQ(t *sim.Task, p *PCS, prefix string, mac func() Phylink) {
+//
+// pick, if not nil, chooses per interrupt which of the MAC's PCSs reports
+// (mvpp2_isr_handle_link: pcs_xlg or pcs_gmac by the port's interface).
+func (e *Env) RequestIRQ(t *sim.Task, p *PCS, prefix string, mac func() Phylink, pick func(t *sim.Task) *PCS) {
 	t.Enter("request_irq")
 	defer t.Leave()
-	p.Lane.IRQ = e.irqHandler(p, prefix, mac)
+	p.Lane.IRQ = e.irqHandler(p, prefix, mac, pick)
 }
 
 // DestroyIntegrated is xpcs_destroy: free the PCS the MAC created.

@@ -270,6 +270,9 @@ func (w *World) macStep(t *sim.Task, dev *devmodel.Device, priv *macPriv, step s
 				} else {
 					in.own = env.CreateIntegrated(t, dev, nd.PCSRef, nd.intPrefix(), owner, !nd.IRQ, nd.lane)
 				}
+				if nd.AltRef != "" {
+					in.alt = env.EmbeddedPCS(in.own, nd.AltRef, nd.AltPrefix)
+				}
 				h, err := env.Strategy.Get(t, env, dev, priv.obj, in.own)
 				if err != 0 {
 					env.DestroyIntegrated(t, in.own, nd.intPrefix())
@@ -286,7 +289,17 @@ func (w *World) macStep(t *sim.Task, dev *devmodel.Device, priv *macPriv, step s
 			}
 		case StepRequestIRQ:
 			if nd.IRQ && in.own != nil && !in.irq {
-				env.RequestIRQ(t, in.own, nd.intPrefix(), func() pcs.Phylink { return in.pl })
+				var pick func(t *sim.Task) *pcs.PCS
+				if in.alt != nil {
+					pick = func(t *sim.Task) *pcs.PCS {
+						env.K.Heap.Access(t, in.obj, devmodel.Read) // port->phy_interface
+						if nd.altFor(in.iface) {
+							return in.alt
+						}
+						return in.own
+					}
+				}
+				env.RequestIRQ(t, in.own, nd.intPrefix(), func() pcs.Phylink { return in.pl }, pick)
 				in.irq = true
 			}
 		case StepFreeIRQ:
@@ -317,6 +330,9 @@ func (w *World) macStep(t *sim.Task, dev *devmodel.Device, priv *macPriv, step s
 				env.Strategy.Put(t, env, dev, priv.obj, in.handle)
 				in.handle = nil
 			}
+			// The second PCS goes with own's memory: no destroy of its own
+			// (mvpp2, macb: the PCSs are freed with the netdev).
+			in.alt = nil
 			if in.own != nil {
 				env.DestroyIntegrated(t, in.own, nd.intPrefix())
 				in.own = nil

@@ -31,6 +31,11 @@ type Netdev struct {
 	// any other.
 	Interface     string
 	PCSInterfaces []string
+	// AltRef names a second PCS of the MAC, embedded with its own PCS
+	// (created and freed with it), that mac_select_pcs returns for the
+	// modes AltInterfaces; AltPrefix names its driver functions.
+	AltRef, AltPrefix string
+	AltInterfaces     []string
 	// MDIOCreate is how the MAC creates its PCS on an MDIO bus
 	// (pcs.CreateMdiodev at MDIOAddr on the MAC's own bus, pcs.CreateFwnode
 	// from the mdio_device registered for firmware node MDIONode); "" for a
@@ -64,6 +69,8 @@ type netdevInst struct {
 	pl         *Phylink
 	handle     *pcs.PCS // what pcs_get returned
 	own        *pcs.PCS // the PCS the MAC created itself
+	alt        *pcs.PCS // the second PCS embedded with own
+	iface      string   // the interface mac_config set up (port->phy_interface)
 	irq        bool     // the MAC's request_irq for own is in place
 }
 
@@ -85,7 +92,12 @@ func (nd *Netdev) linkKey() string {
 // pcsFor reports whether mac_select_pcs returns the netdev's PCS for
 // interface mode iface.
 func (nd *Netdev) pcsFor(iface string) bool {
-	return len(nd.PCSInterfaces) == 0 || slices.Contains(nd.PCSInterfaces, iface)
+	return (len(nd.PCSInterfaces) == 0 && !nd.altFor(iface)) || slices.Contains(nd.PCSInterfaces, iface)
+}
+
+// altFor reports whether mac_select_pcs returns the second PCS for iface.
+func (nd *Netdev) altFor(iface string) bool {
+	return nd.AltRef != "" && slices.Contains(nd.AltInterfaces, iface)
 }
 
 // Carrier reports whether the netdev currently has link.

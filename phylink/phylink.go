@@ -129,7 +129,14 @@ func (pl *Phylink) phylinkDestroy(t *sim.Task) {
 func (pl *Phylink) macSelectPCS(t *sim.Task) *pcs.PCS {
 	t.Enter("mac_select_pcs")
 	defer t.Leave()
-	if !pl.nd.pcsFor(pl.iface) {
+	switch {
+	case pl.nd.altFor(pl.iface):
+		if pl.avail == nil {
+			return nil // the MAC's PCSs were released together
+		}
+		pl.k().Heap.Access(t, pl.inst.obj, devmodel.Read) // &port->pcs_xlg
+		return pl.inst.alt
+	case !pl.nd.pcsFor(pl.iface):
 		return nil
 	}
 	return pl.avail
@@ -216,6 +223,7 @@ func (pl *Phylink) phylinkMajorConfig(t *sim.Task) {
 		}
 		pl.pcsPl = p
 	}
+	pl.inst.iface = pl.iface // mac_config: port->phy_interface = state->interface
 	p = pl.pcsPl
 	if p == nil {
 		return

@@ -144,12 +144,17 @@ func (w *World) boot(t *sim.Task) {
 			imod = w.modules[nd.IntegratedModule]
 		}
 		var prefix string
+		altPrefix := nd.AltDriver
+		if altPrefix == "" && nd.AltPCS != "" {
+			altPrefix = funcPrefix(w.Sc.device(nd.MAC).Driver) + "_alt_pcs"
+		}
 		if nd.Integrated {
 			prefix = nd.IntegratedPrefix(funcPrefix(w.Sc.device(nd.MAC).Driver))
 		}
 		w.W.AddNetdev(&phylink.Netdev{Name: nd.Name, MAC: w.devices[nd.MAC], MACName: nd.MAC, PCSRef: nd.PCS, Integrated: nd.Integrated,
 			IntegratedModule: imod, PCSPrefix: prefix, IRQ: nd.IRQ, Required: nd.Required, WantUp: nd.Up,
-			MDIOCreate: nd.MDIOCreate, MDIOAddr: nd.MDIOAddr, MDIONode: nd.MDIONode, Interface: nd.Interface, PCSInterfaces: nd.PCSInterfaces})
+			MDIOCreate: nd.MDIOCreate, MDIOAddr: nd.MDIOAddr, MDIONode: nd.MDIONode, Interface: nd.Interface, PCSInterfaces: nd.PCSInterfaces,
+			AltRef: nd.AltPCS, AltPrefix: altPrefix, AltInterfaces: nd.AltInterfaces})
 	}
 	for _, lk := range sc.Links {
 		var flags devmodel.LinkFlags

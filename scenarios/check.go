@@ -147,6 +147,14 @@ func (l *loader) crossCheck(sc *Scenario) {
 			l.errf(r[fmt.Sprintf("netdev-pcsdrv:%d", i)], "netdev %q: pcs_driver %q is not a C identifier prefix (e.g. xpcs, lynx_pcs)", n.Name, n.PCSDriver)
 		}
 		l.pcsMDIO(sc, i, n, devDrv)
+		if n.AltPCS != "" && !n.Integrated {
+			l.errf(r[fmt.Sprintf("netdev-alt:%d", i)], "netdev %q: alt_pcs is a second PCS of the MAC's own (integrated: true or pcs_mdio)", n.Name)
+		}
+		for _, m := range n.AltInterfaces {
+			if slices.Contains(n.PCSInterfaces, m) {
+				l.errf(r[fmt.Sprintf("netdev-alt:%d", i)], "netdev %q: mode %s is in both pcs_interfaces and alt_pcs.interfaces", n.Name, m)
+			}
+		}
 		if len(n.PCSInterfaces) > 0 && n.PCS == "" {
 			l.errf(r[fmt.Sprintf("netdev-pcsif:%d", i)], "netdev %q: pcs_interfaces needs a PCS (pcs: ...)", n.Name)
 		}

@@ -575,6 +575,21 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 						}
 						at(fmt.Sprintf("netdev-pcsif:%d", i), v)
 					},
+					"alt_pcs": func(v *yaml.Node) {
+						at(fmt.Sprintf("netdev-alt:%d", i), v)
+						l.fields(v, "alt_pcs", map[string]func(*yaml.Node){
+							"name":       func(v *yaml.Node) { l.str(v, "alt_pcs.name", &nd.AltPCS) },
+							"pcs_driver": func(v *yaml.Node) { l.str(v, "alt_pcs.pcs_driver", &nd.AltDriver) },
+							"interfaces": func(v *yaml.Node) {
+								l.strList(v, "alt_pcs.interfaces", &nd.AltInterfaces)
+								if v.Kind == yaml.SequenceNode {
+									for j, m := range nd.AltInterfaces {
+										l.phyMode(v.Content[j], m)
+									}
+								}
+							},
+						}, "name", "interfaces")
+					},
 					"pcs_mdio": func(v *yaml.Node) {
 						at(fmt.Sprintf("netdev-mdio:%d", i), v)
 						l.fields(v, "pcs_mdio", map[string]func(*yaml.Node){

@@ -143,6 +143,15 @@ func Marshal(sc *Scenario) ([]byte, error) {
 		if x.Interface != "" {
 			add(m, "interface", str(x.Interface))
 		}
+		if x.AltPCS != "" {
+			am := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
+			add(am, "name", str(x.AltPCS))
+			if x.AltDriver != "" {
+				add(am, "pcs_driver", str(x.AltDriver))
+			}
+			add(am, "interfaces", strs(x.AltInterfaces))
+			add(m, "alt_pcs", am)
+		}
 		if len(x.PCSInterfaces) > 0 {
 			add(m, "pcs_interfaces", strs(x.PCSInterfaces))
 		}

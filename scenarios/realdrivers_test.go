@@ -376,3 +376,49 @@ func TestSuspendResume(t *testing.T) {
 		}
 	}
 }
+
+// twoPCSWorld is an mvpp2-like port with two embedded PCSs chosen by
+// interface, interrupt-driven: an SFP+ module replaces the SFP, then the
+// link drops and returns.
+const twoPCSWorld = `
+name: two-pcs
+modules: [{name: mvpp2}]
+drivers:
+  - {name: mvpp2, kind: mac, module: mvpp2}
+devices:
+  - {name: port0, driver: mvpp2}
+netdevs:
+  - {name: eth0, mac: port0, pcs: gmac, integrated: true, irq: true, interface: 1000base-x, pcs_interfaces: [sgmii, 1000base-x],
+     alt_pcs: {name: xlg, interfaces: [10gbase-r]}, up: true}
+events:
+  - {at: 1s, action: set-interface, target: "eth0:10gbase-r"}
+  - {at: 2s, action: link-down, target: gmac}
+  - {at: 2500ms, action: link-up, target: gmac}
+`
+
+// TestSecondPCSSelectedByInterface: after the swap phylink uses the second
+// PCS and the port interrupt reports through it, so the link goes down and
+// comes back with the flap; reporting through the first PCS, whose
+// pcs->phylink the switch cleared, would tell phylink nothing.
+func TestSecondPCSSelectedByInterface(t *testing.T) {
+	sc, err := Load("world.yaml", []byte(twoPCSWorld))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Execute(sc, "none", sim.NewRandom(1), Trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Findings) != 0 {
+		t.Fatalf("findings: %s", r.Findings[0].Summary)
+	}
+	var last sim.Step
+	for _, x := range r.Trace {
+		if x.Task < 0 && strings.HasPrefix(x.Label, "eth0: carrier ") {
+			last = x
+		}
+	}
+	if last.Label != "eth0: carrier on" || last.At < sc.Events[2].At {
+		t.Errorf("eth0's last carrier change: %q at %s, want on after the link came back", last.Label, last.At)
+	}
+}

@@ -131,6 +131,11 @@ type Netdev struct {
 	// MAC's mac_select_pcs returns the PCS for (empty: all).
 	Interface     string
 	PCSInterfaces []string
+	// AltPCS (alt_pcs) is a second PCS of an integrated PCS's MAC, in the
+	// same allocation, selected for the modes AltInterfaces; AltDriver
+	// names its driver functions.
+	AltPCS, AltDriver string
+	AltInterfaces     []string
 	// MDIOCreate (pcs_mdio.create) makes the integrated PCS one on an MDIO
 	// bus: "mdiodev" at MDIOAddr on the MAC's own bus
 	// (lynx_pcs_create_mdiodev), "fwnode" on the mdio_device MDIONode

@@ -99,6 +99,9 @@ func genWorld(t *rapid.T) *Scenario {
 					nd.MDIOCreate, nd.MDIOAddr, nd.PCSDriver = pcs.CreateMdiodev, j, "lynx_pcs"
 				} else {
 					nd.IRQ = rapid.Bool().Draw(t, "irq")
+					if rapid.Bool().Draw(t, "second pcs") { // mvpp2's XLG beside its GMAC
+						nd.AltPCS, nd.AltInterfaces = fmt.Sprintf("xlg.%d%d", i, j), []string{"10gbase-r"}
+					}
 				}
 			}
 			if nd.PCS != "" && rapid.Bool().Draw(t, "interface") {
