@@ -37,8 +37,8 @@ func defaultStrategies(sc *scenarios.Scenario) []string {
 // it exits 0 only when every row agrees with the file (no unexpected
 // property, every expected one reached, an expectation for every strategy
 // compared); without it, it exits 1 when any row violates a property.
-func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
-	var c common
+func cmdCompare(prog string, args []string, stdout, stderr io.Writer) (int, error) {
+	c := common{prog: prog}
 	var strategies string
 	fs := newFlagSet("compare", "FILE [--strategies a,b,...] [--seeds N]", stderr)
 	c.register(fs.FlagSet, true)
@@ -62,30 +62,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 		return 0, err
 	}
 	defer restore()
-	type row struct {
-		Strategy   string         `json:"strategy"`
-		Executions int            `json:"executions"`
-		Counts     map[string]int `json:"counts"`
-		// Expected is the file's expectation for the strategy (absent:
-		// none); AsExpected says whether the row agrees with `expect:`
-		// (absent when the file has none).
-		Expected   *[]string `json:"expected,omitempty"`
-		AsExpected *bool     `json:"as_expected,omitempty"`
-		// Unexpected properties contradict the file's claim; Missing ones
-		// were not reached by these executions (the claim holds over
-		// random and pct with enough of them).
-		Unexpected []string `json:"unexpected,omitempty"`
-		Missing    []string `json:"missing,omitempty"`
-		// Why says how a disagreeing row disagrees.
-		Why string `json:"why,omitempty"`
-		// Unmet names the exercise conditions no execution met (the
-		// scenario does not declare them unreachable): the row is VACUOUS.
-		Unmet []string `json:"unmet,omitempty"`
-		// Schedules and Exhausted describe a dfs search.
-		Schedules *int  `json:"schedules,omitempty"`
-		Exhausted *bool `json:"exhausted,omitempty"`
-	}
-	var rows []row
+	var rows []compareRow
 	gate := len(sc.Expect) > 0
 	stop := newStopper(c.timeBudget, stderr)
 	defer stop.release()
@@ -102,7 +79,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 		if _, err := c.strategyFor(sc); err != nil {
 			return 0, err
 		}
-		r := row{Strategy: st, Counts: map[string]int{}}
+		r := compareRow{Strategy: st, Counts: map[string]int{}}
 		ex := scenarios.NewExercise(sc)
 		reach := scenarios.NewReach(sc.Sometimes)
 		var dfs *scenarios.DFSResult
@@ -131,7 +108,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 				return stop.why() == ""
 			})
 			if crash != nil {
-				reportCrash(stderr, sc, st, pl, crash)
+				reportCrash(stderr, prog, pl, crash)
 				return exitCrash, nil
 			}
 			if stop.why() != "" {
@@ -165,7 +142,8 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 		} else if len(r.Counts) > 0 {
 			r.Why = "violated"
 		}
-		if len(r.Unmet) > 0 {
+		r.Vacuous = len(r.Unmet) > 0
+		if r.Vacuous {
 			r.Why = strings.TrimPrefix(r.Why+"; VACUOUS: never "+strings.Join(unmetWhat, ", "), "; ")
 		}
 		if r.Why != "" {
@@ -187,10 +165,10 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	if c.format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		out := map[string]any{"scenario": sc.Name, "kernel": sc.Kernel.String(), "seeds": c.seedsArg(), "explore": exploreName, "strategies": rows,
-			"as_expected": code == exitOK}
-		if stopped != "" {
-			out["stopped"] = stopped
+		out := compareJSON{Scenario: sc.Name, Kernel: sc.Kernel.String(), Explore: exploreName, Seeds: c.seedsArg(), Strategies: rows,
+			Stopped: stopped, AsExpected: code == exitOK}
+		if c.explore == "dfs" {
+			out.Seeds, out.Preemptions = "", &c.preemptions
 		}
 		enc.Encode(out)
 		return code, nil
@@ -221,7 +199,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 			fmt.Fprintf(stdout, " %7s", cell)
 		}
 		world := "ok"
-		if len(r.Unmet) > 0 {
+		if r.Vacuous {
 			world = "VACUOUS"
 		}
 		fmt.Fprintf(stdout, "  %-8s", world)
@@ -258,4 +236,49 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprintf(stdout, "no expect in the scenario: %d of %d rows violate a property or are vacuous\n", disagree, len(rows))
 	}
 	return code, nil
+}
+
+// compareJSON is what compare prints with --format json: one object, its
+// rows in the order of the text table, with run's field names.
+type compareJSON struct {
+	Scenario string `json:"scenario"`
+	Kernel   string `json:"kernel"`
+	Explore  string `json:"explore"`
+	// Seeds is --seeds for the seeded explorers; Preemptions dfs's bound.
+	Seeds       string       `json:"seeds,omitempty"`
+	Preemptions *int         `json:"preemptions,omitempty"`
+	Strategies  []compareRow `json:"strategies"`
+	// Stopped says why compare ended early ("time budget",
+	// "interrupted"): the last row is partial.
+	Stopped string `json:"stopped,omitempty"`
+	// AsExpected is true when compare exits 0: every row agrees with
+	// expect: (or, without it, none violates a property or is vacuous).
+	AsExpected bool `json:"as_expected"`
+}
+
+// compareRow is one strategy's row of compare.
+type compareRow struct {
+	Strategy   string         `json:"strategy"`
+	Executions int            `json:"executions"`
+	Counts     map[string]int `json:"counts"`
+	// Expected is the file's expectation for the strategy (absent:
+	// none); AsExpected says whether the row agrees with `expect:`
+	// (absent when the file has none).
+	Expected   *[]string `json:"expected,omitempty"`
+	AsExpected *bool     `json:"as_expected,omitempty"`
+	// Unexpected properties contradict the file's claim; Missing ones
+	// were not reached by these executions (the claim holds over
+	// random and pct with enough of them).
+	Unexpected []string `json:"unexpected,omitempty"`
+	Missing    []string `json:"missing,omitempty"`
+	// Why says how a disagreeing row disagrees.
+	Why string `json:"why,omitempty"`
+	// Unmet names the exercise conditions no execution met (the
+	// scenario does not declare them unreachable) and Vacuous says there
+	// is one (the text's world column: VACUOUS).
+	Unmet   []string `json:"unmet,omitempty"`
+	Vacuous bool     `json:"vacuous"`
+	// Schedules and Exhausted describe a dfs search.
+	Schedules *int  `json:"schedules,omitempty"`
+	Exhausted *bool `json:"exhausted,omitempty"`
 }
