@@ -38,12 +38,12 @@ const topUsage = `pcssim — deterministic simulator of PCS lifetimes in the Lin
 
 usage:
   pcssim run FILE... [flags]        explore executions, report violations
-  pcssim replay FILE --seed N | --schedule S
-  pcssim shrink FILE --seed N | --schedule S
+  pcssim replay FILE --seed N[@FP] | --schedule S[@FP]
+  pcssim shrink FILE --seed N[@FP] | --schedule S[@FP]
   pcssim compare FILE [--strategies a,b] [--seeds N]
   pcssim merge SHARD.json...        combine the JSON of --shard runs
   pcssim validate FILE...
-  pcssim list
+  pcssim list [--format json]
 
 FILE is a scenario path or the name of a shipped scenario.
 Run 'pcssim COMMAND --help' for the flags of a command.

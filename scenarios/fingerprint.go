@@ -97,13 +97,25 @@ func fpHash(component, value string, chars int) string {
 	h.Write([]byte(component))
 	h.Write([]byte{0})
 	h.Write([]byte(value))
-	v := h.Sum64()
+	v := fmix64(h.Sum64())
 	out := make([]byte, chars)
 	for i := range out {
 		out[i] = fpAlphabet[v>>58]
 		v <<= 6
 	}
 	return string(out)
+}
+
+// fmix64 is MurmurHash3's finalizer: FNV-1a alone leaves its top bits
+// nearly equal for values that differ in the last byte ("pct --depth 1",
+// "pct --depth 2").
+func fmix64(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return h
 }
 
 // scenarioContent is what of sc decides its executions, in the scenario
@@ -175,7 +187,7 @@ var ErrNoFingerprint = errors.New("not a pcssim fingerprint (10 characters of A-
 // schedule was recorded with --strategy module-ref, not phylink-notify".
 func (r Recording) Check(what, fp string) error {
 	if len(fp) != fingerprintLen || strings.Trim(fp, fpAlphabet) != "" {
-		return fmt.Errorf("%s: %w", what, ErrNoFingerprint)
+		return fmt.Errorf("%q after @ is %w", fp, ErrNoFingerprint)
 	}
 	vals := r.parts()
 	var diffs []string
