@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -118,19 +119,21 @@ func fmix64(h uint64) uint64 {
 	return h
 }
 
-// scenarioContent is what of sc decides its executions, in the scenario
-// format: the world, faults, events, horizon, step budget and properties,
-// without its name, description, default strategy, kernel (a component of
-// its own), sometimes, unreachable and expect, which change no execution.
-// Editing a comment or the description keeps the schedules of a file.
+// scenarioContent is what of sc decides its executions: every field of
+// the loaded scenario (the world, events, faults, horizon, step budget,
+// properties) but its name, description, default strategy, kernel (a
+// component of its own), sometimes, unreachable, expect and path, which
+// change no execution. Comments and formatting of the file are not in it.
+// It is the JSON of the struct, not the scenario format (Marshal), so a
+// field added to Scenario is in the fingerprint without a word here.
 func scenarioContent(sc *Scenario) string {
 	c := *sc
 	c.Name, c.Description, c.Strategy, c.Path = "", "", "", ""
 	c.Kernel, c.FileKernel = 0, 0
 	c.Sometimes, c.Unreachable, c.Expect, c.ExpectOrder = nil, nil, nil, nil
-	data, err := Marshal(&c)
+	data, err := json.Marshal(&c)
 	if err != nil {
-		return "unmarshallable " + sc.Name
+		return "unencodable " + sc.Name
 	}
 	return string(data)
 }

@@ -141,6 +141,15 @@ func TestFingerprintScenarioContent(t *testing.T) {
 	if got := fp(&same); got != want {
 		t.Errorf("renaming, moving and editing the description, expect and sometimes changed the fingerprint: %s, want %s", got, want)
 	}
+	// Every field of the world counts, also those the scenario format
+	// writer leaves out.
+	addr := 3
+	world := *base
+	world.Devices = append([]Device(nil), base.Devices...)
+	world.Devices[0].MDIOAddr = &addr
+	if fp(&world) == want {
+		t.Error("a device's mdio_addr kept the fingerprint")
+	}
 	if got := fp(load(func(s string) string { return "# a comment\n" + s })); got != want {
 		t.Errorf("a comment changed the fingerprint: %s, want %s", got, want)
 	}
