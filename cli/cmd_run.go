@@ -47,8 +47,8 @@ type runsJSON struct {
 // runJSON is the --format json object of one scenario run (DESIGN.md).
 // It is deterministic: timing goes to stderr only, so stdout stays
 // byte-identical across runs and --jobs. Counts gives, per property, the
-// executions that violated it; for dfs the schedules (of schedules), the
-// same with and without state caching.
+// executions that violated it; for dfs, the schedules that did (out of
+// Schedules), the same with and without state caching.
 type runJSON struct {
 	Scenario string `json:"scenario"`
 	Strategy string `json:"strategy"`

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"os/exec"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -138,6 +139,33 @@ func TestGoRunReproduceRunsAsPrinted(t *testing.T) {
 		}
 		if firstLineWith(string(got), "BUG: ") != bug {
 			t.Errorf("%s reports %q, want %q", l, firstLineWith(string(got), "BUG: "), bug)
+		}
+	}
+}
+
+// TestInstalledBinaryPrintsItsName: a built binary run by its path
+// prints its name, not the path (the contract check substitutes the
+// binary for "pcssim" in the printed line), and a binary under another
+// name prints that name.
+func TestInstalledBinaryPrintsItsName(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds cmd/pcssim")
+	}
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	dir := t.TempDir()
+	for _, name := range []string{"pcssim", "mypcssim"} {
+		bin := filepath.Join(dir, name)
+		build := exec.Command(goCmd, "build", "-o", bin, "./cmd/pcssim")
+		build.Dir = ".."
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("go build: %v\n%s", err, out)
+		}
+		out, _ := exec.Command(bin, "run", "rmk-2022-unbind", "--strategy", "module-ref", "--seeds", "5").Output()
+		if want := "\nreproduce: " + name + " replay scenarios/rmk-2022-unbind.yaml "; !strings.Contains(string(out), want) {
+			t.Errorf("%s: no %q in\n%s", bin, want, out)
 		}
 	}
 }
