@@ -40,12 +40,17 @@ func defaultStrategies(sc *scenarios.Scenario) []string {
 func cmdCompare(prog string, args []string, stdout, stderr io.Writer) (int, error) {
 	c := common{prog: prog}
 	var strategies string
-	fs := newFlagSet("compare", "FILE [--strategies a,b,...] [--seeds N]", stderr)
+	fs := newFlagSet("compare", "FILE [--strategies a,b,...] [--seeds N] [--html OUT.html]", stderr)
 	c.register(fs.FlagSet, true)
 	fs.StringVar(&strategies, "strategies", "", "strategies to compare (default: all registered; with expect: in the file, the design's and those it expects)")
+	html := htmlFlag(fs.FlagSet)
 	files, err := parse(fs, args)
 	if err != nil {
 		return 0, err
+	}
+	var hc *compareHTML
+	if *html != "" {
+		hc = &compareHTML{}
 	}
 	if len(files) != 1 {
 		return 0, usagef("give exactly one scenario")
@@ -74,7 +79,10 @@ func cmdCompare(prog string, args []string, stdout, stderr io.Writer) (int, erro
 		explorers = []string{"random", "pct"}
 	}
 	exploreName := strings.Join(explorers, "+")
-	for _, st := range strings.Split(strategies, ",") {
+	strats := strings.Split(strategies, ",")
+	bar := newProgress(stderr, "compare", 0)
+	defer bar.clear() // also on a crash
+	for k, st := range strats {
 		c.strategy = st
 		if _, err := c.strategyFor(sc); err != nil {
 			return 0, err
@@ -91,7 +99,9 @@ func cmdCompare(prog string, args []string, stdout, stderr io.Writer) (int, erro
 			}
 			var crash *scenarios.Outcome
 			pl.interrupt = stop.interrupt()
+			total := pl.total * len(explorers)
 			dfs = pl.drive(func(o scenarios.Outcome) bool {
+				bar.show("compare: strategy %d/%d %s, %d/%d executions", k+1, len(strats), st, r.Executions, total)
 				if o.Result.End == sim.EndInterrupted {
 					return false // unfinished: no verdict
 				}
@@ -100,6 +110,7 @@ func cmdCompare(prog string, args []string, stdout, stderr io.Writer) (int, erro
 					return false
 				}
 				r.Executions++
+				hc.see(pl.rec, &o)
 				ex.Add(&o.Result)
 				reach.Add(&o.Result)
 				for _, p := range o.Result.Violated() {
@@ -108,7 +119,7 @@ func cmdCompare(prog string, args []string, stdout, stderr io.Writer) (int, erro
 				return stop.why() == ""
 			})
 			if crash != nil {
-				reportCrash(stderr, prog, pl, crash)
+				reportCrash(stderr, c.prog, pl, crash)
 				return exitCrash, nil
 			}
 			if stop.why() != "" {
@@ -149,11 +160,13 @@ func cmdCompare(prog string, args []string, stdout, stderr io.Writer) (int, erro
 		if r.Why != "" {
 			disagree++
 		}
+		hc.row(r.Strategy, r.Executions, r.Counts, r.Expected, r.AsExpected, r.Why, r.Unmet)
 		rows = append(rows, r)
 		if stop.why() != "" {
 			break
 		}
 	}
+	bar.clear()
 	code := exitOK
 	if disagree > 0 {
 		code = exitViolation
@@ -161,6 +174,9 @@ func cmdCompare(prog string, args []string, stdout, stderr io.Writer) (int, erro
 	stopped := stop.why()
 	if sig := stop.exitCode(); sig != 0 {
 		code = sig
+	}
+	if err := hc.write(*html, c.prog, args, sc, compareHeading(sc, &c, exploreName), gate); err != nil {
+		return 0, err
 	}
 	if c.format == "json" {
 		enc := json.NewEncoder(stdout)
@@ -176,11 +192,7 @@ func cmdCompare(prog string, args []string, stdout, stderr io.Writer) (int, erro
 	props := scenarios.AllProperties
 	short := map[string]string{"use-after-free": "uaf", "use-after-unload": "unload", "refcount": "refcnt", "leak": "leak",
 		"rmmod-blocked": "rmmod", "collateral-teardown": "collat", "link-without-pcs": "nopcs", "no-recovery": "norecov", "deadlock": "dlock", "null-deref": "null"}
-	if c.explore == "dfs" {
-		fmt.Fprintf(stdout, "scenario %s, kernel %s: schedules with each property violated (explore dfs, <= %d preemptions)\n", sc.Name, sc.Kernel, c.preemptions)
-	} else {
-		fmt.Fprintf(stdout, "scenario %s, kernel %s: executions with each property violated (%s seeds, explore %s)\n", sc.Name, sc.Kernel, c.seedsArg(), exploreName)
-	}
+	fmt.Fprintln(stdout, compareHeading(sc, &c, exploreName))
 	fmt.Fprintf(stdout, "%-20s", "strategy")
 	for _, p := range props {
 		if short[p] == "" {

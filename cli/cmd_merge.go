@@ -20,9 +20,11 @@ import (
 // the shards' pair sets, vacuity and the expectation are judged on the
 // whole, and each property's first violation (with its report and replay
 // command, which names the scenario file) is the earliest over the shards.
-// It exits 0 once the results are merged, whatever they contain: each
-// shard's run already exited 1 on a violation, which is what fails a CI job;
-// --fail-on-violation makes merge exit 1 too.
+// Its exit status gives the verdicts only the whole campaign can earn: 1
+// when the merged run is VACUOUS or disagrees with the file's expect (a
+// shard judges neither: what one shard did not reach, another may have);
+// a violation makes it exit 1 only with --fail-on-violation, since each
+// shard's run already exited 1 on it, which is what fails a CI job.
 func cmdMerge(args []string, stdout, stderr io.Writer) (int, error) {
 	var c common
 	fs := newFlagSet("merge", "FILE.json... [--format text|json]", stderr)
@@ -107,7 +109,8 @@ func cmdMerge(args []string, stdout, stderr io.Writer) (int, error) {
 			unreached = unreached || s.Executions == 0
 		}
 		m.setVacuous(unreached)
-		if (m.FirstViolation != nil || m.Vacuous) && *failOn {
+		mismatch := m.AsExpected != nil && !*m.AsExpected
+		if m.Vacuous || mismatch || (m.FirstViolation != nil && *failOn) {
 			code = exitViolation
 		}
 	}

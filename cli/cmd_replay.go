@@ -34,6 +34,7 @@ func replaySetup(prog, name string, args []string, stderr io.Writer) (*scenarios
 		fs.BoolVar(&x.verbose, "v", false, "print the full trace")
 		fs.StringVar(&x.trace, "trace", "", "write a Chrome Trace Event JSON file (opens in Perfetto)")
 		fs.StringVar(&x.mermaid, "mermaid", "", "write a Mermaid sequence diagram")
+		x.html = htmlFlag(fs.FlagSet)
 	}
 	if name == "shrink" {
 		fs.StringVar(&x.property, "property", "", "the violated property to keep while shrinking (default: the execution's first)")
@@ -105,6 +106,8 @@ func (x *flagExtras) crashed(prog string, stdout, stderr io.Writer) int {
 type flagExtras struct {
 	verbose        bool
 	trace, mermaid string
+	// html is replay's --html (nil for shrink).
+	html *string
 	// property is shrink's --property: the violation to keep.
 	property string
 	// rec is what the flags say the execution was recorded under.
@@ -132,13 +135,18 @@ func cmdReplay(prog string, args []string, stdout, stderr io.Writer) (int, error
 		fmt.Fprint(stdout, sim.RenderTrace(res.Trace))
 	}
 	if x.trace != "" {
-		if err := os.WriteFile(x.trace, chromeTrace(res.Trace), 0o644); err != nil {
+		if err := os.WriteFile(x.trace, chromeTrace(sc, st, res.Trace, res.Findings), 0o644); err != nil {
 			return 0, usagef("%v", err)
 		}
 	}
 	if x.mermaid != "" {
-		if err := os.WriteFile(x.mermaid, []byte(mermaid(sc, res.Trace)), 0o644); err != nil {
+		if err := os.WriteFile(x.mermaid, []byte(mermaid(sc, res.Trace, res.Findings)), 0o644); err != nil {
 			return 0, usagef("%v", err)
+		}
+	}
+	if x.html != nil && *x.html != "" {
+		if err := replayHTML(*x.html, prog, args, x.rec, origin, &res); err != nil {
+			return 0, err
 		}
 	}
 	fmt.Fprintf(stdout, "scenario %s, strategy %s, kernel %s: %d steps, ended at t=%s (%s)\n", sc.Name, st, sc.Kernel, res.Steps, res.EndTime, res.End)

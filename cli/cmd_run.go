@@ -110,6 +110,7 @@ func cmdRun(prog string, args []string, stdout, stderr io.Writer) (int, error) {
 	c := common{prog: prog}
 	fs := newFlagSet("run", "FILE... [flags]", stderr)
 	c.register(fs.FlagSet, true)
+	html := htmlFlag(fs.FlagSet)
 	files, err := parse(fs, args)
 	if err != nil {
 		return 0, err
@@ -133,11 +134,12 @@ func cmdRun(prog string, args []string, stdout, stderr io.Writer) (int, error) {
 	code := exitOK
 	stop := newStopper(c.timeBudget, stderr)
 	defer stop.release()
-	for _, f := range files {
-		sc, err := c.loadScenario(f)
-		if err != nil {
-			return 0, err
-		}
+	scs, err := c.loadAll(files)
+	if err != nil {
+		return 0, err
+	}
+	var recs []scenarios.Recording
+	for _, sc := range scs {
 		st, err := c.strategyFor(sc)
 		if err != nil {
 			return 0, err
@@ -147,7 +149,7 @@ func cmdRun(prog string, args []string, stdout, stderr io.Writer) (int, error) {
 			return 0, err
 		}
 		out, rc := runOne(sc, st, pl, &c, stop, stdout, stderr)
-		all = append(all, out)
+		all, recs = append(all, out), append(recs, pl.rec)
 		code = max(code, rc)
 		if stop.why() != "" {
 			break
@@ -155,6 +157,11 @@ func cmdRun(prog string, args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	if c.format == "json" {
 		writeJSON(stdout, all)
+	}
+	if *html != "" {
+		if err := runHTML(*html, c.prog, args, recs, all); err != nil {
+			return 0, err
+		}
 	}
 	if sig := stop.exitCode(); sig != 0 {
 		return sig, nil
@@ -290,30 +297,6 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	return out, code
 }
 
-func cmdValidate(args []string, stdout, stderr io.Writer) (int, error) {
-	fs := newFlagSet("validate", "FILE...", stderr)
-	files, err := parse(fs, args)
-	if err != nil {
-		return 0, err
-	}
-	if len(files) == 0 {
-		return 0, usagef("no scenario given")
-	}
-	bad := false
-	for _, f := range files {
-		if _, err := loadScenario(f); err != nil {
-			fmt.Fprintln(stdout, err)
-			bad = true
-			continue
-		}
-		fmt.Fprintf(stdout, "%s: ok\n", f)
-	}
-	if bad {
-		return exitUsage, nil
-	}
-	return exitOK, nil
-}
-
 func firstSentence(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if i := strings.Index(s, ". "); i > 0 {
@@ -344,14 +327,19 @@ func reduction(r *scenarios.DFSResult) string {
 
 // setVacuous sets Unmet and Vacuous from the exercise rows and whether a
 // sometimes situation was never reached. A run stopped early (time budget,
-// interrupt) is not judged vacuous: it did not run what it was asked to.
+// interrupt) is not judged vacuous: it did not run what it was asked to;
+// nor is one shard of a campaign: pcssim merge judges the whole.
 func (r *runJSON) setVacuous(unreached bool) {
 	r.Unmet = nil
 	for _, u := range scenarios.Unmet(r.Exercised) {
 		r.Unmet = append(r.Unmet, u.Key)
 	}
-	r.Vacuous = (unreached || len(r.Unmet) > 0) && r.Stopped == ""
+	r.Vacuous = (unreached || len(r.Unmet) > 0) && r.judged()
 }
+
+// judged reports whether the run is a whole campaign that ran to its end,
+// so that what it never reached makes it VACUOUS.
+func (r *runJSON) judged() bool { return r.Stopped == "" && r.Shard == "" }
 
 // fill sets v's report, replay and shrink commands (run by prog) from a
 // traced replay of its schedule, recorded under rec.

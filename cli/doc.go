@@ -11,4 +11,7 @@
 //	)
 //
 //	func main() { cli.Main() }
+//
+// examples/mypcssim is such a program, built and tested with the rest of
+// the repository.
 package cli

@@ -34,7 +34,11 @@ func TestReplayRefusesAnotherRecording(t *testing.T) {
 		{[]string{"replay", "rmk-2022-unbind", "--strategy", "module-ref", "--schedule", strings.Split(sched, "@")[0] + "@nope"},
 			"pcssim replay: --schedule: \"nope\" after @ is not a pcssim fingerprint (10 characters of A-Z, a-z, 0-9, - and _)\n"},
 		{[]string{"replay", "rmk-2022-unbind", "--strategy", "module-ref", "--explore", "bogus", "--schedule", sched},
-			"pcssim replay: unknown explorer \"bogus\" (known: random, swarm, pct, dfs, rapid)\n"},
+			"pcssim replay: --explore: unknown explorer \"bogus\"; known: random, swarm, pct, dfs, rapid\n"},
+		{[]string{"replay", "rmk-2022-unbind", "--strategy", "module-ref", "--seed", "7@nope"},
+			"pcssim replay: --seed: \"nope\" after @ is not a pcssim fingerprint (10 characters of A-Z, a-z, 0-9, - and _)\n"},
+		{[]string{"shrink", "rmk-2022-unbind", "--strategy", "module-ref", "--seed", "x@" + strings.Split(sched, "@")[1]},
+			"pcssim shrink: --seed \"x@" + strings.Split(sched, "@")[1] + "\" is not a non-negative integer below 2^64, optionally with @FINGERPRINT\n"},
 	} {
 		code, out, errs := pcssim(c.args...)
 		if code != exitUsage || errs != c.want || out != "" {

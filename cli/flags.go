@@ -80,7 +80,8 @@ func (c *common) register(fs *flag.FlagSet, withSeeds bool) {
 	}
 }
 
-// parse parses flags anywhere among the positional arguments.
+// parse parses flags anywhere among the positional arguments and checks
+// their values (flagChecks).
 func parse(fs *cmdFlags, args []string) ([]string, error) {
 	var pos []string
 	for {
@@ -89,10 +90,13 @@ func parse(fs *cmdFlags, args []string) ([]string, error) {
 				fs.printUsage()
 				return nil, err
 			}
-			return nil, usagef("%v (see pcssim %s --help)", err, fs.Name())
+			return nil, flagError(fs.FlagSet, err)
 		}
 		if fs.NArg() == 0 {
-			return pos, nil
+			return pos, checkFlags(fs.FlagSet)
+		}
+		if err := boolValueApart(fs.FlagSet, args, len(args)-fs.NArg()); err != nil {
+			return nil, err
 		}
 		pos = append(pos, fs.Arg(0))
 		args = fs.Args()[1:]
@@ -238,12 +242,15 @@ func (c *common) chooser(rec scenarios.Recording) (ch sim.Chooser, origin string
 	return nil, "", false, usagef("give --seed N or --schedule S")
 }
 
+// loadScenario opens a scenario: the problems of a bad file come back as
+// the *scenarios.LoadError, which Run prints as FILE:LINE:COL: lines with
+// nothing before them (exit 2).
 func loadScenario(arg string) (*scenarios.Scenario, error) {
 	sc, err := scenarios.Open(arg)
 	if err != nil {
 		var le *scenarios.LoadError
 		if errors.As(err, &le) {
-			return nil, usageError{le.Error()}
+			return nil, le
 		}
 		return nil, usagef("%v", err)
 	}
@@ -261,7 +268,7 @@ func (c *common) loadScenario(arg string) (*scenarios.Scenario, error) {
 		return nil, usagef("--kernel: %v", err)
 	}
 	if sc, err = sc.WithKernel(v); err != nil {
-		return nil, usagef("%v", err)
+		return nil, err // a *scenarios.LoadError
 	}
 	return sc, nil
 }

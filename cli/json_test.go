@@ -144,7 +144,7 @@ func TestListJSON(t *testing.T) {
 	if diff := cmp.Diff(sections, got); diff != "" {
 		t.Errorf("list JSON and text name different things (-text +json):\n%s", diff)
 	}
-	if code, _, errs := pcssim("list", "--format", "yaml"); code != exitUsage || !strings.Contains(errs, "--format must be text or json") {
+	if code, _, errs := pcssim("list", "--format", "yaml"); code != exitUsage || !strings.Contains(errs, `--format: unknown output format "yaml"; known: text, json`) {
 		t.Errorf("list --format yaml: exit %d, %q", code, errs)
 	}
 }

@@ -42,7 +42,7 @@ usage:
   pcssim shrink FILE --seed N[@FP] | --schedule S[@FP]
   pcssim compare FILE [--strategies a,b] [--seeds N]
   pcssim merge SHARD.json...        combine the JSON of --shard runs
-  pcssim validate FILE...
+  pcssim validate FILE... | -       check scenario files (-: standard input)
   pcssim list [--format json]
 
 FILE is a scenario path or the name of a shipped scenario.
@@ -150,6 +150,13 @@ func run(prog string, args []string, stdout, stderr io.Writer) int {
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
+	}
+	var le *scenarios.LoadError
+	if errors.As(err, &le) {
+		// FILE:LINE:COL: message, nothing before it: what editors'
+		// problem matchers and go vet's users expect.
+		fmt.Fprintln(stderr, le)
+		return exitUsage
 	}
 	if err != nil {
 		var ue usageError

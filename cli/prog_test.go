@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"os/exec"
 	"path/filepath"
 	"runtime/debug"
@@ -48,11 +47,7 @@ func TestProgName(t *testing.T) {
 // crash report print their commands with the program they were given.
 func TestPrintedCommandsUseProg(t *testing.T) {
 	const prog = "go run ./cmd/pcssim"
-	as := func(args ...string) (int, string, string) {
-		var out, errb bytes.Buffer
-		code := run(prog, args, &out, &errb)
-		return code, out.String(), errb.String()
-	}
+	as := func(args ...string) (int, string, string) { return pcssimAs(prog, args...) }
 	_, out, _ := as("run", "rmk-2022-unbind", "--strategy", "module-ref", "--seeds", "5")
 	for _, want := range []string{"\nreproduce: " + prog + " replay scenarios/rmk-2022-unbind.yaml --strategy module-ref --schedule ",
 		"\nshrink: " + prog + " shrink scenarios/rmk-2022-unbind.yaml --strategy module-ref --schedule "} {

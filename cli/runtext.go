@@ -46,11 +46,14 @@ func writeRunText(w io.Writer, r *runJSON, t runText) {
 			unreached = append(unreached, s.What)
 		}
 	}
-	if len(unreached) > 0 && r.Stopped == "" {
+	if len(unreached) > 0 && r.judged() {
 		fmt.Fprintf(w, "VACUOUS: never reached %q in %d executions; the campaign proves nothing about it\n",
 			strings.Join(unreached, `", "`), r.Executions)
 	}
-	scenarios.WriteExercise(w, r.Exercised, r.Executions, r.Stopped == "")
+	scenarios.WriteExercise(w, r.Exercised, r.Executions, r.judged())
+	if (len(unreached) > 0 || len(r.Unmet) > 0) && r.Shard != "" && r.Stopped == "" {
+		fmt.Fprintf(w, "shard %s: some conditions were not met in its executions; pcssim merge of all the shards judges whether the campaign is VACUOUS\n", r.Shard)
+	}
 	exp := verdictOf(r.Expected, r.Counts)
 	expectLine := func() {
 		switch {

@@ -22,6 +22,9 @@ type Driver struct {
 	Remove func(t *sim.Task, dev *Device)
 	// Shutdown is ->shutdown (nil: none), called by device_shutdown.
 	Shutdown func(t *sim.Task, dev *Device)
+	// Suspend and Resume are the driver's system sleep PM ops (nil:
+	// none), called by SystemSuspend.
+	Suspend, Resume func(t *sim.Task, dev *Device)
 	// SuppressBindAttrs hides the sysfs bind/unbind files.
 	SuppressBindAttrs bool
 

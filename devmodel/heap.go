@@ -68,11 +68,29 @@ func (h *Heap) site(t *sim.Task) Site { return siteOf(h.k.S, t) }
 func (h *Heap) Alloc(t *sim.Task, typ, name string) *Object {
 	h.nextID++
 	h.live++
-	return &Object{ID: h.nextID, Type: typ, Name: name, Alloc: h.site(t)}
+	o := &Object{ID: h.nextID, Type: typ, Name: name, Alloc: h.site(t)}
+	if h.k.S.Tracing() {
+		h.k.S.Mark(sim.Mark{Kind: sim.MarkAlloc, Obj: o.ID, Name: o.Label()})
+	}
+	return o
+}
+
+// accessMark is the trace mark of an access of kind.
+func accessMark(kind string) sim.MarkKind {
+	switch kind {
+	case Write:
+		return sim.MarkWrite
+	case Call:
+		return sim.MarkCall
+	}
+	return sim.MarkRead
 }
 
 // Kfree frees o (kfree). Freeing it twice is a refcount finding.
 func (h *Heap) Kfree(t *sim.Task, o *Object) {
+	if h.k.S.Tracing() {
+		h.k.S.Mark(sim.Mark{Kind: sim.MarkFree, Obj: o.ID})
+	}
 	if o.Free != nil {
 		here := h.site(t)
 		h.k.S.Report(sim.Finding{
@@ -104,6 +122,9 @@ func (h *Heap) Access(t *sim.Task, o *Object, kind string) bool {
 		h.Deref(t, nil, "", kind)
 	}
 	h.k.S.Touch(o.Name)
+	if h.k.S.Tracing() {
+		h.k.S.Mark(sim.Mark{Kind: accessMark(kind), Obj: o.ID})
+	}
 	if o.Free == nil {
 		return true
 	}

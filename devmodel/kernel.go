@@ -82,6 +82,13 @@ type Kernel struct {
 	probeCount int
 	// deferAllProbes is defer_all_probes (device_block_probing).
 	deferAllProbes bool
+	// frozen: user space is frozen (pm_freezing); thawed wakes the
+	// processes waiting in the refrigerator, userIdle a freezer waiting
+	// for userInFlight system calls to finish.
+	frozen       bool
+	thawed       sim.WaitQueue
+	userInFlight int
+	userIdle     sim.WaitQueue
 
 	// Notifiers are called for bus notifier events (BUS_NOTIFY_*).
 	Notifiers []func(t *sim.Task, event string, dev *Device)

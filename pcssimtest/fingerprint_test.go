@@ -22,20 +22,30 @@ func (r *logRecorder) Logf(format string, args ...any) {
 	r.logs = append(r.logs, fmt.Sprintf(format, args...))
 }
 
-// TestScheduleFlagChecksFingerprint: -pcssim.schedule with the schedule of
-// another strategy fails the test naming the strategy, rather than
-// replaying another execution.
-func TestScheduleFlagChecksFingerprint(t *testing.T) {
+// TestStampedScheduleReplays: -pcssim.schedule with a schedule stamped
+// under the test's recording replays it (the flag over a stale
+// PCSSIM_SCHEDULE of another strategy, which alone would stop the test:
+// see TestBadSettingFailsTheTest).
+func TestStampedScheduleReplays(t *testing.T) {
 	sc, err := scenarios.Open("rmk-2022-unbind")
 	if err != nil {
 		t.Fatal(err)
 	}
+	cleanKnobs(t)
 	other := scenarios.Recording{Scenario: sc, Strategy: "module-ref", Explore: "random"}
+	here := scenarios.Recording{Scenario: sc, Strategy: "phylink-notify", Explore: "random"}
 	t.Setenv("PCSSIM_SCHEDULE", other.Stamp(sim.Schedule{0}))
-	rec := &recorder{TB: t}
-	s := Run(rec, "rmk-2022-unbind", Options{Strategy: "phylink-notify", FailDir: t.TempDir()})
-	if s.Executions != 0 || len(rec.errs) != 1 || !strings.Contains(rec.errs[0], "this schedule was recorded with --strategy module-ref, not phylink-notify") {
-		t.Fatalf("summary %+v, errors %q", s, rec.errs)
+	setFlag(t, scheduleKnob, here.Stamp(sim.Schedule{0}))
+	rec := &fatalRecorder{TB: t}
+	var s Summary
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s = Run(rec, "rmk-2022-unbind", Options{Strategy: "phylink-notify", FailDir: t.TempDir()})
+	}()
+	<-done
+	if s.Executions != 1 || len(rec.fatal) != 0 {
+		t.Fatalf("summary %+v, fatal %q; want the schedule replayed", s, rec.fatal)
 	}
 }
 

@@ -2,7 +2,6 @@ package pcssimtest
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"hash/fnv"
 	"os"
@@ -17,52 +16,6 @@ import (
 	"github.com/pcssim/pcssim/scenarios"
 	"github.com/pcssim/pcssim/sim"
 )
-
-var (
-	flagSeeds    = flag.String("pcssim.seeds", "", "pcssimtest: executions per Run (env PCSSIM_SEEDS; default 200)")
-	flagSeed     = flag.String("pcssim.seed", "", "pcssimtest: master seed (env PCSSIM_SEED; default 1)")
-	flagExplore  = flag.String("pcssim.explore", "", "pcssimtest: explorer random, swarm, pct or dfs (env PCSSIM_EXPLORE)")
-	flagPreempt  = flag.String("pcssim.preemptions", "", "pcssimtest: dfs preemption bound (env PCSSIM_PREEMPTIONS; default 2)")
-	flagSchedule = flag.String("pcssim.schedule", "", "pcssimtest: replay only this schedule (env PCSSIM_SCHEDULE)")
-)
-
-// setting returns the flag's value, else its environment twin's.
-func setting(f *string, env string) string {
-	if *f != "" {
-		return *f
-	}
-	return os.Getenv(env)
-}
-
-// Options configure Run. Zero values take the flags, then the defaults.
-type Options struct {
-	// Strategy is the lifetime strategy (default: the scenario's).
-	Strategy string
-	// Seeds is the number of executions (default -pcssim.seeds or 200);
-	// with dfs, the most executions the search may take (default 1 000 000).
-	Seeds int
-	// Seed is the master seed (default -pcssim.seed or 1).
-	Seed uint64
-	// Explore is random, swarm, pct or dfs (default -pcssim.explore or
-	// random). dfs runs every schedule within the preemption bound, and
-	// fails the test if Seeds executions do not exhaust them.
-	Explore string
-	// Preemptions is dfs's preemption bound (default -pcssim.preemptions
-	// or 2); NoPreemption asks for a bound of 0.
-	Preemptions int
-	// Jobs runs executions in parallel (default: one per CPU); results do
-	// not depend on it.
-	Jobs int
-	// Sometimes adds situations the campaign must reach at least once, as
-	// substrings of "FAULT during TASK" (see the scenario key sometimes).
-	Sometimes []string
-	// FailDir is where failing schedules persist (default
-	// testdata/pcssim/<TestName>).
-	FailDir string
-}
-
-// NoPreemption is the Options.Preemptions value for a dfs bound of 0.
-const NoPreemption = -1
 
 // Summary is what a Run did.
 type Summary struct {
@@ -95,18 +48,12 @@ func Run(t testing.TB, scenario string, o Options) Summary {
 // RunScenario is Run for a loaded scenario.
 func RunScenario(t testing.TB, sc *scenarios.Scenario, o Options) Summary {
 	t.Helper()
-	o, err := o.resolve(t, sc)
+	o, sched, err := o.resolve(t, sc)
 	if err != nil {
-		t.Errorf("pcssimtest: %v", err)
-		return Summary{}
+		t.Fatalf("pcssimtest: %v", err)
 	}
 	sum := Summary{Reach: scenarios.NewReach(append(append([]string{}, sc.Sometimes...), o.Sometimes...))}
-	if s := setting(flagSchedule, "PCSSIM_SCHEDULE"); s != "" {
-		sched, err := decodeStamped(s, recording(sc, o))
-		if err != nil {
-			t.Errorf("pcssimtest: -pcssim.schedule: %v", err)
-			return sum
-		}
+	if sched != nil {
 		sum.Executions = 1
 		sum.Violation = replay(t, sc, o, sched, "schedule from -pcssim.schedule")
 		return sum
@@ -142,11 +89,7 @@ func RunScenario(t testing.TB, sc *scenarios.Scenario, o Options) Summary {
 			return sum
 		}
 	} else {
-		ex, ok := scenarios.NewExplorer(o.Explore, sc, o.Strategy, 3)
-		if !ok {
-			t.Errorf("pcssimtest: unknown explorer %q (random, swarm, pct, dfs)", o.Explore)
-			return sum
-		}
+		ex, _ := scenarios.NewExplorer(o.Explore, sc, o.Strategy, 3) // known: resolve checked it
 		seed := func(i int) uint64 { return sim.ExecutionSeed(o.Seed, i) }
 		scenarios.Campaign(sc, o.Strategy, ex, o.Seeds, seed, o.Jobs, visit)
 	}
@@ -196,62 +139,6 @@ func origin(o Options, out scenarios.Outcome) string {
 		return fmt.Sprintf("dfs schedule %d", out.Index)
 	}
 	return fmt.Sprintf("seed %d", out.Seed)
-}
-
-// resolve fills defaults from flags, environment and the scenario.
-func (o Options) resolve(t testing.TB, sc *scenarios.Scenario) (Options, error) {
-	if o.Strategy == "" {
-		o.Strategy = sc.Strategy
-	}
-	if o.Strategy == "" {
-		o.Strategy = "none"
-	}
-	if o.Explore == "" {
-		o.Explore = "random"
-		if s := setting(flagExplore, "PCSSIM_EXPLORE"); s != "" {
-			o.Explore = s
-		}
-	}
-	if o.Seeds == 0 {
-		o.Seeds = 200
-		if o.Explore == "dfs" {
-			o.Seeds = 1000000
-		}
-		if s := setting(flagSeeds, "PCSSIM_SEEDS"); s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil || n < 1 {
-				return o, fmt.Errorf("-pcssim.seeds %q: want a positive count", s)
-			}
-			o.Seeds = n
-		}
-	}
-	if o.Seed == 0 {
-		o.Seed = 1
-		if s := setting(flagSeed, "PCSSIM_SEED"); s != "" {
-			v, err := strconv.ParseUint(s, 10, 64)
-			if err != nil {
-				return o, fmt.Errorf("-pcssim.seed %q: want a non-negative integer", s)
-			}
-			o.Seed = v
-		}
-	}
-	switch o.Preemptions {
-	case NoPreemption:
-		o.Preemptions = 0
-	case 0:
-		o.Preemptions = 2
-		if s := setting(flagPreempt, "PCSSIM_PREEMPTIONS"); s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil || n < 0 || n > 10 {
-				return o, fmt.Errorf("-pcssim.preemptions %q: want 0 to 10", s)
-			}
-			o.Preemptions = n
-		}
-	}
-	if o.FailDir == "" {
-		o.FailDir = filepath.Join("testdata", "pcssim", sanitize(t.Name()))
-	}
-	return o, nil
 }
 
 // replay runs one schedule and fails t if it violates a property.

@@ -88,6 +88,17 @@ func (w *World) CheckEnd() {
 		if pl.obj.Freed() {
 			continue
 		}
+		if pl.inst.obj.Freed() {
+			// The MAC's private data that held priv->phylink is gone
+			// and nothing else can reach pl: kmemleak's unreferenced
+			// object (the MAC driver never called phylink_destroy).
+			s.Report(sim.Finding{
+				Property: "leak",
+				Summary:  fmt.Sprintf("leak: %s is unreferenced: the MAC driver freed its netdev without phylink_destroy", pl.obj.Label()),
+				Detail:   fmt.Sprintf("allocated in %s\nthe net_device holding it freed in %s\n", pl.obj.Alloc, *pl.inst.obj.Free),
+			})
+			continue
+		}
 		if p := pl.pcsPl; p != nil {
 			switch {
 			case p.Obj.Freed():

@@ -84,6 +84,9 @@ type MACConfig struct {
 	Probe, Remove []string
 	// Shutdown are the steps of ->shutdown (nil: the driver has none).
 	Shutdown []string
+	// NoPM: the driver has no system sleep PM ops; otherwise its suspend
+	// and resume call phylink_suspend and phylink_resume.
+	NoPM bool
 }
 
 // macPriv is the MAC driver's private data (devm_kzalloc'd in probe).
@@ -148,18 +151,58 @@ func (w *World) NewMACDriver(bus *devmodel.Bus, mod *devmodel.Module, name strin
 	drv.Shutdown = devmodel.ShutdownFunc(drv, cfg.Prefix, cfg.Shutdown, func(t *sim.Task, dev *devmodel.Device, step string) {
 		w.macShutdownStep(t, dev.DriverData.(*macPriv), step)
 	})
+	if !cfg.NoPM {
+		drv.Suspend = func(t *sim.Task, dev *devmodel.Device) { w.macPM(t, dev, cfg.Prefix, true) }
+		drv.Resume = func(t *sim.Task, dev *devmodel.Device) { w.macPM(t, dev, cfg.Prefix, false) }
+	}
 	return drv
+}
+
+// macPM is the MAC driver's suspend (PREFIX_suspend: netif_device_detach,
+// phylink_suspend(pl, false) = phylink_stop) or resume (PREFIX_resume:
+// phylink_resume = phylink_start, netif_device_attach) of every running
+// netdev, under rtnl.
+func (w *World) macPM(t *sim.Task, dev *devmodel.Device, prefix string, suspend bool) {
+	priv, _ := dev.DriverData.(*macPriv)
+	if priv == nil {
+		return
+	}
+	fn, pfn := "_resume", "phylink_resume"
+	if suspend {
+		fn, pfn = "_suspend", "phylink_suspend"
+	}
+	t.Enter(prefix + fn)
+	defer t.Leave()
+	k := w.Env.K
+	w.forRunning(t, priv, func(in *netdevInst) {
+		t.Enter(pfn)
+		if suspend {
+			in.pl.phylinkStop(t, k)
+			in.setCarrier(t, false)
+		} else {
+			in.pl.phylinkStart(t, k)
+		}
+		t.Leave()
+	})
+}
+
+// forRunning runs fn, under rtnl, for every registered netdev of the MAC
+// that is up (netif_running).
+func (w *World) forRunning(t *sim.Task, priv *macPriv, fn func(in *netdevInst)) {
+	k := w.Env.K
+	k.Rtnl.Lock(t)
+	defer k.Rtnl.Unlock(t)
+	for _, in := range priv.insts {
+		if in.registered && in.up {
+			fn(in)
+		}
+	}
 }
 
 // macShutdownStep runs one MAC-specific shutdown step under rtnl.
 func (w *World) macShutdownStep(t *sim.Task, priv *macPriv, step string) {
 	k := w.Env.K
-	k.Rtnl.Lock(t)
-	defer k.Rtnl.Unlock(t)
-	for _, in := range priv.insts {
-		if !in.registered || !in.up {
-			continue
-		}
+	w.forRunning(t, priv, func(in *netdevInst) {
 		t.Enter("netif_device_detach")
 		k.Heap.Access(t, in.obj, devmodel.Write)
 		t.Leave()
@@ -171,7 +214,7 @@ func (w *World) macShutdownStep(t *sim.Task, priv *macPriv, step string) {
 		default:
 			panic(fmt.Sprintf("phylink: unknown MAC shutdown step %q", step))
 		}
-	}
+	})
 }
 
 // macStep runs one named step: a bus step once for the device, any other
@@ -181,8 +224,8 @@ func (w *World) macStep(t *sim.Task, dev *devmodel.Device, priv *macPriv, step s
 	switch step {
 	case StepMDIORegister:
 		t.Enter(priv.prefix + "_mdio_register")
-		env.MDIO.Step(t, &priv.mdio, dev, mod, mdio.StepAlloc, w.MDIONodes[dev])
-		env.MDIO.Step(t, &priv.mdio, dev, mod, mdio.StepRegister, w.MDIONodes[dev])
+		env.MDIO.Step(t, &priv.mdio, dev, mod, mdio.StepAlloc, w.MDIONodes[dev.Name])
+		env.MDIO.Step(t, &priv.mdio, dev, mod, mdio.StepRegister, w.MDIONodes[dev.Name])
 		t.Leave()
 		return 0
 	case StepMDIOUnregister:
@@ -195,7 +238,7 @@ func (w *World) macStep(t *sim.Task, dev *devmodel.Device, priv *macPriv, step s
 		return 0
 	case mdio.StepAlloc, mdio.StepDevmAlloc, mdio.StepRegister, mdio.StepDevmRegister, mdio.StepUnregister, mdio.StepFree:
 		if priv.mdio.Bus != nil || step == mdio.StepAlloc || step == mdio.StepDevmAlloc {
-			env.MDIO.Step(t, &priv.mdio, dev, mod, step, w.MDIONodes[dev])
+			env.MDIO.Step(t, &priv.mdio, dev, mod, step, w.MDIONodes[dev.Name])
 		}
 		return 0
 	case StepNdoStop:

@@ -12,8 +12,10 @@ import (
 // re-probes of its MAC device, each of which registers a new instance.
 type Netdev struct {
 	Name string
-	// MAC is the device whose driver registers the netdev.
-	MAC *devmodel.Device
+	// MAC is the device whose driver registers the netdev (nil until a
+	// MAC that is an mdio_device is created), MACName its name.
+	MAC     *devmodel.Device
+	MACName string
 	// PCSRef names the PCS the MAC looks up ("" = no PCS: fixed link/PHY).
 	PCSRef string
 	// Integrated: the MAC creates the PCS itself (XPCS-like).
@@ -126,7 +128,7 @@ func (w *World) registerNetdev(t *sim.Task, in *netdevInst) {
 	k.Rtnl.Unlock(t)
 	if in.nd.WantUp {
 		w.Env.K.Spawn("NetworkManager: ip link set "+in.nd.Name+" up", nil, func(t *sim.Task) {
-			w.IPLinkSet(t, in.nd, true)
+			w.Env.K.UserTask(t, func() { w.IPLinkSet(t, in.nd, true) })
 		})
 	}
 }

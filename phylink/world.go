@@ -29,12 +29,12 @@ type World struct {
 	lastBind map[*devmodel.Device]sim.Time
 	// MDIONodes are the firmware child nodes (no PHYs) of each device's
 	// MDIO bus.
-	MDIONodes map[*devmodel.Device][]mdio.Node
+	MDIONodes map[string][]mdio.Node
 }
 
 // NewWorld returns an empty world on env.
 func NewWorld(env *pcs.Env) *World {
-	w := &World{Env: env, lastBind: map[*devmodel.Device]sim.Time{}, MDIONodes: map[*devmodel.Device][]mdio.Node{}}
+	w := &World{Env: env, lastBind: map[*devmodel.Device]sim.Time{}, MDIONodes: map[string][]mdio.Node{}}
 	env.K.Notifiers = append(env.K.Notifiers, func(t *sim.Task, event string, dev *devmodel.Device) {
 		switch event {
 		case "bound_driver":
@@ -75,6 +75,17 @@ func (w *World) AddProvider(dev *devmodel.Device) {
 		}
 	}
 	w.Providers = append(w.Providers, dev)
+}
+
+// MACCreated points the netdevs of the MAC device called dev.Name at dev:
+// a MAC that is an mdio_device is created anew each time its bus owner
+// registers its bus.
+func (w *World) MACCreated(dev *devmodel.Device) {
+	for _, nd := range w.Netdevs {
+		if nd.MACName == dev.Name {
+			nd.MAC = dev
+		}
+	}
 }
 
 // Lane returns the hardware lane with the given name, creating it (link

@@ -67,17 +67,20 @@ func Build(sc *Scenario, strategy string, s *sim.Sim, swarm bool) (*World, error
 			})
 		case KindMDIOController:
 			drv = env.MDIO.NewControllerDriver(bus, mod, d.Name, prefix, d.Probe, d.Remove, d.Shutdown, func(dev *devmodel.Device) []mdio.Node {
-				return w.W.MDIONodes[dev]
+				return w.W.MDIONodes[dev.Name]
 			})
 		default:
-			drv = w.W.NewMACDriver(bus, mod, d.Name, phylink.MACConfig{Prefix: prefix, Probe: d.Probe, Remove: d.Remove, Shutdown: d.Shutdown})
+			drv = w.W.NewMACDriver(bus, mod, d.Name, phylink.MACConfig{Prefix: prefix, Probe: d.Probe, Remove: d.Remove, Shutdown: d.Shutdown, NoPM: d.NoPM})
 		}
 		drv.SuppressBindAttrs = d.SuppressBindAttrs
 		w.drivers[d.Name] = drv
 	}
 	env.MDIO.Created = func(d *mdio.Device) {
-		if w.driverKind(d.Dev.DriverName) == KindPCSProvider {
+		switch w.driverKind(d.Dev.DriverName) {
+		case KindPCSProvider:
 			w.W.AddProvider(d.Dev)
+		case KindMAC:
+			w.W.MACCreated(d.Dev)
 		}
 	}
 	s.AtNamed(0, "boot", func() { k.Spawn("init", &devmodel.Cause{Kind: "boot"}, w.boot) })
@@ -132,8 +135,7 @@ func (w *World) boot(t *sim.Task) {
 	}
 	for _, d := range sc.Devices {
 		if d.MDIOAddr != nil {
-			owner := w.devices[d.Parent]
-			w.W.MDIONodes[owner] = append(w.W.MDIONodes[owner], mdio.Node{Addr: *d.MDIOAddr, Name: d.Name, Driver: d.Driver})
+			w.W.MDIONodes[d.Parent] = append(w.W.MDIONodes[d.Parent], mdio.Node{Addr: *d.MDIOAddr, Name: d.Name, Driver: d.Driver})
 		}
 	}
 	for _, nd := range sc.Netdevs {
@@ -143,9 +145,9 @@ func (w *World) boot(t *sim.Task) {
 		}
 		var prefix string
 		if nd.Integrated {
-			prefix = nd.IntegratedPrefix(funcPrefix(w.devices[nd.MAC].DriverName))
+			prefix = nd.IntegratedPrefix(funcPrefix(w.Sc.device(nd.MAC).Driver))
 		}
-		w.W.AddNetdev(&phylink.Netdev{Name: nd.Name, MAC: w.devices[nd.MAC], PCSRef: nd.PCS, Integrated: nd.Integrated,
+		w.W.AddNetdev(&phylink.Netdev{Name: nd.Name, MAC: w.devices[nd.MAC], MACName: nd.MAC, PCSRef: nd.PCS, Integrated: nd.Integrated,
 			IntegratedModule: imod, PCSPrefix: prefix, IRQ: nd.IRQ, Required: nd.Required, WantUp: nd.Up,
 			MDIOCreate: nd.MDIOCreate, MDIOAddr: nd.MDIOAddr, MDIONode: nd.MDIONode, Interface: nd.Interface, PCSInterfaces: nd.PCSInterfaces})
 	}
@@ -224,7 +226,7 @@ func (w *World) fire(action, target string, fault bool) {
 			return
 		}
 		drv := w.drivers[dev.DriverName]
-		k.Spawn("sysfs "+action+" "+target, c, func(t *sim.Task) {
+		w.userSpawn("sysfs "+action+" "+target, c, func(t *sim.Task) {
 			if action == "unbind" {
 				outcome(k.UnbindStore(t, drv, dev))
 			} else {
@@ -245,9 +247,9 @@ func (w *World) fire(action, target string, fault bool) {
 			outcome(0)
 		})
 	case "insmod":
-		k.Spawn("insmod "+target, c, func(t *sim.Task) { outcome(k.Insmod(t, mod)) })
+		w.userSpawn("insmod "+target, c, func(t *sim.Task) { outcome(k.Insmod(t, mod)) })
 	case "rmmod":
-		k.Spawn("rmmod "+target, c, func(t *sim.Task) {
+		w.userSpawn("rmmod "+target, c, func(t *sim.Task) {
 			err := k.Rmmod(t, mod)
 			if err != 0 {
 				k.S.Note(fmt.Sprintf("rmmod: ERROR: Module %s is in use (%s)", target, devmodel.ErrnoName(err)))
@@ -261,7 +263,7 @@ func (w *World) fire(action, target string, fault bool) {
 			outcome(-devmodel.ENODEV)
 			return
 		}
-		k.Spawn("ethtool "+op+" "+name, c, func(t *sim.Task) { outcome(w.W.Ethtool(t, nd, op)) })
+		w.userSpawn("ethtool "+op+" "+name, c, func(t *sim.Task) { outcome(w.W.Ethtool(t, nd, op)) })
 	case "set-interface":
 		name, mode, _ := strings.Cut(target, ":")
 		nd := w.W.Netdev(name)
@@ -271,6 +273,12 @@ func (w *World) fire(action, target string, fault bool) {
 		}
 		k.Spawn("sfp: module insert "+name+" "+mode, c, func(t *sim.Task) {
 			outcome(w.W.SetInterface(t, nd, mode))
+		})
+	case "suspend":
+		// echo mem > /sys/power/state: suspend and resume the system.
+		k.Spawn("systemd-sleep suspend", c, func(t *sim.Task) {
+			k.SystemSuspend(t, SuspendTime)
+			outcome(0)
 		})
 	case "shutdown":
 		// reboot(2) → kernel_restart → kernel_restart_prepare →
@@ -294,10 +302,20 @@ func (w *World) fire(action, target string, fault bool) {
 			outcome(-devmodel.ENODEV) // boot has not declared it yet: "Cannot find device"
 			return
 		}
-		k.Spawn("ip link set "+target+" "+strings.TrimPrefix(action, "ip-"), c, func(t *sim.Task) {
+		w.userSpawn("ip link set "+target+" "+strings.TrimPrefix(action, "ip-"), c, func(t *sim.Task) {
 			outcome(w.W.IPLinkSet(t, nd, action == "ip-up"))
 		})
 	}
+}
+
+// SuspendTime is how long a suspend action sleeps between dpm_suspend and
+// dpm_resume.
+const SuspendTime = 100 * sim.Millisecond
+
+// userSpawn starts a user-space process's system call (UserTask: not
+// while user space is frozen).
+func (w *World) userSpawn(name string, c *devmodel.Cause, body func(t *sim.Task)) {
+	w.K.Spawn(name, c, func(t *sim.Task) { w.K.UserTask(t, func() { body(t) }) })
 }
 
 // noChange is the outcome of a fault that found its target already in the

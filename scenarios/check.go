@@ -16,7 +16,7 @@ func (l *loader) crossCheck(sc *Scenario) {
 	names := func(kind string, list []string) map[string]bool {
 		set := map[string]bool{}
 		for _, n := range list {
-			if set[n] {
+			if set[n] && n != "" {
 				l.errf(r[kind+":"+n], "duplicate %s name %q", kind, n)
 			}
 			set[n] = true
@@ -42,8 +42,12 @@ func (l *loader) crossCheck(sc *Scenario) {
 	if sc.Strategy != "" && !slices.Contains(pcs.StrategyIDs(), sc.Strategy) {
 		l.errf(r["strategy"], "unknown strategy %q%s", sc.Strategy, DidYouMean(sc.Strategy, pcs.StrategyIDs()))
 	}
+	// unknown reports a dangling reference, unless the value is missing
+	// or was already reported bad.
 	unknown := func(key, kind, name string, list []string) {
-		l.errf(r[key], "unknown %s %q%s", kind, name, DidYouMean(name, list))
+		if name != "" && !l.reported(r[key]) && !l.incomplete[sectionOf[kind]] {
+			l.errf(r[key], "unknown %s %q%s", kind, name, DidYouMean(name, list))
+		}
 	}
 	for i, m := range sc.Modules {
 		for _, d := range m.Depends {
@@ -69,17 +73,20 @@ func (l *loader) crossCheck(sc *Scenario) {
 	}
 	lanes := map[string]bool{}
 	devDrv := map[string]Driver{}
-	// undriven devices have an unknown driver: references to their PCS
-	// lanes are not reported again.
+	// undriven devices have an unknown driver, or one of a bad kind:
+	// references to their PCS lanes are not reported again.
 	undriven := map[string]bool{}
 	for i, d := range sc.Devices {
 		drv, ok := drvKind[d.Driver]
-		if d.Driver == "" && d.MDIOAddr != nil {
+		switch {
+		case d.Driver == "" && d.MDIOAddr != nil:
 			// an mdio_device no driver binds to
-		} else if !ok {
+		case !ok:
 			undriven[d.Name] = true
 			unknown(fmt.Sprintf("device-driver:%d", i), "driver", d.Driver, drvNames)
-		} else if d.Bus != "" && d.Bus != drv.Bus {
+		case !slices.Contains(DriverKinds, drv.Kind):
+			undriven[d.Name] = true // its driver's kind is reported bad
+		case d.Bus != "" && d.Bus != drv.Bus:
 			l.errf(r["device:"+d.Name], "device %q is on bus %q but its driver %q is on bus %q", d.Name, d.Bus, drv.Name, drv.Bus)
 		}
 		devDrv[d.Name] = drv
@@ -122,14 +129,14 @@ func (l *loader) crossCheck(sc *Scenario) {
 		}
 		if drv, ok := devDrv[n.MAC]; !devs[n.MAC] {
 			unknown(fmt.Sprintf("netdev-mac:%d", i), "MAC device", n.MAC, devNames)
-		} else if ok && drv.Kind != KindMAC {
+		} else if ok && drv.Kind != KindMAC && !undriven[n.MAC] {
 			l.errf(r[fmt.Sprintf("netdev-mac:%d", i)], "netdev %q: device %q is driven by %q, which is not a mac driver", n.Name, n.MAC, drv.Name)
 		}
 		if n.IRQ && !n.Integrated {
 			l.errf(r[fmt.Sprintf("netdev-irq:%d", i)], "netdev %q: irq applies to an integrated PCS (the MAC requests its interrupt); a PCS device's driver owns its own", n.Name)
 		}
 		switch {
-		case n.Integrated && n.PCS == "":
+		case n.Integrated && n.PCS == "" && r[fmt.Sprintf("netdev-pcs:%d", i)] == nil:
 			l.errf(r["netdev:"+n.Name], "netdev %q: an integrated PCS needs a name (pcs: ...)", n.Name)
 		case !n.Integrated && n.PCS != "" && !lanes[n.PCS] && !undriven[laneDevice(n.PCS)]:
 			unknown(fmt.Sprintf("netdev-pcs:%d", i), "PCS", n.PCS, laneNames)
@@ -155,18 +162,26 @@ func (l *loader) crossCheck(sc *Scenario) {
 			unknown(fmt.Sprintf("link-s:%d", i), "device", lk.Supplier, devNames)
 		}
 		for _, f := range lk.Flags {
-			if !slices.Contains(linkFlagNames, f) {
+			if f != "" && !slices.Contains(linkFlagNames, f) {
 				l.errf(r[fmt.Sprintf("link-f:%d", i)], "unknown device link flag %q%s", f, DidYouMean(f, linkFlagNames))
 			}
 		}
 	}
 	l.linkCycles(sc, devs)
 	l.handles(sc, devs, devNames)
+	mdioDevs := map[string]bool{}
+	for _, d := range sc.Devices {
+		if d.MDIOAddr != nil {
+			mdioDevs[d.Name] = true
+		}
+	}
 	target := func(key, action, t string) {
 		switch action {
 		case "bind", "unbind", "remove":
 			if !devs[t] {
 				unknown(key, "device", t, devNames)
+			} else if action == "remove" && mdioDevs[t] {
+				l.errf(r[key], "remove %s: an mdio_device is not hot-unplugged; it goes when its bus does (unbind or remove the bus owner)", t)
 			}
 		case "insmod", "rmmod":
 			if !mods[t] {
@@ -200,29 +215,34 @@ func (l *loader) crossCheck(sc *Scenario) {
 			case !slices.Contains(PHYModes, mode):
 				l.errf(r[key], "set-interface %s: unknown interface mode %q%s", nd, mode, DidYouMean(mode, PHYModes))
 			}
-		case "shutdown":
+		case "shutdown", "suspend":
 			if t != ShutdownTarget {
-				l.errf(r[key], "shutdown takes target %q (the machine: reboot → device_shutdown), not %q", ShutdownTarget, t)
+				l.errf(r[key], "%s takes target %q (the machine), not %q", action, ShutdownTarget, t)
 			}
 		}
 	}
 	for i, e := range sc.Events {
 		target(fmt.Sprintf("event-target:%d", i), e.Action, e.Target)
-		if e.At > sc.Horizon {
+		if e.At > sc.Horizon && !l.badHorizon {
 			l.errf(r[fmt.Sprintf("event-target:%d", i)], "event at %s lies past the horizon %s", e.At, sc.Horizon)
 		}
 	}
-	l.checkUnreachable(sc)
 	for i, f := range sc.Faults {
 		target(fmt.Sprintf("fault-target:%d", i), f.Action, f.Target)
-		if f.From > sc.Horizon {
+		if f.Action == "shutdown" && f.Count > 1 {
+			l.errf(r[fmt.Sprintf("fault-target:%d", i)], "a shutdown fires once (count %d): the machine restarts", f.Count)
+		}
+		if f.From > sc.Horizon && !l.badHorizon {
 			l.errf(r[fmt.Sprintf("fault-target:%d", i)], "fault window starts at %s, past the horizon %s", f.From, sc.Horizon)
 		}
 	}
+	l.checkUnreachable(sc)
 }
 
 // checkUnreachable checks that every declared unreachable condition is one
-// of the scenario's exercise conditions.
+// of the scenario's exercise conditions. The conditions are those of the
+// whole world: with a problem elsewhere in the file, only duplicates are
+// checked (the world the file means is not known).
 func (l *loader) checkUnreachable(sc *Scenario) {
 	var keys []string
 	for _, c := range Conditions(sc) {
@@ -230,12 +250,16 @@ func (l *loader) checkUnreachable(sc *Scenario) {
 			keys = append(keys, c.Key)
 		}
 	}
+	whole := len(l.problems) == 0
 	for i, u := range sc.Unreachable {
+		if u.Condition == "" {
+			continue
+		}
 		if j := slices.IndexFunc(sc.Unreachable[:i], func(v Unreachable) bool { return v.Condition == u.Condition }); j >= 0 {
 			l.errf(l.refs[fmt.Sprintf("unreachable:%d", i)], "unreachable: %q is declared twice", u.Condition)
 			continue
 		}
-		if !slices.Contains(keys, u.Condition) {
+		if whole && !slices.Contains(keys, u.Condition) {
 			l.errf(l.refs[fmt.Sprintf("unreachable:%d", i)], "unreachable: %q is not a condition of this scenario%s (conditions: %s)",
 				u.Condition, DidYouMean(u.Condition, keys), strings.Join(keys, ", "))
 		}
@@ -257,6 +281,11 @@ func laneDevice(lane string) string {
 	dev, _, _ := strings.Cut(lane, ":")
 	return dev
 }
+
+// sectionOf is the section that a reference of each kind names an item
+// of (a PCS lane is a device's, and the lanes its driver's).
+var sectionOf = map[string]string{"module": "modules", "driver": "drivers", "device": "devices", "parent device": "devices",
+	"MAC device": "devices", "PCS": "devices", "PCS lane": "devices", "netdev": "netdevs"}
 
 var linkFlagNames = []string{"stateless", "autoremove-consumer", "autoremove-supplier", "autoprobe-consumer"}
 
@@ -354,9 +383,11 @@ func (l *loader) handles(sc *Scenario, devs map[string]bool, devNames []string) 
 		for j, h := range d.Handles {
 			key := fmt.Sprintf(":%d:%d", i, j)
 			switch {
+			case h.Property == "" || h.To == "":
+				// missing or not a string: reported
 			case !slices.Contains(props, h.Property):
 				l.errf(l.refs["handle-p"+key], "unknown firmware reference %q%s (known: %s)", h.Property, DidYouMean(h.Property, props), strings.Join(props, ", "))
-			case !devs[h.To]:
+			case !devs[h.To] && !l.incomplete["devices"]:
 				l.errf(l.refs["handle-to"+key], "unknown device %q%s", h.To, DidYouMean(h.To, devNames))
 			case h.To == d.Name:
 				l.errf(l.refs["handle-to"+key], "device %q refers to itself (%s): fw_devlink makes no link of a device to itself", d.Name, h.Property)

@@ -1,8 +1,12 @@
 package scenarios
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // Problem is one error in a scenario file, with its position.
@@ -34,18 +38,38 @@ func (e *LoadError) Error() string {
 	return strings.Join(lines, "\n")
 }
 
+// sortProblems puts the problems in file order (those of the whole file,
+// without a position, first), keeping the order of problems at one place.
+func (l *loader) sortProblems() {
+	slices.SortStableFunc(l.problems, func(a, b Problem) int {
+		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
+	})
+}
+
+// reported reports whether a problem was already reported at n (a value
+// found bad is not reported again as, say, a dangling reference).
+func (l *loader) reported(n *yaml.Node) bool {
+	return n != nil && slices.ContainsFunc(l.problems, func(p Problem) bool { return p.Line == n.Line && p.Col == n.Column })
+}
+
 // DidYouMean suggests the closest of candidates to s, if close enough.
 func DidYouMean(s string, candidates []string) string {
+	if best, ok := closest(s, candidates); ok {
+		return fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return ""
+}
+
+// closest returns the candidate nearest to s and whether it is close
+// enough to be what s meant.
+func closest(s string, candidates []string) (string, bool) {
 	best, bestD := "", 1<<30
 	for _, c := range candidates {
 		if d := editDistance(s, c); d < bestD {
 			best, bestD = c, d
 		}
 	}
-	if best != "" && bestD <= max(2, len(s)/3) {
-		return fmt.Sprintf(" (did you mean %q?)", best)
-	}
-	return ""
+	return best, best != "" && bestD <= max(2, len(s)/3)
 }
 
 func editDistance(a, b string) int {

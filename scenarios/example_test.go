@@ -112,6 +112,7 @@ horizon: 3
 	fmt.Println(err)
 	// Output:
 	// board.yaml:3:42: driver: unknown key "modle" (did you mean "module"?)
+	// board.yaml:5:32: unknown driver "lynx_pcs" (did you mean "lynx-pcs"?)
 	// board.yaml:6:10: horizon: bad duration "3": want a number and a unit (s, ms, us, ns)
 }
 

@@ -128,7 +128,9 @@ func fmix64(h uint64) uint64 {
 // It is a canonical rendering of the struct, not the scenario format
 // (Marshal): a field added to Scenario counts without a word here, and
 // counts only where it is set, so the schedules of the scenarios that do
-// not use a new feature keep their fingerprints.
+// not use a new feature keep their fingerprints. An empty list the loader
+// sets (remove: [], shutdown: []) is set: the driver has no step, where
+// without the key it has the default steps, or no ->shutdown.
 func scenarioContent(sc *Scenario) string {
 	c := *sc
 	c.Name, c.Description, c.Strategy, c.Path = "", "", "", ""
@@ -140,14 +142,15 @@ func scenarioContent(sc *Scenario) string {
 }
 
 // canonical writes v: struct fields by name, those at their zero value
-// (and empty slices and maps) left out; map entries in key order.
+// (nil slices, maps and pointers, not empty ones) left out; map entries
+// in key order.
 func canonical(b *strings.Builder, v reflect.Value) {
 	switch v.Kind() {
 	case reflect.Struct:
 		b.WriteByte('{')
 		for i := range v.NumField() {
 			f, fv := v.Type().Field(i), v.Field(i)
-			if !f.IsExported() || fv.IsZero() || ((fv.Kind() == reflect.Slice || fv.Kind() == reflect.Map) && fv.Len() == 0) {
+			if !f.IsExported() || fv.IsZero() {
 				continue
 			}
 			b.WriteString(f.Name)
@@ -234,13 +237,23 @@ func SplitFingerprint(text string) (value, fingerprint string) {
 // ErrNoFingerprint is Check's error for a fingerprint that is not one.
 var ErrNoFingerprint = errors.New("not a pcssim fingerprint (10 characters of A-Z, a-z, 0-9, - and _)")
 
+// CheckFingerprintSyntax returns an error wrapping ErrNoFingerprint when
+// fp, the text after '@' in a --schedule or --seed, cannot be a
+// fingerprint: the command line rejects it before reading any file.
+func CheckFingerprintSyntax(fp string) error {
+	if len(fp) != fingerprintLen || strings.Trim(fp, fpAlphabet) != "" {
+		return fmt.Errorf("%q after @ is %w", fp, ErrNoFingerprint)
+	}
+	return nil
+}
+
 // Check compares fingerprint fp, of a schedule or seed (what), with r and
 // returns nil when they agree, else an error that names each flag that
 // differs and the value recorded when it is one pcssim knows: "this
 // schedule was recorded with --strategy module-ref, not phylink-notify".
 func (r Recording) Check(what, fp string) error {
-	if len(fp) != fingerprintLen || strings.Trim(fp, fpAlphabet) != "" {
-		return fmt.Errorf("%q after @ is %w", fp, ErrNoFingerprint)
+	if err := CheckFingerprintSyntax(fp); err != nil {
+		return err
 	}
 	vals := r.parts()
 	var diffs []string

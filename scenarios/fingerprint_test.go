@@ -3,6 +3,7 @@ package scenarios
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -172,6 +173,68 @@ func TestFingerprintScenarioContent(t *testing.T) {
 	err = Recording{Scenario: base, Strategy: "none", Explore: "random"}.Check("schedule", fp(other))
 	if err == nil || !strings.Contains(err.Error(), "recorded on another scenario than scenarios/rmk-2022-unbind.yaml (or another version of it") {
 		t.Errorf("a schedule of an edited copy on the shipped file: %v", err)
+	}
+}
+
+// TestFingerprintCoversModelKeys: each key of the MDIO layer, shutdown,
+// suspend, SFP interface changes and deferred probes (devices'
+// mdio_addr; netdevs' pcs_mdio, interface and pcs_interfaces; drivers'
+// shutdown, pm and defer_after_register), changed in a shipped file,
+// changes the fingerprint: a schedule recorded before the change would
+// replay another execution. So do the empty lists that are not the key
+// left out (remove: [] is no remove step, no remove: the default ones;
+// shutdown: [] a ->shutdown that does nothing, no shutdown: none).
+func TestFingerprintCoversModelKeys(t *testing.T) {
+	fp := func(file, text string) string {
+		t.Helper()
+		sc, err := Load(file, []byte(text))
+		if err != nil {
+			t.Fatalf("%v\n%s", err, text)
+		}
+		return Recording{Scenario: sc, Strategy: "none", Explore: "random"}.Fingerprint()
+	}
+	for _, c := range []struct {
+		key, file string
+		// pre edits the file first, into the base of the change.
+		pre      [2]string
+		old, new string
+	}{
+		{"mdio_addr", "dpaa2-xgmac-mdio-unbind", [2]string{}, "mdio_addr: 0}", "mdio_addr: 1}"},
+		{"pcs_mdio.addr", "enetc-imdio", [2]string{}, "eno0, mac: enetc-pf0, pcs: imdio0-pcs, pcs_mdio: {create: mdiodev, addr: 0}", "eno0, mac: enetc-pf0, pcs: imdio0-pcs, pcs_mdio: {create: mdiodev, addr: 3}"},
+		{"pcs_mdio.create", "axienet-shared-mdio", [2]string{}, "pcs_mdio: {create: fwnode, node: pcs-phy1}", "pcs_mdio: {create: mdiodev, addr: 1}"},
+		{"interface", "enetc-imdio", [2]string{}, "interface: sgmii", "interface: 1000base-x"},
+		{"pcs_interfaces", "mtk-eth-sfp-swap", [2]string{}, "pcs_interfaces: [sgmii, 1000base-x, 2500base-x]", "pcs_interfaces: [1000base-x, 2500base-x]"},
+		{"shutdown", "felix-dsa-shutdown", [2]string{}, "shutdown: [dev-close, clear-drvdata]}", "shutdown: [dev-close]}"},
+		{"shutdown: []", "felix-dsa-shutdown", [2]string{}, "shutdown: [dev-close, clear-drvdata]}", "shutdown: []}"},
+		{"no shutdown", "felix-dsa-shutdown", [2]string{"shutdown: [dev-close, clear-drvdata]}", "shutdown: []}"}, ",\n     shutdown: []}", "}"},
+		{"pm", "mtk-eth-remove", [2]string{}, "{name: mtk-soc-eth, kind: mac,", "{name: mtk-soc-eth, kind: mac, pm: false,"},
+		{"defer_after_register", "rmk-2022-unbind", [2]string{}, "    kind: pcs-provider\n", "    kind: pcs-provider\n    defer_after_register: 1\n"},
+		{"no remove", "dpaa2-xgmac-mdio-unbind", [2]string{}, ", remove: []}", "}"},
+	} {
+		data, err := os.ReadFile(c.file + ".yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(data)
+		if c.pre[0] != "" {
+			text = strings.Replace(text, c.pre[0], c.pre[1], 1)
+		}
+		if strings.Count(text, c.old) != 1 {
+			t.Fatalf("%s: %s.yaml has %q %d times, want once", c.key, c.file, c.old, strings.Count(text, c.old))
+		}
+		base, edited := fp(c.file, text), fp(c.file, strings.Replace(text, c.old, c.new, 1))
+		if base == edited {
+			t.Errorf("%s: %s.yaml with %q instead of %q keeps the fingerprint %s", c.key, c.file, c.new, c.old, base)
+		}
+	}
+	// Setting a key to its default is not a change.
+	data, err := os.ReadFile("mtk-eth-remove.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	if got, want := fp("x", strings.Replace(text, "kind: mac,", "kind: mac, pm: true,", 1)), fp("x", text); got != want {
+		t.Errorf("pm: true (the default) changed the fingerprint: %s, want %s", got, want)
 	}
 }
 

@@ -60,6 +60,15 @@ type loader struct {
 	nodes    int
 	// refs remembers where names and references were written.
 	refs map[string]*yaml.Node
+	// badKernel and badHorizon are set when kernel: or horizon: was
+	// reported bad: the checks that depend on them are skipped.
+	badKernel, badHorizon bool
+	// incomplete names the sections (modules, drivers, devices, netdevs)
+	// whose list of names is not known for sure: the section is not a
+	// list, an item has no usable name, or a misspelled key may be the
+	// section. References into it are not reported as dangling: they
+	// would only repeat the problem reported there.
+	incomplete map[string]bool
 }
 
 func (l *loader) errf(n *yaml.Node, format string, args ...any) {
@@ -108,14 +117,17 @@ func (l *loader) load(data []byte) *Scenario {
 		return sc
 	}
 	l.scenario(doc.Content[0], sc)
-	if len(l.problems) == 0 {
-		l.crossCheck(sc)
-	}
-	if len(l.problems) == 0 {
+	// The checks across sections run whatever the first pass found, so
+	// that one run reports every problem of the file (docs/scenario-format.md);
+	// a value already reported bad is not reported again as a dangling
+	// reference.
+	l.crossCheck(sc)
+	if !l.badKernel {
 		for _, p := range sc.kernelProblems() {
 			l.errf(l.refs[p.ref], "kernel %s: %s", sc.Kernel, p.msg)
 		}
 	}
+	l.sortProblems()
 	return sc
 }
 
@@ -185,6 +197,9 @@ func (l *loader) fields(n *yaml.Node, what string, set map[string]func(v *yaml.N
 		f, ok := set[k.Value]
 		if !ok {
 			l.errf(k, "%s: unknown key %q%s", what, k.Value, DidYouMean(k.Value, known))
+			if what == "scenario" {
+				l.maybeMeant(k.Value, known)
+			}
 			continue
 		}
 		f(v)
@@ -345,10 +360,12 @@ func (l *loader) strList(n *yaml.Node, what string, dst *[]string) {
 func (l *loader) list(n *yaml.Node, what string, item func(i int, c *yaml.Node)) {
 	if n.Kind != yaml.SequenceNode {
 		l.errf(n, "%s must be a list, not %s", what, kindName(n))
+		l.incomplete[what] = true
 		return
 	}
 	if len(n.Content) > MaxItems {
 		l.errf(n, "%s has %d items; the limit is %d", what, len(n.Content), MaxItems)
+		l.incomplete[what] = true
 		return
 	}
 	for i, c := range n.Content {
@@ -367,6 +384,7 @@ func (l *loader) nonEmpty(n *yaml.Node, what string) {
 func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 	sc.Horizon, sc.MaxSteps = 10*sim.Second, 200_000
 	l.refs = map[string]*yaml.Node{}
+	l.incomplete = map[string]bool{}
 	refs := l.refs
 	at := func(key string, n *yaml.Node) { refs[key] = n }
 	l.fields(root, "scenario", map[string]func(*yaml.Node){
@@ -376,9 +394,11 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 			l.strAt(v, "strategy", &sc.Strategy, "strategy")
 		},
 		"horizon": func(v *yaml.Node) {
-			if l.duration(v, "horizon", &sc.Horizon) && sc.Horizon < sim.Millisecond {
+			ok := l.duration(v, "horizon", &sc.Horizon)
+			if ok && sc.Horizon < sim.Millisecond {
 				l.errf(v, "horizon must be at least 1ms")
 			}
+			l.badHorizon = !ok || sc.Horizon < sim.Millisecond
 		},
 		"max_steps":          func(v *yaml.Node) { l.integer(v, "max_steps", 100, 10_000_000, &sc.MaxSteps) },
 		"autoprobe_consumer": func(v *yaml.Node) { l.boolean(v, "autoprobe_consumer", &sc.AutoprobeConsumer) },
@@ -403,11 +423,13 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 			var name string
 			l.str(v, "kernel", &name)
 			if name == "" {
+				l.badKernel = true
 				return
 			}
 			kv, err := devmodel.ParseVersion(name)
 			if err != nil {
 				l.errf(v, "kernel: %v%s", err, DidYouMean(name, devmodel.VersionNames))
+				l.badKernel = true
 				return
 			}
 			sc.Kernel, sc.FileKernel = kv, kv
@@ -420,6 +442,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 					"depends": func(v *yaml.Node) { l.strList(v, "depends", &m.Depends); at(fmt.Sprintf("module-deps:%d", i), v) },
 					"loaded":  func(v *yaml.Node) { l.boolean(v, "loaded", &m.Loaded) },
 				}, "name")
+				l.named("modules", m.Name)
 				sc.Modules = append(sc.Modules, m)
 			})
 		},
@@ -444,6 +467,11 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 					"probe":               func(v *yaml.Node) { probe = v },
 					"remove":              func(v *yaml.Node) { remove = v },
 					"shutdown":            func(v *yaml.Node) { shutdown = v },
+					"pm": func(v *yaml.Node) {
+						pm := true
+						l.boolean(v, "pm", &pm)
+						d.NoPM = !pm
+					},
 					"defer_after_register": func(v *yaml.Node) {
 						l.integer(v, "defer_after_register", 0, 10, &d.DeferAfterRegister)
 						at(fmt.Sprintf("driver-defer:%d", i), v)
@@ -475,6 +503,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 						d.Shutdown = []string{} // a ->shutdown that does nothing
 					}
 				}
+				l.named("drivers", d.Name)
 				sc.Drivers = append(sc.Drivers, d)
 			})
 		},
@@ -512,9 +541,10 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 						})
 					},
 				}, "name")
-				if d.Driver == "" && d.MDIOAddr == nil {
+				if d.Driver == "" && d.MDIOAddr == nil && refs[fmt.Sprintf("device-driver:%d", i)] == nil {
 					l.errf(c, "device %q: driver is missing (only an mdio_device, mdio_addr:, may have none)", d.Name)
 				}
+				l.named("devices", d.Name)
 				sc.Devices = append(sc.Devices, d)
 			})
 		},
@@ -563,6 +593,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 					"required": func(v *yaml.Node) { l.boolean(v, "required", &nd.Required) },
 					"up":       func(v *yaml.Node) { l.boolean(v, "up", &nd.Up) },
 				}, "name", "mac")
+				l.named("netdevs", nd.Name)
 				sc.Netdevs = append(sc.Netdevs, nd)
 			})
 		},
@@ -641,7 +672,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 		"properties": func(v *yaml.Node) {
 			l.strList(v, "properties", &sc.Properties)
 			for i, p := range sc.Properties {
-				if !slices.Contains(AllProperties, p) {
+				if p != "" && !slices.Contains(AllProperties, p) {
 					l.errf(v.Content[i], "unknown property %q%s", p, DidYouMean(p, AllProperties))
 				}
 			}
@@ -667,7 +698,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 				l.strList(lv, "expect."+k.Value, &props)
 				if lv.Kind == yaml.SequenceNode {
 					for j, p := range props {
-						if !slices.Contains(AllProperties, p) {
+						if p != "" && !slices.Contains(AllProperties, p) {
 							l.errf(lv.Content[j], "unknown property %q%s", p, DidYouMean(p, AllProperties))
 						}
 					}
@@ -677,6 +708,27 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 			}
 		},
 	}, "name", "drivers", "devices")
+	if len(sc.Drivers) == 0 {
+		l.incomplete["drivers"] = true
+	}
+	if len(sc.Devices) == 0 {
+		l.incomplete["devices"] = true
+	}
+}
+
+// named marks section incomplete when one of its items has no usable name.
+func (l *loader) named(section, name string) {
+	if name == "" {
+		l.incomplete[section] = true
+	}
+}
+
+// maybeMeant marks the section an unknown top-level key may be a
+// misspelling of (modles: modules) as incomplete.
+func (l *loader) maybeMeant(key string, known []string) {
+	if best, ok := closest(key, known); ok {
+		l.incomplete[best] = true
+	}
 }
 
 func (l *loader) action(n *yaml.Node, dst *string) {
@@ -744,6 +796,10 @@ func (l *loader) steps(n *yaml.Node, what string, dst *[]string, rule stepRule) 
 	seen := map[string]bool{}
 	bad := false
 	for i, s := range *dst {
+		if s == "" {
+			bad = true // not a string: reported
+			continue
+		}
 		if !slices.Contains(valid, s) {
 			l.errf(n.Content[i], "%s: unknown step %q%s; steps are %s", what, s, DidYouMean(s, valid), strings.Join(valid, ", "))
 			bad = true

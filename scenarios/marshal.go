@@ -76,11 +76,25 @@ func Marshal(sc *Scenario) ([]byte, error) {
 		if x.Remove != nil {
 			add(m, "remove", strs(x.Remove))
 		}
+		if x.Shutdown != nil {
+			add(m, "shutdown", strs(x.Shutdown))
+		}
+		if x.NoPM {
+			add(m, "pm", boolean(false))
+		}
+		if x.DeferAfterRegister != 0 {
+			add(m, "defer_after_register", num(x.DeferAfterRegister))
+		}
 	})
 	list("devices", len(sc.Devices), func(i int, m *yaml.Node) {
 		x := sc.Devices[i]
 		add(m, "name", str(x.Name))
-		add(m, "driver", str(x.Driver))
+		if x.Driver != "" {
+			add(m, "driver", str(x.Driver))
+		}
+		if x.MDIOAddr != nil {
+			add(m, "mdio_addr", num(*x.MDIOAddr))
+		}
 		if x.Bus != "" {
 			add(m, "bus", str(x.Bus))
 		}
@@ -116,6 +130,21 @@ func Marshal(sc *Scenario) ([]byte, error) {
 		}
 		if x.PCSDriver != "" {
 			add(m, "pcs_driver", str(x.PCSDriver))
+		}
+		if x.MDIOCreate != "" {
+			pm := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
+			add(pm, "create", str(x.MDIOCreate))
+			add(pm, "addr", num(x.MDIOAddr))
+			if x.MDIONode != "" {
+				add(pm, "node", str(x.MDIONode))
+			}
+			add(m, "pcs_mdio", pm)
+		}
+		if x.Interface != "" {
+			add(m, "interface", str(x.Interface))
+		}
+		if len(x.PCSInterfaces) > 0 {
+			add(m, "pcs_interfaces", strs(x.PCSInterfaces))
 		}
 		if x.IRQ {
 			add(m, "irq", boolean(true))

@@ -85,7 +85,8 @@ faults:
 
 // TestRemoveCallsStopDirectly: a remove that stops the netdev itself and
 // destroys the PCS before unregister_netdev lets dev_close run
-// phylink_stop → pcs_disable on the freed PCS; stopping, unregistering and
+// phylink_stop → pcs_disable on the freed PCS, and one without
+// phylink_destroy leaks struct phylink; stopping, unregistering and
 // destroying in the in-tree order is clean. A shutdown that runs that
 // remove does the same; device_shutdown itself frees nothing, and the
 // restart ends the execution without end-of-execution checks.
@@ -96,7 +97,7 @@ func TestRemoveCallsStopDirectly(t *testing.T) {
 		remove, shutdown, action, target string
 		want                             []string
 	}{
-		{buggy, "", "unbind", "eth-soc", []string{"use-after-free"}},
+		{buggy, "", "unbind", "eth-soc", []string{"use-after-free", "leak"}},
 		{fixed, "", "unbind", "eth-soc", nil},
 		{buggy, ", shutdown: [remove]", "shutdown", "system", []string{"use-after-free"}},
 		{buggy, ", shutdown: [dev-close, clear-drvdata]", "shutdown", "system", nil},
@@ -172,10 +173,10 @@ func TestInterfaceChangeDropsPCS(t *testing.T) {
 	}
 }
 
-// ethtoolWorld unbinds an interrupt-driven PCS in use (no poll timer: the
-// next user is ethtool) and runs ethtool on the netdev afterwards.
-const ethtoolWorld = `
-name: ethtool
+// irqLynxWorld is one MAC using an interrupt-driven Lynx PCS (no poll
+// timer), up, followed by the start of its events list.
+const irqLynxWorld = `
+name: irq-lynx
 modules: [{name: pcs-lynx}, {name: mac-mod}]
 drivers:
   - {name: lynx-pcs, kind: pcs-provider, module: pcs-lynx, bus: mdio, link: irq}
@@ -186,7 +187,11 @@ devices:
 netdevs:
   - {name: eth0, mac: mac0, pcs: lynx-pcs.0, up: true}
 events:
-  - {at: 1s, action: unbind, target: lynx-pcs.0}
+`
+
+// ethtoolWorld unbinds an interrupt-driven PCS in use (no poll timer: the
+// next user is ethtool) and runs ethtool on the netdev afterwards.
+const ethtoolWorld = irqLynxWorld + `  - {at: 1s, action: unbind, target: lynx-pcs.0}
   - {at: 1500ms, action: ethtool, target: "eth0:OP"}
 `
 
@@ -254,5 +259,108 @@ func TestProviderDefersAfterRegister(t *testing.T) {
 	}
 	if got := violatedOn(t, deferWorld, devmodel.V6_12, "phylink-notify", 200); len(got) != 0 {
 		t.Errorf("under phylink-notify: %v, want none", got)
+	}
+}
+
+// laneWorld: a two-lane QSGMII PCS device serving eth0 (lane 0) of MAC A,
+// whose eth1 uses no PCS, and eth2 (lane 1) of MAC B.
+const laneWorld = `
+name: lanes
+modules: [{name: pcs-qsgmii}, {name: mac-mod}]
+drivers:
+  - {name: qsgmii-pcs, kind: pcs-provider, module: pcs-qsgmii, bus: mdio, lanes: 2}
+  - {name: mac, kind: mac, module: mac-mod}
+devices:
+  - {name: qs, driver: qsgmii-pcs}
+  - {name: maca, driver: mac}
+  - {name: macb, driver: mac}
+netdevs:
+  - {name: eth0, mac: maca, pcs: "qs:0", up: true}
+  - {name: eth1, mac: maca, up: true}
+  - {name: eth2, mac: macb, pcs: "qs:1", up: true}
+events:
+  - {at: 1s, action: unbind, target: qs}
+`
+
+// TestCollateralPerLane: when a multi-lane PCS device goes, every netdev
+// on one of its lanes loses its own PCS (no collateral damage), whichever
+// MAC it is on; a netdev that uses none of its lanes but shares a MAC with
+// one that does is torn down with it under device links (collateral), and
+// nothing is under phylink-notify.
+func TestCollateralPerLane(t *testing.T) {
+	sc, err := Load("world.yaml", []byte(laneWorld))
+	if err != nil {
+		t.Fatal(err)
+	}
+	victims := map[string]bool{}
+	for i := range 20 {
+		r, err := Execute(sc, "device-link", sim.NewRandom(sim.ExecutionSeed(5, i)), NoRecord)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range r.Findings {
+			if f.Property == "collateral-teardown" {
+				victims[strings.Fields(strings.TrimPrefix(f.Summary, "collateral-teardown: "))[0]] = true
+			}
+		}
+	}
+	if diff := cmp.Diff(map[string]bool{"eth1": true}, victims); diff != "" {
+		t.Errorf("collateral victims under device-link (-want +got):\n%s", diff)
+	}
+	if got := violatedOn(t, laneWorld, devmodel.V6_12, "phylink-notify", 20); slices.Contains(got, "collateral-teardown") {
+		t.Errorf("phylink-notify: %v", got)
+	}
+}
+
+// suspendWorld suspends the machine while the PCS device is hot-unplugged
+// (a kernel event the freezer does not stop) and link flaps.
+const suspendWorld = irqLynxWorld + `  - {at: 1s, action: suspend, target: system}
+  - {at: 1050ms, action: ACTION, target: TARGET}
+`
+
+// TestSuspendResume: resume restarts phylink (phylink_resume →
+// phylink_start → the initial major config): on a PCS hot-unplugged while
+// the system slept it is a use-after-free in the resume path with a bare
+// pointer, and nothing with phylink told; a link flap during the sleep is
+// clean and the link comes back.
+func TestSuspendResume(t *testing.T) {
+	unplug := strings.NewReplacer("ACTION", "remove", "TARGET", "lynx-pcs.0").Replace(suspendWorld)
+	sc, err := Load("world.yaml", []byte(unplug))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Execute(sc, "none", sim.NewRandom(1), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Findings) == 0 || !strings.Contains(r.Findings[0].Kernel, "phylink_resume") {
+		t.Errorf("hot-unplug during suspend under none: want a use-after-free in phylink_resume, got %v", r.Findings)
+	}
+	if got := violatedOn(t, unplug, devmodel.V6_12, "phylink-notify", 20); len(got) != 0 {
+		t.Errorf("hot-unplug during suspend under phylink-notify: %v", got)
+	}
+	flap := strings.NewReplacer("ACTION", "link-down", "TARGET", "lynx-pcs.0").Replace(suspendWorld)
+	flap += "  - {at: 1080ms, action: link-up, target: lynx-pcs.0}\n"
+	sc, err = Load("world.yaml", []byte(flap))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []string{"none", "phylink-notify"} {
+		r, err := Execute(sc, st, sim.NewRandom(2), Trace)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Findings) != 0 {
+			t.Errorf("link flap during suspend under %s: %s", st, r.Findings[0].Summary)
+		}
+		var last sim.Step
+		for _, x := range r.Trace {
+			if x.Task < 0 && strings.HasPrefix(x.Label, "eth0: carrier ") {
+				last = x
+			}
+		}
+		if last.Label != "eth0: carrier on" || last.At < sc.Events[0].At+SuspendTime {
+			t.Errorf("under %s eth0's last carrier change: %q at %s, want on after the resume", st, last.Label, last.At)
+		}
 	}
 }

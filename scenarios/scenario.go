@@ -92,6 +92,8 @@ type Driver struct {
 	// DeferAfterRegister (pcs-provider): the first probes of each device
 	// that return -EPROBE_DEFER after registering the PCSs.
 	DeferAfterRegister int
+	// NoPM (mac, pm: false): the driver has no suspend/resume.
+	NoPM bool
 }
 
 // Device is a device on a bus.
@@ -173,14 +175,15 @@ type Link struct {
 }
 
 // Actions of events and faults.
-var Actions = []string{"bind", "unbind", "insmod", "rmmod", "remove", "link-up", "link-down", "ip-up", "ip-down", "shutdown", "set-interface", "ethtool"}
+var Actions = []string{"bind", "unbind", "insmod", "rmmod", "remove", "link-up", "link-down", "ip-up", "ip-down", "shutdown", "set-interface", "ethtool", "suspend"}
 
 // PHYModes are the phy_interface_t names (phy_modes()) a netdev's
 // interface may have.
 var PHYModes = []string{"internal", "mii", "gmii", "rgmii", "rgmii-id", "trgmii", "sgmii", "qsgmii", "1000base-x",
 	"2500base-x", "5gbase-r", "10gbase-r", "10gbase-kr", "usxgmii", "xaui", "rxaui"}
 
-// ShutdownTarget is the one target of the shutdown action: the machine.
+// ShutdownTarget is the one target of the shutdown and suspend actions:
+// the machine.
 const ShutdownTarget = "system"
 
 // Event is a scripted action at a virtual time.
@@ -226,8 +229,12 @@ var PropertyDocs = map[string]string{
 func (sc *Scenario) WithKernel(v devmodel.Version) (*Scenario, error) {
 	c := *sc
 	c.Kernel = v
-	if p := c.kernelProblems(); len(p) > 0 {
-		return nil, fmt.Errorf("%s: kernel %s: %s", sc.Path, v, p[0].msg)
+	if ps := c.kernelProblems(); len(ps) > 0 {
+		le := &LoadError{}
+		for _, p := range ps {
+			le.Problems = append(le.Problems, Problem{File: sc.Path, Msg: fmt.Sprintf("kernel %s: %s", v, p.msg)})
+		}
+		return nil, le
 	}
 	return &c, nil
 }

@@ -11,15 +11,19 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"pgregory.net/rapid"
 
+	"github.com/pcssim/pcssim/devmodel"
 	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/phylink"
 	"github.com/pcssim/pcssim/sim"
 )
 
 // genWorld draws a random valid world: 1–4 MAC devices with 1–3 netdevs
 // each, 0–4 PCS devices of every provider kind (Lynx-like polled or
-// interrupt-driven, QSGMII-like shared), integrated PCSs, netdevs without a
-// PCS (some required), a random grouping of drivers into modules, and a
-// random mix of faults.
+// interrupt-driven, some on the bus of an MDIO controller, QSGMII-like
+// shared), integrated PCSs (some on the MAC's own MDIO bus, as a DSA
+// switch's), netdevs without a PCS (some required), interface modes, a
+// random grouping of drivers into modules, shutdown methods, and a random
+// mix of faults of every action. Every driver's order is the in-tree one.
 func genWorld(t *rapid.T) *Scenario {
 	sc := &Scenario{Name: "generated", Horizon: 4 * sim.Second, MaxSteps: 200_000}
 	nMods := rapid.IntRange(1, 3).Draw(t, "modules")
@@ -32,12 +36,28 @@ func genWorld(t *rapid.T) *Scenario {
 		}
 		return "" // built-in
 	}
+	shutdown := func(label string, steps ...string) []string {
+		if rapid.Bool().Draw(t, label) {
+			return steps
+		}
+		return nil
+	}
 	sc.Drivers = []Driver{
 		{Name: "lynx-pcs", Kind: KindPCSProvider, Module: module("lynx module"), Bus: "mdio", Lanes: 1,
 			Link: rapid.SampledFrom([]string{"poll", "irq"}).Draw(t, "lynx link")},
 		{Name: "qsgmii-pcs", Kind: KindPCSProvider, Module: module("qsgmii module"), Bus: "mdio", Lanes: 4, Link: "irq"},
-		{Name: "enetc", Kind: KindMAC, Module: module("enetc module"), Bus: "pci", Lanes: 1, Link: "poll"},
+		{Name: "fsl-mdio", Kind: KindMDIOController, Module: module("mdio module"), Bus: "platform", Lanes: 1, Link: "poll",
+			Shutdown: shutdown("mdio shutdown", devmodel.ShutdownClearDrvdata)},
+		{Name: "enetc", Kind: KindMAC, Module: module("enetc module"), Bus: "pci", Lanes: 1, Link: "poll",
+			Shutdown: shutdown("enetc shutdown", phylink.ShutdownDevClose)},
 		{Name: "memac", Kind: KindMAC, Module: module("memac module"), Bus: "platform", Lanes: 1, Link: "poll"},
+		{Name: "felix", Kind: KindMAC, Module: module("felix module"), Bus: "pci", Lanes: 1, Link: "poll",
+			Probe:    []string{phylink.StepMDIORegister, phylink.StepPCSCreate, phylink.StepPhylinkCreate, phylink.StepRequestIRQ, phylink.StepRegisterNetdev},
+			Remove:   []string{phylink.StepUnregister, phylink.StepFreeIRQ, phylink.StepPhylinkDestroy, phylink.StepPCSDestroy, phylink.StepMDIOUnregister},
+			Shutdown: shutdown("felix shutdown", phylink.ShutdownDevClose, devmodel.ShutdownClearDrvdata)},
+	}
+	if rapid.Bool().Draw(t, "mdio controller") {
+		sc.Devices = append(sc.Devices, Device{Name: "fsl-mdio.0", Driver: "fsl-mdio"})
 	}
 	var lanes []string
 	for i := range rapid.IntRange(0, 4).Draw(t, "pcs devices") {
@@ -49,13 +69,18 @@ func genWorld(t *rapid.T) *Scenario {
 			}
 		} else {
 			name := fmt.Sprintf("lynx-pcs.%d", i)
-			sc.Devices = append(sc.Devices, Device{Name: name, Driver: "lynx-pcs"})
+			d := Device{Name: name, Driver: "lynx-pcs"}
+			if len(sc.Devices) > 0 && sc.Devices[0].Driver == "fsl-mdio" && rapid.Bool().Draw(t, "on the mdio bus") {
+				d.Parent, d.MDIOAddr = "fsl-mdio.0", &i
+			}
+			sc.Devices = append(sc.Devices, d)
 			lanes = append(lanes, name)
 		}
 	}
+	modes := []string{"sgmii", "1000base-x", "2500base-x"}
 	var macs []string
 	for i := range rapid.IntRange(1, 4).Draw(t, "mac devices") {
-		drv := rapid.SampledFrom([]string{"enetc", "memac"}).Draw(t, "mac driver")
+		drv := rapid.SampledFrom([]string{"enetc", "memac", "felix"}).Draw(t, "mac driver")
 		name := fmt.Sprintf("%s.%d", drv, i)
 		sc.Devices = append(sc.Devices, Device{Name: name, Driver: drv})
 		macs = append(macs, name)
@@ -70,22 +95,36 @@ func genWorld(t *rapid.T) *Scenario {
 				}
 			case 1:
 				nd.PCS, nd.Integrated = fmt.Sprintf("xpcs.%d%d", i, j), true
-				nd.IRQ = rapid.Bool().Draw(t, "irq")
+				if drv == "felix" { // lynx_pcs_create_mdiodev on the switch's own bus
+					nd.MDIOCreate, nd.MDIOAddr, nd.PCSDriver = pcs.CreateMdiodev, j, "lynx_pcs"
+				} else {
+					nd.IRQ = rapid.Bool().Draw(t, "irq")
+				}
+			}
+			if nd.PCS != "" && rapid.Bool().Draw(t, "interface") {
+				nd.Interface = rapid.SampledFrom(modes).Draw(t, "mode")
+				nd.PCSInterfaces = modes
 			}
 			nd.Required = nd.PCS == "" && rapid.Bool().Draw(t, "required")
 			sc.Netdevs = append(sc.Netdevs, nd)
 		}
 	}
-	devNames := make([]string, len(sc.Devices))
-	for i, d := range sc.Devices {
-		devNames[i] = d.Name
+	var devNames, hotplug []string
+	for _, d := range sc.Devices {
+		devNames = append(devNames, d.Name)
+		if d.MDIOAddr == nil {
+			hotplug = append(hotplug, d.Name)
+		}
 	}
 	for range rapid.IntRange(0, 5).Draw(t, "faults") {
 		f := Fault{Action: rapid.SampledFrom(Actions).Draw(t, "action"), Count: rapid.IntRange(1, 2).Draw(t, "count"),
 			Probability: rapid.SampledFrom([]float64{1, 0.5, 0.25}).Draw(t, "probability")}
+		netdev := func() string { return rapid.SampledFrom(sc.Netdevs).Draw(t, "netdev").Name }
 		switch f.Action {
-		case "bind", "unbind", "remove":
+		case "bind", "unbind":
 			f.Target = rapid.SampledFrom(devNames).Draw(t, "device")
+		case "remove": // hot-unplug: not of an mdio_device
+			f.Target = rapid.SampledFrom(hotplug).Draw(t, "device")
 		case "insmod", "rmmod":
 			f.Target = rapid.SampledFrom(sc.Modules).Draw(t, "module").Name
 		case "link-up", "link-down":
@@ -107,8 +146,16 @@ func genWorld(t *rapid.T) *Scenario {
 				continue
 			}
 			f.Target = rapid.SampledFrom(all).Draw(t, "lane")
+		case "shutdown":
+			f.Target, f.Count = ShutdownTarget, 1
+		case "suspend":
+			f.Target = ShutdownTarget
+		case "set-interface":
+			f.Target = netdev() + ":" + rapid.SampledFrom(append(modes, "10gbase-r")).Draw(t, "new mode")
+		case "ethtool":
+			f.Target = netdev() + ":" + rapid.SampledFrom(phylink.EthtoolOps).Draw(t, "ethtool op")
 		default:
-			f.Target = rapid.SampledFrom(sc.Netdevs).Draw(t, "netdev").Name
+			f.Target = netdev()
 		}
 		from := sim.Time(rapid.IntRange(1, 30).Draw(t, "from")) * 100 * sim.Millisecond
 		f.From, f.Until = from, from+sim.Time(rapid.IntRange(1, 10).Draw(t, "length"))*100*sim.Millisecond

@@ -143,8 +143,11 @@ type Sim struct {
 	trigVisits int
 	trace      []Step
 	traceFull  bool // the trace reached cfg.TraceLimit
-	end        End
-	stopped    bool
+	// entry is 1 + the index in trace of the running step's entry (0:
+	// none), where Mark records.
+	entry   int
+	end     End
+	stopped bool
 	// State hashing at task-free points (see Resting).
 	fingerprint func(h *StateHash)
 	restKey     func() (StateKey, bool)
@@ -576,7 +579,7 @@ func (s *Sim) runStep(t *Task) {
 		s.cfg.Coverage.step(t, t.label)
 	}
 	if s.cfg.Trace {
-		s.record(Step{N: s.steps, At: s.now, Task: t.ID, TaskName: t.Name, Label: t.label})
+		s.recordStep(Step{N: s.steps, At: s.now, Task: t.ID, TaskName: t.Name, Label: t.label})
 	}
 	ok := !t.co.resume()
 	s.current = nil

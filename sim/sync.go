@@ -32,6 +32,9 @@ func (m *Mutex) Lock(t *Task) {
 		t.Block(m.lockLabel, m)
 	}
 	t.held = append(t.held, m)
+	if t.s.cfg.Trace {
+		t.s.Mark(Mark{Kind: MarkLock, Name: m.Name})
+	}
 }
 
 // TryLock acquires m if it is free (mutex_trylock).
@@ -41,6 +44,9 @@ func (m *Mutex) TryLock(t *Task) bool {
 	}
 	m.owner = t
 	t.held = append(t.held, m)
+	if t.s.cfg.Trace {
+		t.s.Mark(Mark{Kind: MarkLock, Name: m.Name})
+	}
 	return true
 }
 
@@ -58,6 +64,9 @@ func (m *Mutex) Unlock(t *Task) {
 			t.held = append(t.held[:i], t.held[i+1:]...)
 			break
 		}
+	}
+	if t.s.cfg.Trace {
+		t.s.Mark(Mark{Kind: MarkUnlock, Name: m.Name})
 	}
 	m.owner = nil
 	if len(m.waiters) > 0 {

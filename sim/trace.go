@@ -14,6 +14,67 @@ type Step struct {
 	TaskName string
 	Label    string
 	Touched  []string
+	// Marks are what the step did that trace exports draw: objects
+	// allocated, freed or accessed, locks taken and released (only in
+	// traced executions; see Sim.Mark).
+	Marks []Mark
+}
+
+// MarkKind says what a Mark records.
+type MarkKind uint8
+
+// Kinds of marks.
+const (
+	// MarkAlloc: the step allocated object Obj named Name (kmalloc).
+	MarkAlloc MarkKind = iota + 1
+	// MarkFree: the step freed object Obj (kfree; a second one is a
+	// double free).
+	MarkFree
+	// MarkRead, MarkWrite and MarkCall: the step read, wrote or called
+	// through object Obj (an access after its MarkFree is a use after
+	// free).
+	MarkRead
+	MarkWrite
+	MarkCall
+	// MarkLock and MarkUnlock: the step's task took or released the lock
+	// named Name.
+	MarkLock
+	MarkUnlock
+)
+
+// String names the kind as exports print it.
+func (k MarkKind) String() string {
+	if k < MarkAlloc || k > MarkUnlock {
+		return "mark"
+	}
+	return [...]string{"alloc", "free", "read", "write", "call", "lock", "unlock"}[k-1]
+}
+
+// Mark is one thing a traced step did to an object or a lock. Obj is the
+// object's number (the model's heap ID; 0 for a lock); Name is set on
+// MarkAlloc (the object's label) and on lock marks (the lock's name).
+type Mark struct {
+	Kind MarkKind
+	Obj  int
+	Name string
+}
+
+// Mark records m on the running task's step (only when tracing; outside a
+// task, or past the trace limit, nothing is recorded). Repeated accesses
+// of one kind to one object in a step are recorded once.
+func (s *Sim) Mark(m Mark) {
+	if !s.cfg.Trace || s.current == nil || s.entry == 0 {
+		return
+	}
+	st := &s.trace[s.entry-1]
+	if m.Kind >= MarkRead && m.Kind <= MarkCall {
+		for _, o := range st.Marks {
+			if o == m {
+				return
+			}
+		}
+	}
+	st.Marks = append(st.Marks, m)
 }
 
 // Tracing reports whether the execution records a trace.
@@ -52,6 +113,16 @@ func (s *Sim) record(st Step) {
 		return
 	}
 	s.trace = append(s.trace, st)
+}
+
+// recordStep appends the entry of a task step and remembers it as the one
+// Mark adds to.
+func (s *Sim) recordStep(st Step) {
+	s.entry = 0
+	s.record(st)
+	if !s.traceFull {
+		s.entry = len(s.trace)
+	}
 }
 
 // TraceTruncated reports whether the trace reached Config.TraceLimit and
