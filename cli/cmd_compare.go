@@ -37,8 +37,8 @@ func defaultStrategies(sc *scenarios.Scenario) []string {
 // it exits 0 only when every row agrees with the file (no unexpected
 // property, every expected one reached, an expectation for every strategy
 // compared); without it, it exits 1 when any row violates a property.
-func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
-	var c common
+func cmdCompare(prog string, args []string, stdout, stderr io.Writer) (int, error) {
+	c := common{prog: prog}
 	var strategies string
 	fs := newFlagSet("compare", "FILE [--strategies a,b,...] [--seeds N] [--html OUT.html]", stderr)
 	c.register(fs.FlagSet, true)
@@ -67,30 +67,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 		return 0, err
 	}
 	defer restore()
-	type row struct {
-		Strategy   string         `json:"strategy"`
-		Executions int            `json:"executions"`
-		Counts     map[string]int `json:"counts"`
-		// Expected is the file's expectation for the strategy (absent:
-		// none); AsExpected says whether the row agrees with `expect:`
-		// (absent when the file has none).
-		Expected   *[]string `json:"expected,omitempty"`
-		AsExpected *bool     `json:"as_expected,omitempty"`
-		// Unexpected properties contradict the file's claim; Missing ones
-		// were not reached by these executions (the claim holds over
-		// random and pct with enough of them).
-		Unexpected []string `json:"unexpected,omitempty"`
-		Missing    []string `json:"missing,omitempty"`
-		// Why says how a disagreeing row disagrees.
-		Why string `json:"why,omitempty"`
-		// Unmet names the exercise conditions no execution met (the
-		// scenario does not declare them unreachable): the row is VACUOUS.
-		Unmet []string `json:"unmet,omitempty"`
-		// Schedules and Exhausted describe a dfs search.
-		Schedules *int  `json:"schedules,omitempty"`
-		Exhausted *bool `json:"exhausted,omitempty"`
-	}
-	var rows []row
+	var rows []compareRow
 	gate := len(sc.Expect) > 0
 	stop := newStopper(c.timeBudget, stderr)
 	defer stop.release()
@@ -103,14 +80,14 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	exploreName := strings.Join(explorers, "+")
 	strats := strings.Split(strategies, ",")
-	prog := newProgress(stderr, "compare", 0)
-	defer prog.clear() // also on a crash
+	bar := newProgress(stderr, "compare", 0)
+	defer bar.clear() // also on a crash
 	for k, st := range strats {
 		c.strategy = st
 		if _, err := c.strategyFor(sc); err != nil {
 			return 0, err
 		}
-		r := row{Strategy: st, Counts: map[string]int{}}
+		r := compareRow{Strategy: st, Counts: map[string]int{}}
 		ex := scenarios.NewExercise(sc)
 		reach := scenarios.NewReach(sc.Sometimes)
 		var dfs *scenarios.DFSResult
@@ -124,7 +101,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 			pl.interrupt = stop.interrupt()
 			total := pl.total * len(explorers)
 			dfs = pl.drive(func(o scenarios.Outcome) bool {
-				prog.show("compare: strategy %d/%d %s, %d/%d executions", k+1, len(strats), st, r.Executions, total)
+				bar.show("compare: strategy %d/%d %s, %d/%d executions", k+1, len(strats), st, r.Executions, total)
 				if o.Result.End == sim.EndInterrupted {
 					return false // unfinished: no verdict
 				}
@@ -133,7 +110,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 					return false
 				}
 				r.Executions++
-				hc.see(st, pl.explore, &o)
+				hc.see(pl.rec, &o)
 				ex.Add(&o.Result)
 				reach.Add(&o.Result)
 				for _, p := range o.Result.Violated() {
@@ -142,7 +119,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 				return stop.why() == ""
 			})
 			if crash != nil {
-				reportCrash(stderr, sc, st, pl, crash)
+				reportCrash(stderr, c.prog, pl, crash)
 				return exitCrash, nil
 			}
 			if stop.why() != "" {
@@ -176,7 +153,8 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 		} else if len(r.Counts) > 0 {
 			r.Why = "violated"
 		}
-		if len(r.Unmet) > 0 {
+		r.Vacuous = len(r.Unmet) > 0
+		if r.Vacuous {
 			r.Why = strings.TrimPrefix(r.Why+"; VACUOUS: never "+strings.Join(unmetWhat, ", "), "; ")
 		}
 		if r.Why != "" {
@@ -188,7 +166,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 			break
 		}
 	}
-	prog.clear()
+	bar.clear()
 	code := exitOK
 	if disagree > 0 {
 		code = exitViolation
@@ -197,16 +175,16 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	if sig := stop.exitCode(); sig != 0 {
 		code = sig
 	}
-	if err := hc.write(*html, args, sc, compareHeading(sc, &c, exploreName), gate); err != nil {
+	if err := hc.write(*html, c.prog, args, sc, compareHeading(sc, &c, exploreName), gate); err != nil {
 		return 0, err
 	}
 	if c.format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		out := map[string]any{"scenario": sc.Name, "kernel": sc.Kernel.String(), "seeds": c.seedsArg(), "explore": exploreName, "strategies": rows,
-			"as_expected": code == exitOK}
-		if stopped != "" {
-			out["stopped"] = stopped
+		out := compareJSON{Scenario: sc.Name, Kernel: sc.Kernel.String(), Explore: exploreName, Seeds: c.seedsArg(), Strategies: rows,
+			Stopped: stopped, AsExpected: code == exitOK}
+		if c.explore == "dfs" {
+			out.Seeds, out.Preemptions = "", &c.preemptions
 		}
 		enc.Encode(out)
 		return code, nil
@@ -233,7 +211,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 			fmt.Fprintf(stdout, " %7s", cell)
 		}
 		world := "ok"
-		if len(r.Unmet) > 0 {
+		if r.Vacuous {
 			world = "VACUOUS"
 		}
 		fmt.Fprintf(stdout, "  %-8s", world)
@@ -270,4 +248,49 @@ func cmdCompare(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprintf(stdout, "no expect in the scenario: %d of %d rows violate a property or are vacuous\n", disagree, len(rows))
 	}
 	return code, nil
+}
+
+// compareJSON is what compare prints with --format json: one object, its
+// rows in the order of the text table, with run's field names.
+type compareJSON struct {
+	Scenario string `json:"scenario"`
+	Kernel   string `json:"kernel"`
+	Explore  string `json:"explore"`
+	// Seeds is --seeds for the seeded explorers; Preemptions dfs's bound.
+	Seeds       string       `json:"seeds,omitempty"`
+	Preemptions *int         `json:"preemptions,omitempty"`
+	Strategies  []compareRow `json:"strategies"`
+	// Stopped says why compare ended early ("time budget",
+	// "interrupted"): the last row is partial.
+	Stopped string `json:"stopped,omitempty"`
+	// AsExpected is true when compare exits 0: every row agrees with
+	// expect: (or, without it, none violates a property or is vacuous).
+	AsExpected bool `json:"as_expected"`
+}
+
+// compareRow is one strategy's row of compare.
+type compareRow struct {
+	Strategy   string         `json:"strategy"`
+	Executions int            `json:"executions"`
+	Counts     map[string]int `json:"counts"`
+	// Expected is the file's expectation for the strategy (absent:
+	// none); AsExpected says whether the row agrees with `expect:`
+	// (absent when the file has none).
+	Expected   *[]string `json:"expected,omitempty"`
+	AsExpected *bool     `json:"as_expected,omitempty"`
+	// Unexpected properties contradict the file's claim; Missing ones
+	// were not reached by these executions (the claim holds over
+	// random and pct with enough of them).
+	Unexpected []string `json:"unexpected,omitempty"`
+	Missing    []string `json:"missing,omitempty"`
+	// Why says how a disagreeing row disagrees.
+	Why string `json:"why,omitempty"`
+	// Unmet names the exercise conditions no execution met (the
+	// scenario does not declare them unreachable) and Vacuous says there
+	// is one (the text's world column: VACUOUS).
+	Unmet   []string `json:"unmet,omitempty"`
+	Vacuous bool     `json:"vacuous"`
+	// Schedules and Exhausted describe a dfs search.
+	Schedules *int  `json:"schedules,omitempty"`
+	Exhausted *bool `json:"exhausted,omitempty"`
 }

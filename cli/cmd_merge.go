@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -123,20 +124,28 @@ func cmdMerge(args []string, stdout, stderr io.Writer) (int, error) {
 	return code, nil
 }
 
-// readRuns reads one run object or an array of them.
+// readRuns reads the runs of one file that pcssim run --format json wrote
+// ({"runs": [...]}).
 func readRuns(path string) ([]runJSON, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
-	var runs []runJSON
-	if err := json.Unmarshal(data, &runs); err != nil {
-		var one runJSON
-		if err2 := json.Unmarshal(data, &one); err2 != nil {
-			return nil, usagef("%s: not the JSON output of pcssim run: %v", path, err2)
-		}
-		runs = []runJSON{one}
+	var doc struct {
+		Runs *[]runJSON `json:"runs"`
 	}
+	err = json.Unmarshal(data, &doc)
+	var te *json.UnmarshalTypeError
+	if (err == nil && doc.Runs == nil) || (errors.As(err, &te) && te.Field == "") {
+		// Not an object with runs: earlier pcssim printed a bare run
+		// object, or an array for several files; merge does not read
+		// those.
+		return nil, usagef(`%s: not the JSON output of pcssim run (want an object {"runs": [...]}; a file of an older pcssim? run it again)`, path)
+	}
+	if err != nil {
+		return nil, usagef("%s: not the JSON output of pcssim run: %v", path, err)
+	}
+	runs := *doc.Runs
 	if len(runs) == 0 {
 		return nil, usagef("%s: holds no run (want the JSON output of pcssim run)", path)
 	}

@@ -23,12 +23,12 @@ func strategyDocs() [][2]string {
 
 // replaySetup parses the flags of replay and shrink and runs the execution
 // they name with tracing.
-func replaySetup(name string, args []string, stderr io.Writer) (*scenarios.Scenario, string, string, scenarios.Result, *flagExtras, error) {
-	var c common
+func replaySetup(prog, name string, args []string, stderr io.Writer) (*scenarios.Scenario, string, string, scenarios.Result, *flagExtras, error) {
+	c := common{prog: prog}
 	var x flagExtras
-	fs := newFlagSet(name, "FILE --seed N | --schedule S [flags]", stderr)
+	fs := newFlagSet(name, "FILE --seed N[@FP] | --schedule S[@FP] [flags]", stderr)
 	c.register(fs.FlagSet, false)
-	fs.StringVar(&c.schedule, "schedule", "", "schedule string printed by run")
+	fs.StringVar(&c.schedule, "schedule", "", "schedule printed by run (SCHEDULE@FINGERPRINT)")
 	scheduleFile := fs.String("schedule-file", "", "read the schedule from `FILE` (for one longer than the command line allows)")
 	if name == "replay" {
 		fs.BoolVar(&x.verbose, "v", false, "print the full trace")
@@ -54,6 +54,12 @@ func replaySetup(name string, args []string, stderr io.Writer) (*scenarios.Scena
 			return nil, "", "", scenarios.Result{}, nil, err
 		}
 	}
+	if !slices.Contains(scenarios.ReplayExplorers, c.explore) {
+		return nil, "", "", scenarios.Result{}, nil, usagef("unknown explorer %q (known: %s)", c.explore, strings.Join(scenarios.ReplayExplorers, ", "))
+	}
+	if c.depth < 1 || c.depth > 10 {
+		return nil, "", "", scenarios.Result{}, nil, usagef("--depth must be between 1 and 10")
+	}
 	sc, err := c.loadScenario(files[0])
 	if err != nil {
 		return nil, "", "", scenarios.Result{}, nil, err
@@ -62,22 +68,23 @@ func replaySetup(name string, args []string, stderr io.Writer) (*scenarios.Scena
 	if err != nil {
 		return nil, "", "", scenarios.Result{}, nil, err
 	}
-	ch, origin, err := c.chooser(sc, st)
+	x.rec = scenarios.Recording{Scenario: sc, Strategy: st, Explore: c.explore, Depth: c.depth}
+	ch, origin, stamped, err := c.chooser(x.rec)
 	if err != nil {
 		return nil, "", "", scenarios.Result{}, nil, err
 	}
-	x.explore, x.recorded, x.origin = c.explore, c.explore, origin
-	if c.schedule != "" && c.explore != "swarm" {
-		x.explore = "replay"
+	if c.schedule != "" && !stamped {
+		fmt.Fprintf(stderr, "pcssim %s: warning: the schedule carries no @FINGERPRINT: nothing checks that it was recorded on this scenario with these --strategy, --explore and --kernel\n", name)
 	}
-	x.again = "--seed " + scenarios.ShellQuote(c.seed) + " --explore " + scenarios.ShellQuote(c.explore)
+	x.origin = origin
+	// The flag that replays the execution, stamped with what it ran under.
+	seed, _ := scenarios.SplitFingerprint(c.seed)
+	x.again = "--seed " + scenarios.ShellQuote(seed+"@"+x.rec.Fingerprint())
 	if c.schedule != "" {
-		x.again = "--schedule " + scenarios.ShellQuote(c.schedule)
+		sched, _ := scenarios.SplitFingerprint(c.schedule)
+		x.again = "--schedule " + scenarios.ShellQuote(sched+"@"+x.rec.Fingerprint())
 		if *scheduleFile != "" {
 			x.again = "--schedule-file " + scenarios.ShellQuote(*scheduleFile)
-		}
-		if c.explore == "swarm" {
-			x.again += " --explore swarm"
 		}
 	}
 	res, err := scenarios.Execute(sc, st, ch, scenarios.Trace|scenarios.ModeOf(c.explore))
@@ -88,11 +95,11 @@ func replaySetup(name string, args []string, stderr io.Writer) (*scenarios.Scena
 // crashed prints the crash of the execution that replay or shrink ran
 // (replay -v: its trace up to the crash first, on stdout) and returns
 // exitCrash.
-func (x *flagExtras) crashed(sc *scenarios.Scenario, st string, stdout, stderr io.Writer) int {
+func (x *flagExtras) crashed(prog string, stdout, stderr io.Writer) int {
 	if x.verbose {
 		fmt.Fprint(stdout, sim.RenderTrace(crashTrace(x.crash)))
 	}
-	crashReport(stderr, sc, st, x.recorded, x.origin, x.again, x.crash)
+	crashReport(stderr, prog, x.rec, x.origin, x.again, x.crash)
 	return exitCrash
 }
 
@@ -103,23 +110,22 @@ type flagExtras struct {
 	html *string
 	// property is shrink's --property: the violation to keep.
 	property string
-	// explore is the explorer that reports name ("replay" for a schedule);
-	// recorded is the one the execution was made by (--explore).
-	explore, recorded string
-	// origin names the execution ("seed 7", "schedule") and again are the
-	// flags that replay it.
+	// rec is what the flags say the execution was recorded under.
+	rec scenarios.Recording
+	// origin names the execution ("seed 7", "schedule") and again is the
+	// flag that replays it.
 	origin, again string
 	// crash is the execution's crash, if it crashed.
 	crash error
 }
 
-func cmdReplay(args []string, stdout, stderr io.Writer) (int, error) {
-	sc, st, origin, res, x, err := replaySetup("replay", args, stderr)
+func cmdReplay(prog string, args []string, stdout, stderr io.Writer) (int, error) {
+	sc, st, origin, res, x, err := replaySetup(prog, "replay", args, stderr)
 	if err != nil {
 		return 0, err
 	}
 	if x.crash != nil {
-		return x.crashed(sc, st, stdout, stderr), nil
+		return x.crashed(prog, stdout, stderr), nil
 	}
 	if res.TraceTruncated && (x.verbose || x.trace != "" || x.mermaid != "") {
 		return 0, usagef("the execution ran %d steps; a trace holds at most %d entries (docs/limits.md): replay without -v, --trace and --mermaid, or lower max_steps",
@@ -139,7 +145,7 @@ func cmdReplay(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 	if x.html != nil && *x.html != "" {
-		if err := replayHTML(*x.html, args, sc, st, x.explore, origin, &res); err != nil {
+		if err := replayHTML(*x.html, prog, args, x.rec, origin, &res); err != nil {
 			return 0, err
 		}
 	}
@@ -152,23 +158,23 @@ func cmdReplay(args []string, stdout, stderr io.Writer) (int, error) {
 		if i > 0 {
 			fmt.Fprintln(stdout)
 		}
-		scenarios.WriteReport(stdout, sc, st, x.explore, origin, &res, f)
+		scenarios.WriteReport(stdout, prog, x.rec, origin, &res, f)
 	}
 	return exitViolation, nil
 }
 
-func cmdShrink(args []string, stdout, stderr io.Writer) (int, error) {
+func cmdShrink(prog string, args []string, stdout, stderr io.Writer) (int, error) {
 	// A signal (or a second one, forcing the exit) may come during a
 	// long shrink: it stops the candidate running, and shrink reports the
 	// smallest schedule found so far.
 	stop := newStopper(0, stderr)
 	defer stop.release()
-	sc, st, origin, res, x, err := replaySetup("shrink", args, stderr)
+	sc, st, origin, res, x, err := replaySetup(prog, "shrink", args, stderr)
 	if err != nil {
 		return 0, err
 	}
 	if x.crash != nil {
-		return x.crashed(sc, st, stdout, stderr), nil
+		return x.crashed(prog, stdout, stderr), nil
 	}
 	if len(res.Findings) == 0 {
 		fmt.Fprintf(stdout, "scenario %s, strategy %s, %s: no violation to shrink\n", sc.Name, st, origin)
@@ -188,15 +194,15 @@ func cmdShrink(args []string, stdout, stderr io.Writer) (int, error) {
 		if stop.why() != "" {
 			return false
 		}
-		r, err := scenarios.ExecuteUntil(sc, st, sim.NewReplay(s), scenarios.ModeOf(x.explore)|scenarios.NoRecord, stop.interrupt())
+		r, err := scenarios.ExecuteUntil(sc, st, sim.NewReplay(s), scenarios.ModeOf(x.rec.Explore)|scenarios.NoRecord, stop.interrupt())
 		return err == nil && r.End != sim.EndInterrupted && slices.Contains(r.Violated(), prop)
 	}
 	small := sim.Shrink(res.Schedule, keep, 20000)
-	out, err := scenarios.Traced(sc, st, x.explore, small)
+	out, err := scenarios.Traced(sc, st, x.rec.Explore, small)
 	if err != nil {
 		// The shrunk schedule crashes where the original did not.
-		x.origin, x.again, x.crash = "shrunk from "+origin, "--schedule "+small.Encode(), err
-		return x.crashed(sc, st, stdout, stderr), nil
+		x.origin, x.again, x.crash = "shrunk from "+origin, "--schedule "+x.rec.Stamp(small), err
+		return x.crashed(prog, stdout, stderr), nil
 	}
 	var f sim.Finding
 	for _, g := range out.Findings {
@@ -208,7 +214,7 @@ func cmdShrink(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprintf(stdout, "shrink stopped (%s): the smallest schedule so far\n", why)
 	}
 	fmt.Fprintf(stdout, "shrunk %s from %d choices to %d (%d steps to %d)\n\n", prop, len(res.Schedule), len(small), res.Steps, out.Steps)
-	scenarios.WriteReport(stdout, sc, st, x.explore, strings.Replace(origin, "seed", "shrunk from seed", 1), &out, f)
+	scenarios.WriteReport(stdout, prog, x.rec, strings.Replace(origin, "seed", "shrunk from seed", 1), &out, f)
 	if code := stop.exitCode(); code != 0 {
 		return code, nil
 	}

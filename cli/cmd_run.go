@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/pcssim/pcssim/devmodel"
 	"github.com/pcssim/pcssim/scenarios"
 	"github.com/pcssim/pcssim/sim"
 )
@@ -17,29 +17,51 @@ import (
 type violationJSON struct {
 	Property  string `json:"property"`
 	Execution int    `json:"execution"`
-	// Seed is a JSON string: 64-bit values lose precision as numbers.
-	Seed     uint64 `json:"seed,string"`
+	// Seed is the execution's seed as a decimal string (a JSON number
+	// loses 64-bit precision); absent for dfs, whose executions have none.
+	// replay --seed SEED@FINGERPRINT (the run's fingerprint) replays it.
+	Seed string `json:"seed,omitempty"`
+	// Schedule is the execution's schedule as replay --schedule takes it
+	// (SCHEDULE@FINGERPRINT).
 	Schedule string `json:"schedule"`
 	Summary  string `json:"summary"`
-	// Report is the KASAN-style report of the violating execution, and
-	// Reproduce the command that replays it (DESIGN.md).
+	// Report is the KASAN-style report of the violating execution, as the
+	// text output prints it; Reproduce the command that replays it and
+	// Shrink the command that shrinks it, keeping the property (DESIGN.md).
 	Report    string `json:"report"`
 	Reproduce string `json:"reproduce"`
-	// rank orders violations of one execution when shards are merged.
-	rank int
+	Shrink    string `json:"shrink"`
+	// sched is the schedule, for the report; rank orders violations of
+	// one execution when shards are merged.
+	sched sim.Schedule
+	rank  int
+}
+
+// runsJSON is what run and merge print with --format json, and merge
+// reads: one object whatever the number of scenario files, its runs in
+// the order of the files.
+type runsJSON struct {
+	Runs []runJSON `json:"runs"`
 }
 
 // runJSON is the --format json object of one scenario run (DESIGN.md).
 // It is deterministic: timing goes to stderr only, so stdout stays
 // byte-identical across runs and --jobs. Counts gives, per property, the
-// executions that violated it; for dfs the schedules (of
-// schedules_unreduced), the same with and without state caching.
+// executions that violated it; for dfs, the schedules that did (out of
+// Schedules), the same with and without state caching.
 type runJSON struct {
-	Scenario       string          `json:"scenario"`
-	Strategy       string          `json:"strategy"`
-	Kernel         string          `json:"kernel"`
-	Explore        string          `json:"explore"`
-	Seeds          string          `json:"seeds"`
+	Scenario string `json:"scenario"`
+	Strategy string `json:"strategy"`
+	Kernel   string `json:"kernel"`
+	Explore  string `json:"explore"`
+	// Depth is pct's bug depth.
+	Depth int `json:"depth,omitempty"`
+	// Seeds is --seeds (a count or a list) for the seeded explorers.
+	Seeds string `json:"seeds,omitempty"`
+	// Fingerprint identifies the scenario's content, the strategy, the
+	// explorer and the kernel: the seeds and schedules of this run
+	// replay only with it (replay --seed SEED@FINGERPRINT).
+	Fingerprint    string          `json:"fingerprint"`
 	Shard          string          `json:"shard,omitempty"`
 	Executions     int             `json:"executions"`
 	Steps          int             `json:"steps"`
@@ -53,9 +75,9 @@ type runJSON struct {
 	// Preemptions and Exhausted describe a dfs run.
 	Preemptions *int  `json:"preemptions,omitempty"`
 	Exhausted   *bool `json:"exhausted,omitempty"`
-	// Unreduced counts the schedules a dfs search covered: its executions
+	// Schedules counts the schedules a dfs search covered: its executions
 	// and those that state caching or symmetry reduction skipped.
-	Unreduced *int `json:"schedules_unreduced,omitempty"`
+	Schedules *int `json:"schedules,omitempty"`
 	// Revisits counts the executions ended at a state explored before.
 	Revisits *int `json:"state_revisits,omitempty"`
 	// States counts the distinct states dfs met where no task was alive.
@@ -84,8 +106,8 @@ type runJSON struct {
 	AsExpected *bool     `json:"as_expected,omitempty"`
 }
 
-func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
-	var c common
+func cmdRun(prog string, args []string, stdout, stderr io.Writer) (int, error) {
+	c := common{prog: prog}
 	fs := newFlagSet("run", "FILE... [flags]", stderr)
 	c.register(fs.FlagSet, true)
 	html := htmlFlag(fs.FlagSet)
@@ -116,6 +138,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	var recs []scenarios.Recording
 	for _, sc := range scs {
 		st, err := c.strategyFor(sc)
 		if err != nil {
@@ -126,7 +149,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 			return 0, err
 		}
 		out, rc := runOne(sc, st, pl, &c, stop, stdout, stderr)
-		all, scs = append(all, out), append(scs, sc)
+		all, recs = append(all, out), append(recs, pl.rec)
 		code = max(code, rc)
 		if stop.why() != "" {
 			break
@@ -136,7 +159,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 		writeJSON(stdout, all)
 	}
 	if *html != "" {
-		if err := runHTML(*html, args, scs, all); err != nil {
+		if err := runHTML(*html, c.prog, args, recs, all); err != nil {
 			return 0, err
 		}
 	}
@@ -146,15 +169,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	return code, nil
 }
 
-// writeJSON prints one object for one run, an array for several.
+// writeJSON prints runs as one object (runsJSON), however many there are.
 func writeJSON(w io.Writer, all []runJSON) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	if len(all) == 1 {
-		enc.Encode(all[0])
-	} else {
-		enc.Encode(all)
-	}
+	enc.Encode(runsJSON{Runs: all})
 }
 
 // runOne runs the plan's executions of one scenario, prints the summary
@@ -162,11 +181,14 @@ func writeJSON(w io.Writer, all []runJSON) {
 // exit status.
 func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stopper, stdout, stderr io.Writer) (runJSON, int) {
 	start := time.Now()
-	out := runJSON{Scenario: sc.Name, Strategy: st, Kernel: sc.Kernel.String(), Explore: pl.explore, Seeds: c.seedsArg(), Shard: c.shard,
-		Counts: map[string]int{}, Violations: []violationJSON{}}
-	if pl.explore == "dfs" {
+	out := runJSON{Scenario: sc.Name, Strategy: st, Kernel: sc.Kernel.String(), Explore: pl.explore, Seeds: c.seedsArg(),
+		Fingerprint: pl.rec.Fingerprint(), Shard: c.shard, Counts: map[string]int{}, Violations: []violationJSON{}}
+	switch pl.explore {
+	case "dfs":
 		out.Seeds = ""
 		out.Preemptions = &c.preemptions
+	case "pct":
+		out.Depth = c.depth
 	}
 	var first, crash *scenarios.Outcome
 	cov := newCoverage()
@@ -199,8 +221,12 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 		}
 		for _, f := range o.Result.Findings {
 			if out.Counts[f.Property] == 0 {
-				out.Violations = append(out.Violations, violationJSON{Property: f.Property, Execution: o.Index, Seed: o.Seed,
-					Schedule: o.Result.Schedule.Encode(), Summary: f.Summary})
+				v := violationJSON{Property: f.Property, Execution: o.Index, Schedule: pl.rec.Stamp(o.Result.Schedule),
+					Summary: f.Summary, sched: o.Result.Schedule}
+				if pl.explore != "dfs" {
+					v.Seed = strconv.FormatUint(o.Seed, 10)
+				}
+				out.Violations = append(out.Violations, v)
 			}
 			out.Counts[f.Property]++
 		}
@@ -215,7 +241,7 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	out.Stopped = stop.why()
 	if dfs != nil {
 		out.Counts = dfs.Violated // schedules, not executions
-		out.Exhausted, out.Unreduced, out.Revisits = &dfs.Exhausted, &dfs.Unreduced, &dfs.Revisits
+		out.Exhausted, out.Schedules, out.Revisits = &dfs.Exhausted, &dfs.Unreduced, &dfs.Revisits
 		if !dfs.NoCache {
 			out.States = &dfs.States
 		}
@@ -239,7 +265,7 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	fmt.Fprintf(stderr, "pcssim: %s/%s: %d executions, %d steps in %.2fs (%.0f executions/s)\n",
 		sc.Name, st, out.Executions, out.Steps, el, float64(out.Executions)/max(el, 1e-9))
 	if crash != nil {
-		reportCrash(stderr, sc, st, pl, crash)
+		reportCrash(stderr, c.prog, pl, crash)
 		return out, exitCrash
 	}
 	code := exitOK
@@ -250,7 +276,7 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 		out.MaxSteps = sc.MaxSteps
 	}
 	for i := range out.Violations {
-		out.Violations[i].fill(sc, st, pl.explore)
+		out.Violations[i].fill(c.prog, pl.rec)
 	}
 	if first != nil && out.Violations[0].Report == "" {
 		// The traced replay of the first violation crashed or did not
@@ -258,7 +284,7 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 		origin, again := pl.origin(first)
 		res, err := scenarios.Traced(sc, st, pl.explore, first.Result.Schedule)
 		if err != nil {
-			crashReport(stderr, sc, st, pl.explore, fmt.Sprintf("%s (execution %d), replayed", origin, first.Index), again, err)
+			crashReport(stderr, c.prog, pl.rec, fmt.Sprintf("%s (execution %d), replayed", origin, first.Index), again, err)
 		} else {
 			fmt.Fprintf(stderr, "pcssim: replay of the first violation did not reproduce it (%d findings)\n", len(res.Findings))
 		}
@@ -269,72 +295,6 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	}
 	writeRunText(stdout, &out, runText{total: pl.total, dfs: dfs, preemptions: c.preemptions})
 	return out, code
-}
-
-func cmdList(args []string, stdout, stderr io.Writer) (int, error) {
-	fs := newFlagSet("list", "", stderr)
-	if _, err := parse(fs, args); err != nil {
-		return 0, err
-	}
-	fmt.Fprintln(stdout, "scenarios:")
-	for _, n := range scenarios.Shipped() {
-		sc, err := scenarios.Open(n)
-		desc := ""
-		if err == nil {
-			desc = firstSentence(sc.Description)
-		}
-		fmt.Fprintf(stdout, "  %-22s %s\n", n, desc)
-	}
-	fmt.Fprintln(stdout, "strategies:")
-	for _, id := range strategyDocs() {
-		fmt.Fprintf(stdout, "  %-22s %s\n", id[0], id[1])
-	}
-	fmt.Fprintln(stdout, "properties:")
-	for _, p := range scenarios.AllProperties {
-		fmt.Fprintf(stdout, "  %-22s %s\n", p, scenarios.PropertyDocs[p])
-	}
-	fmt.Fprintln(stdout, "explorers:")
-	for _, e := range scenarios.Explorers {
-		fmt.Fprintf(stdout, "  %-22s %s\n", e[0], e[1])
-	}
-	fmt.Fprintln(stdout, "kernels (--kernel, kernel:):")
-	for i, v := range devmodel.VersionNames {
-		def := ""
-		if v == devmodel.DefaultVersion.String() {
-			def = " (default)"
-		}
-		var has []string
-		for f, info := range devmodel.FeatureTable {
-			if devmodel.Version(i + 1).Has(devmodel.Feature(f)) {
-				has = append(has, info.Name)
-			}
-		}
-		if len(has) == 0 {
-			has = []string{"none of the features below"}
-		}
-		fmt.Fprintf(stdout, "  %-22s has %s%s\n", v, strings.Join(has, ", "), def)
-	}
-	fmt.Fprintln(stdout, "kernel features (first mainline release):")
-	for _, info := range devmodel.FeatureTable {
-		fmt.Fprintf(stdout, "  %-22s %s (%s)\n", info.Name, info.What, info.Since)
-	}
-	fmt.Fprintln(stdout, "fw_devlink modes (fw_devlink:; default the kernel's: on for 6.1, rpm since 6.8):")
-	for i, doc := range fwDevlinkDocs {
-		fmt.Fprintf(stdout, "  %-22s %s\n", devmodel.FwDevlinkNames[i], doc)
-	}
-	fmt.Fprintln(stdout, "firmware references (devices' handles:, parsed by fw_devlink):")
-	for _, p := range devmodel.HandleProperties {
-		fmt.Fprintf(stdout, "  %-22s %s\n", p.Name, p.Doc)
-	}
-	return exitOK, nil
-}
-
-// fwDevlinkDocs explain devmodel.FwDevlinkNames, in order.
-var fwDevlinkDocs = []string{
-	"no links inferred",
-	"SYNC_STATE_ONLY links: sync_state() ordering only, no probe ordering, no unbinding",
-	"managed links (INFERRED, AUTOPROBE_CONSUMER): a consumer probes after its suppliers and is unbound before them",
-	"on plus DL_FLAG_PM_RUNTIME (no runtime PM in the model: as on)",
 }
 
 func firstSentence(s string) string {
@@ -381,26 +341,24 @@ func (r *runJSON) setVacuous(unreached bool) {
 // so that what it never reached makes it VACUOUS.
 func (r *runJSON) judged() bool { return r.Stopped == "" && r.Shard == "" }
 
-// fill sets v's report and replay command from a traced replay of its
-// schedule.
-func (v *violationJSON) fill(sc *scenarios.Scenario, st, explore string) {
-	sched, err := sim.DecodeSchedule(v.Schedule)
-	if err != nil {
-		return
-	}
-	v.Reproduce = scenarios.ReplayCommand(sc, st, explore, sched)
-	res, err := scenarios.Traced(sc, st, explore, sched)
+// fill sets v's report, replay and shrink commands (run by prog) from a
+// traced replay of its schedule, recorded under rec.
+func (v *violationJSON) fill(prog string, rec scenarios.Recording) {
+	v.Reproduce = rec.ReplayCommand(prog, v.sched)
+	v.Shrink = fmt.Sprintf("%s shrink %s%s --schedule %s --property %s", prog, scenarios.ShellQuote(rec.Scenario.Path), rec.Flags(),
+		rec.Stamp(v.sched), scenarios.ShellQuote(v.Property))
+	res, err := scenarios.Traced(rec.Scenario, rec.Strategy, rec.Explore, v.sched)
 	if err != nil {
 		return
 	}
 	for _, f := range res.Findings {
 		if f.Property == v.Property {
 			var b strings.Builder
-			origin := fmt.Sprintf("seed %d", v.Seed)
-			if explore == "dfs" {
+			origin := "seed " + v.Seed
+			if rec.Explore == "dfs" {
 				origin = fmt.Sprintf("dfs schedule %d", v.Execution)
 			}
-			scenarios.WriteReport(&b, sc, st, explore, origin, &res, f)
+			scenarios.WriteReport(&b, prog, rec, origin, &res, f)
 			v.Report = b.String()
 		}
 	}

@@ -48,6 +48,7 @@ func TestInvalidFlagValues(t *testing.T) {
 		{[]string{"--seeds", "1,2", "--explore", "dfs"}, "--seeds"},
 		{[]string{"--seed", "-1"}, "--seed"},
 		{[]string{"--seed", "18446744073709551616"}, "--seed"},
+		{[]string{"--seed", "1@AAAAAAAAAA"}, "--seed"}, // run's master seed is not an execution's
 		{[]string{"--preemptions", "-1"}, "--preemptions"},
 		{[]string{"--preemptions", "11", "--explore", "dfs"}, "--preemptions"},
 		{[]string{"--depth", "0"}, "--depth"},
@@ -78,6 +79,10 @@ func TestInvalidFlagValues(t *testing.T) {
 		{[]string{"compare", "rmk-2022-unbind", "--format", "yaml"}, "--format"},
 		{[]string{"compare", "rmk-2022-unbind", "--jobs", "-1"}, "--jobs"},
 		{[]string{"replay", "rmk-2022-unbind", "--seed", "x"}, "--seed"},
+		{[]string{"replay", "rmk-2022-unbind", "--seed", "1@short"}, "--seed"},
+		{[]string{"replay", "rmk-2022-unbind", "--schedule", "not base64!"}, "--schedule"},
+		{[]string{"shrink", "rmk-2022-unbind", "--schedule", "AQ@AAAAAAAAA!"}, "--schedule"},
+		{[]string{"replay", "rmk-2022-unbind", "--seed", "1", "--explore", "rapi"}, "--explore"},
 		{[]string{"replay", "rmk-2022-unbind", "--seed", "1", "--depth", "0"}, "--depth"},
 		{[]string{"shrink", "rmk-2022-unbind", "--seed", "1", "--property", "uaf"}, "--property"},
 		{[]string{"merge", "--format", "csv", "x.json"}, "--format"},

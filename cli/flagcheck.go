@@ -11,6 +11,7 @@ import (
 	"github.com/pcssim/pcssim/devmodel"
 	"github.com/pcssim/pcssim/pcs"
 	"github.com/pcssim/pcssim/scenarios"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // flagChecks validate the value of each flag, by name, whatever command
@@ -27,8 +28,14 @@ var flagChecks = map[string]func(v string, fs *flag.FlagSet) error{
 		}
 		return nil
 	},
-	"format":   oneOf("--format", "output format", []string{"text", "json"}),
-	"explore":  oneOf("--explore", "explorer", exploreIDs()),
+	"format": oneOf("--format", "output format", []string{"text", "json"}),
+	"explore": func(v string, fs *flag.FlagSet) error {
+		if replays(fs) {
+			// rapid's schedules (pcssimtest.Check) replay too.
+			return oneOf("--explore", "explorer", scenarios.ReplayExplorers)(v, fs)
+		}
+		return oneOf("--explore", "explorer", exploreIDs())(v, fs)
+	},
 	"kernel":   oneOf("--kernel", "kernel version", devmodel.VersionNames),
 	"property": oneOf("--property", "property", scenarios.AllProperties),
 	"strategy": func(v string, _ *flag.FlagSet) error { return knownStrategy("--strategy", v) },
@@ -50,11 +57,32 @@ var flagChecks = map[string]func(v string, fs *flag.FlagSet) error{
 		}
 		return nil
 	},
-	"seed": func(v string, _ *flag.FlagSet) error {
-		if _, err := strconv.ParseUint(v, 10, 64); v != "" && err != nil {
+	"seed": func(v string, fs *flag.FlagSet) error {
+		if v == "" {
+			return nil
+		}
+		text, fp := v, ""
+		if replays(fs) {
+			// An execution seed as run printed it: SEED@FINGERPRINT.
+			text, fp = scenarios.SplitFingerprint(v)
+		}
+		if _, err := strconv.ParseUint(text, 10, 64); err != nil {
+			if replays(fs) {
+				return usagef("--seed %q is not a non-negative integer below 2^64, optionally with @FINGERPRINT", v)
+			}
 			return usagef("--seed %q is not a non-negative integer below 2^64", v)
 		}
-		return nil
+		return fingerprintSyntax("--seed", v, fp)
+	},
+	"schedule": func(v string, _ *flag.FlagSet) error {
+		if v == "" {
+			return nil
+		}
+		text, fp := scenarios.SplitFingerprint(v)
+		if _, err := sim.DecodeSchedule(text); err != nil {
+			return usagef("--schedule: %v", err)
+		}
+		return fingerprintSyntax("--schedule", v, fp)
 	},
 	"seeds": func(v string, fs *flag.FlagSet) error {
 		if v == "" {
@@ -76,6 +104,23 @@ var flagChecks = map[string]func(v string, fs *flag.FlagSet) error{
 		_, _, err := (&common{shard: v}).shardRange(0)
 		return err
 	},
+}
+
+// replays reports whether fs is replay's or shrink's: their --seed and
+// --schedule name one execution, stamped with a fingerprint.
+func replays(fs *flag.FlagSet) bool { return fs.Name() == "replay" || fs.Name() == "shrink" }
+
+// fingerprintSyntax rejects a value v of flag name stamped with fp (""
+// when v has none) that cannot be a fingerprint; whether it is the
+// fingerprint of this scenario and these flags is checked once the
+// scenario is loaded.
+func fingerprintSyntax(name, v, fp string) error {
+	if strings.Contains(v, "@") {
+		if err := scenarios.CheckFingerprintSyntax(fp); err != nil {
+			return usagef("%s: %v", name, err)
+		}
+	}
+	return nil
 }
 
 // checkFlags runs flagChecks on the flags of fs, in name order.

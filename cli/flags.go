@@ -19,6 +19,9 @@ import (
 
 // common holds the flags shared by the subcommands.
 type common struct {
+	// prog is the command that runs pcssim again (see progName), for the
+	// command lines the subcommand prints.
+	prog     string
 	strategy string
 	kernel   string
 	explore  string
@@ -198,29 +201,45 @@ func (c *common) seedList() (int, func(i int) uint64, error) {
 	}, nil
 }
 
-// chooser returns the chooser for replay/shrink: --schedule or --seed.
-func (c *common) chooser(sc *scenarios.Scenario, st string) (sim.Chooser, string, error) {
+// chooser returns the chooser for replay/shrink, --schedule or --seed,
+// and the name of the execution ("schedule", "seed 7"). A value stamped
+// with a fingerprint (SCHEDULE@FP, SEED@FP) must have been recorded under
+// rec: otherwise the error names the flags that differ. stamped reports
+// whether it was.
+func (c *common) chooser(rec scenarios.Recording) (ch sim.Chooser, origin string, stamped bool, err error) {
 	switch {
 	case c.schedule != "" && c.seed != "":
-		return nil, "", usagef("give --seed or --schedule, not both")
+		return nil, "", false, usagef("give --seed or --schedule, not both")
 	case c.schedule != "":
-		s, err := sim.DecodeSchedule(c.schedule)
+		text, fp := scenarios.SplitFingerprint(c.schedule)
+		s, err := sim.DecodeSchedule(text)
 		if err != nil {
-			return nil, "", usagef("--schedule: %v", err)
+			return nil, "", false, usagef("--schedule: %v", err)
 		}
-		return sim.NewReplay(s), "schedule", nil
+		if fp != "" {
+			if err := rec.Check("schedule", fp); err != nil {
+				return nil, "", false, usagef("--schedule: %v", err)
+			}
+		}
+		return sim.NewReplay(s), "schedule", fp != "", nil
 	case c.seed != "":
-		v, err := strconv.ParseUint(c.seed, 10, 64)
+		text, fp := scenarios.SplitFingerprint(c.seed)
+		v, err := strconv.ParseUint(text, 10, 64)
 		if err != nil {
-			return nil, "", usagef("--seed %q is not a non-negative integer", c.seed)
+			return nil, "", false, usagef("--seed %q is not a non-negative integer, optionally with @FINGERPRINT", c.seed)
 		}
-		ex, err := c.seededExplorer(sc, st)
+		if fp != "" {
+			if err := rec.Check("seed", fp); err != nil {
+				return nil, "", false, usagef("--seed: %v", err)
+			}
+		}
+		ex, err := c.seededExplorer(rec.Scenario, rec.Strategy)
 		if err != nil {
-			return nil, "", err
+			return nil, "", false, err
 		}
-		return ex.New(v), "seed " + c.seed, nil
+		return ex.New(v), "seed " + text, fp != "", nil
 	}
-	return nil, "", usagef("give --seed N or --schedule S")
+	return nil, "", false, usagef("give --seed N or --schedule S")
 }
 
 // loadScenario opens a scenario: the problems of a bad file come back as

@@ -33,11 +33,11 @@ func writeHTML(path string, r *htmlreport.Report) error {
 	return nil
 }
 
-// commandLine is the pcssim command that made a report: cmd and its
-// arguments shell-quoted, without --html (the report is the same whatever
-// file it is written to).
-func commandLine(cmd string, args []string) string {
-	out := []string{"pcssim", cmd}
+// commandLine is the pcssim command that made a report, run by prog (see
+// progName): cmd and its arguments shell-quoted, without --html (the
+// report is the same whatever file it is written to).
+func commandLine(prog, cmd string, args []string) string {
+	out := []string{prog, cmd}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
@@ -52,28 +52,32 @@ func commandLine(cmd string, args []string) string {
 	return strings.Join(out, " ")
 }
 
-// htmlViolation replays schedule (an execution of sc under st made by
-// explore) traced and returns the section of its finding of property
-// prop, headed heading; origin names the execution in the report text.
-// ok is false when the replay crashes or does not violate prop.
-func htmlViolation(id, heading string, sc *scenarios.Scenario, st, explore, origin string, schedule sim.Schedule, prop string) (htmlreport.Violation, bool) {
-	res, err := scenarios.Traced(sc, st, explore, schedule)
+// htmlViolation replays schedule (an execution recorded under rec) traced
+// and returns the section of its finding of property prop, headed
+// heading; origin names the execution in the report text, and the
+// commands shown are run by prog. ok is false when the replay crashes or
+// does not violate prop.
+func htmlViolation(id, heading, prog string, rec scenarios.Recording, origin string, schedule sim.Schedule, prop string) (htmlreport.Violation, bool) {
+	res, err := scenarios.Traced(rec.Scenario, rec.Strategy, rec.Explore, schedule)
 	if err != nil {
 		return htmlreport.Violation{}, false
 	}
 	for _, f := range res.Findings {
 		if f.Property == prop {
-			return violationOf(id, heading, sc, st, explore, origin, &res, f), true
+			return violationOf(id, heading, prog, rec, origin, &res, f), true
 		}
 	}
 	return htmlreport.Violation{}, false
 }
 
-// violationOf is the section of finding f of the traced execution res.
-func violationOf(id, heading string, sc *scenarios.Scenario, st, explore, origin string, res *scenarios.Result, f sim.Finding) htmlreport.Violation {
+// violationOf is the section of finding f of the traced execution res,
+// recorded under rec: its report and reproduce command are those the text
+// output prints (scenarios.WriteReport, run by prog, the schedule
+// stamped).
+func violationOf(id, heading, prog string, rec scenarios.Recording, origin string, res *scenarios.Result, f sim.Finding) htmlreport.Violation {
 	var b strings.Builder
-	scenarios.WriteReport(&b, sc, st, explore, origin, res, f)
-	return htmlreport.Violation{ID: id, Heading: heading, Report: b.String(), Reproduce: scenarios.ReplayCommand(sc, st, explore, res.Schedule),
+	scenarios.WriteReport(&b, prog, rec, origin, res, f)
+	return htmlreport.Violation{ID: id, Heading: heading, Report: b.String(), Reproduce: rec.ReplayCommand(prog, res.Schedule),
 		Trace: res.Trace, Truncated: res.TraceTruncated, Finding: f}
 }
 
@@ -95,10 +99,11 @@ func htmlID(parts ...string) string {
 	return b.String()
 }
 
-// runHTML writes the report of run: a summary per scenario run and a
-// section per violated property (its first execution).
-func runHTML(path string, args []string, scs []*scenarios.Scenario, all []runJSON) error {
-	r := &htmlreport.Report{Title: "pcssim run", Command: commandLine("run", args)}
+// runHTML writes the report of run (run by prog): a summary per scenario
+// run, all[i] recorded under recs[i], and a section per violated property
+// (its first execution).
+func runHTML(path, prog string, args []string, recs []scenarios.Recording, all []runJSON) error {
+	r := &htmlreport.Report{Title: "pcssim run", Command: commandLine(prog, "run", args)}
 	if len(all) == 1 {
 		r.Title = fmt.Sprintf("pcssim run %s (%s)", all[0].Scenario, all[0].Strategy)
 	}
@@ -125,15 +130,14 @@ func runHTML(path string, args []string, scs []*scenarios.Scenario, all []runJSO
 		}
 		for _, v := range out.Violations {
 			c := htmlreport.Count{Property: v.Property, N: out.Counts[v.Property]}
-			sched, err := sim.DecodeSchedule(v.Schedule)
-			if err == nil && v.Report != "" {
+			if v.Report != "" {
 				id := htmlID(fmt.Sprint(i), v.Property)
-				origin := fmt.Sprintf("seed %d", v.Seed)
+				origin := "seed " + v.Seed
 				if out.Explore == "dfs" {
 					origin = fmt.Sprintf("dfs schedule %d", v.Execution)
 				}
 				heading := fmt.Sprintf("%s under %s: execution %d, %s", v.Property, out.Strategy, v.Execution, origin)
-				if sec, ok := htmlViolation(id, heading, scs[i], out.Strategy, out.Explore, origin, sched, v.Property); ok {
+				if sec, ok := htmlViolation(id, heading, prog, recs[i], origin, v.sched, v.Property); ok {
 					r.Violations = append(r.Violations, sec)
 					c.Link = id
 				}
@@ -145,10 +149,11 @@ func runHTML(path string, args []string, scs []*scenarios.Scenario, all []runJSO
 	return writeHTML(path, r)
 }
 
-// replayHTML writes the report of replay: the execution's summary and a
-// section per finding.
-func replayHTML(path string, args []string, sc *scenarios.Scenario, st, explore, origin string, res *scenarios.Result) error {
-	r := &htmlreport.Report{Title: fmt.Sprintf("pcssim replay %s (%s)", sc.Name, st), Command: commandLine("replay", args)}
+// replayHTML writes the report of replay (run by prog) of an execution
+// recorded under rec: its summary and a section per finding.
+func replayHTML(path, prog string, args []string, rec scenarios.Recording, origin string, res *scenarios.Result) error {
+	sc, st := rec.Scenario, rec.Strategy
+	r := &htmlreport.Report{Title: fmt.Sprintf("pcssim replay %s (%s)", sc.Name, st), Command: commandLine(prog, "replay", args)}
 	sum := htmlreport.Summary{Heading: fmt.Sprintf("scenario %s, strategy %s, kernel %s, %s", sc.Name, st, sc.Kernel, origin), OK: len(res.Findings) == 0,
 		Lines: []string{fmt.Sprintf("%d steps, ended at t=%s (%s)", res.Steps, res.EndTime, res.End)}}
 	if len(res.Findings) == 0 {
@@ -156,7 +161,7 @@ func replayHTML(path string, args []string, sc *scenarios.Scenario, st, explore,
 	}
 	for _, f := range res.Findings {
 		id := htmlID(f.Property)
-		r.Violations = append(r.Violations, violationOf(id, fmt.Sprintf("%s under %s, %s", f.Property, st, origin), sc, st, explore, origin, res, f))
+		r.Violations = append(r.Violations, violationOf(id, fmt.Sprintf("%s under %s, %s", f.Property, st, origin), prog, rec, origin, res, f))
 		sum.Counts = append(sum.Counts, htmlreport.Count{Property: f.Property, N: 1, Link: id})
 	}
 	r.Summaries = append(r.Summaries, sum)

@@ -16,21 +16,22 @@ type compareHTML struct {
 	first map[string]map[string]firstViolation
 }
 
-// firstViolation names an execution: the explorer that made it, its
-// index and seed, and its schedule.
+// firstViolation names an execution: what it was recorded under (the
+// explorer that made it), its index and seed, and its schedule.
 type firstViolation struct {
-	explore  string
+	rec      scenarios.Recording
 	index    int
 	seed     uint64
 	schedule sim.Schedule
 }
 
-// see records o (an execution of strategy st made by explorer explore)
-// as the first violation of each property it violates that has none yet.
-func (h *compareHTML) see(st, explore string, o *scenarios.Outcome) {
+// see records o (an execution recorded under rec) as the first violation
+// of each property it violates that has none yet.
+func (h *compareHTML) see(rec scenarios.Recording, o *scenarios.Outcome) {
 	if h == nil || len(o.Result.Findings) == 0 {
 		return
 	}
+	st := rec.Strategy
 	if h.first == nil {
 		h.first = map[string]map[string]firstViolation{}
 	}
@@ -39,7 +40,7 @@ func (h *compareHTML) see(st, explore string, o *scenarios.Outcome) {
 	}
 	for _, p := range o.Result.Violated() {
 		if _, ok := h.first[st][p]; !ok {
-			h.first[st][p] = firstViolation{explore: explore, index: o.Index, seed: o.Seed, schedule: o.Result.Schedule}
+			h.first[st][p] = firstViolation{rec: rec, index: o.Index, seed: o.Seed, schedule: o.Result.Schedule}
 		}
 	}
 }
@@ -59,15 +60,15 @@ func (h *compareHTML) row(st string, executions int, counts map[string]int, expe
 	h.rows = append(h.rows, r)
 }
 
-// write renders the report of compare on sc (args: its command line;
-// heading: what the cells count) into path, replaying each first
-// violation traced.
-func (h *compareHTML) write(path string, args []string, sc *scenarios.Scenario, heading string, gate bool) error {
+// write renders the report of compare on sc (run by prog; args: its
+// command line; heading: what the cells count) into path, replaying each
+// first violation traced.
+func (h *compareHTML) write(path, prog string, args []string, sc *scenarios.Scenario, heading string, gate bool) error {
 	if h == nil {
 		return nil
 	}
 	m := &htmlreport.Matrix{Heading: heading, Properties: scenarios.AllProperties, Rows: h.rows}
-	r := &htmlreport.Report{Title: "pcssim compare " + sc.Name, Command: commandLine("compare", args), Matrix: m}
+	r := &htmlreport.Report{Title: "pcssim compare " + sc.Name, Command: commandLine(prog, "compare", args), Matrix: m}
 	bad := 0
 	for i := range m.Rows {
 		row := &m.Rows[i]
@@ -80,12 +81,12 @@ func (h *compareHTML) write(path string, args []string, sc *scenarios.Scenario, 
 				continue
 			}
 			origin := fmt.Sprintf("seed %d", fv.seed)
-			if fv.explore == "dfs" {
+			if fv.rec.Explore == "dfs" {
 				origin = fmt.Sprintf("dfs schedule %d", fv.index)
 			}
 			id := htmlID(row.Strategy, p)
-			heading := fmt.Sprintf("%s under %s: first of %d (explore %s, %s)", p, row.Strategy, row.Counts[p], fv.explore, origin)
-			if sec, ok := htmlViolation(id, heading, sc, row.Strategy, fv.explore, origin, fv.schedule, p); ok {
+			heading := fmt.Sprintf("%s under %s: first of %d (explore %s, %s)", p, row.Strategy, row.Counts[p], fv.rec.ExploreLabel(), origin)
+			if sec, ok := htmlViolation(id, heading, prog, fv.rec, origin, fv.schedule, p); ok {
 				r.Violations = append(r.Violations, sec)
 				row.Links[p] = id
 			}

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"html"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -80,8 +82,76 @@ func TestHTMLUnwritable(t *testing.T) {
 }
 
 func TestCommandLine(t *testing.T) {
-	got := commandLine("run", []string{"a b.yaml", "--html", "x.html", "--seeds", "5", "--html=y.html", "-html", "z"})
-	if want := "pcssim run 'a b.yaml' --seeds 5"; got != want {
+	got := commandLine("go run ./cmd/pcssim", "run", []string{"a b.yaml", "--html", "x.html", "--seeds", "5", "--html=y.html", "-html", "z"})
+	if want := "go run ./cmd/pcssim run 'a b.yaml' --seeds 5"; got != want {
 		t.Errorf("commandLine = %q, want %q", got, want)
+	}
+}
+
+// reproRE finds the reproduce commands of an HTML report.
+var reproRE = regexp.MustCompile(`<pre class="repro">([^<]*)</pre>`)
+
+// TestHTMLReproduceIsTheTextOnes: the reproduce commands of run's and
+// replay's --html report are, byte for byte, those their text output
+// prints (the program as run, the schedule stamped with its
+// fingerprint), and so is the command line shown; compare's, which has no
+// text to match, replay the violation they head when run as shown.
+func TestHTMLReproduceIsTheTextOnes(t *testing.T) {
+	const prog = "go run ./cmd/pcssim"
+	as := func(args ...string) (int, string, string) { return pcssimAs(prog, args...) }
+	reproduces := func(page string) []string {
+		var out []string
+		for _, m := range reproRE.FindAllStringSubmatch(page, -1) {
+			out = append(out, html.UnescapeString(m[1]))
+		}
+		return out
+	}
+	for _, args := range [][]string{
+		{"run", "rmk-2022-unbind", "--strategy", "module-ref", "--seeds", "20", "--explore", "pct", "--depth", "4"},
+		{"replay", "rmk-2022-unbind", "--strategy", "module-ref", "--seed", "7"},
+	} {
+		_, out, _ := as(args...)
+		var want []string
+		for _, l := range strings.Split(out, "\n") {
+			if r, ok := strings.CutPrefix(l, "reproduce: "); ok {
+				want = append(want, r)
+			}
+		}
+		path := filepath.Join(t.TempDir(), "r.html")
+		as(append(args, "--html", path)...)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) == 0 {
+			t.Fatalf("%v: no reproduce line in\n%s", args, out)
+		}
+		if diff := cmp.Diff(want, reproduces(string(data))); diff != "" {
+			t.Errorf("%v: the report's reproduce commands differ from the text's (-text +html):\n%s", args, diff)
+		}
+		if !strings.Contains(string(data), "<code>"+html.EscapeString(prog+" "+strings.Join(args, " "))+"</code>") {
+			t.Errorf("%v: the report does not show the command as run by %s", args, prog)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "c.html")
+	as("compare", "rmk-2022-unbind", "--strategies", "module-ref", "--seeds", "5", "--html", path)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmds := reproduces(string(data))
+	if len(cmds) == 0 {
+		t.Fatal("compare --html shows no reproduce command")
+	}
+	for _, c := range cmds {
+		rest, ok := strings.CutPrefix(c, prog+" ")
+		if !ok || !strings.Contains(rest, "@") {
+			t.Errorf("compare's reproduce command %q: not run by %s or its schedule not stamped", c, prog)
+			continue
+		}
+		code, out, errb := pcssim(strings.Fields(rest)...)
+		if code != exitViolation || errb != "" {
+			t.Errorf("%s: exit %d, stderr %q; want the violation replayed:\n%s", c, code, errb, out)
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -51,8 +50,8 @@ func TestTimeBudgetStopsOneLongExecution(t *testing.T) {
 	if code != exitOK {
 		t.Errorf("exit %d (stderr %q)", code, errs)
 	}
-	var got runJSON
-	if err := json.Unmarshal([]byte(out), &got); err != nil {
+	got, err := decodeRun(out)
+	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	if got.Stopped != "time budget" || got.Interrupted == nil || *got.Interrupted != 0 || got.Executions != 0 || got.Steps != 0 {

@@ -38,12 +38,12 @@ const topUsage = `pcssim — deterministic simulator of PCS lifetimes in the Lin
 
 usage:
   pcssim run FILE... [flags]        explore executions, report violations
-  pcssim replay FILE --seed N | --schedule S
-  pcssim shrink FILE --seed N | --schedule S
+  pcssim replay FILE --seed N[@FP] | --schedule S[@FP]
+  pcssim shrink FILE --seed N[@FP] | --schedule S[@FP]
   pcssim compare FILE [--strategies a,b] [--seeds N]
   pcssim merge SHARD.json...        combine the JSON of --shard runs
   pcssim validate FILE... | -       check scenario files (-: standard input)
-  pcssim list
+  pcssim list [--format json]
 
 FILE is a scenario path or the name of a shipped scenario.
 Run 'pcssim COMMAND --help' for the flags of a command.
@@ -75,23 +75,33 @@ func Main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memLimit)
 	}
+	bi, _ := debug.ReadBuildInfo()
+	prog := progName(os.Args[0], bi)
 	// PCSSIM_CPUPROFILE=FILE writes a CPU profile of the whole run (for
 	// `go tool pprof`), to measure where time goes.
 	if f := os.Getenv("PCSSIM_CPUPROFILE"); f != "" {
 		if out, err := os.Create(f); err == nil {
 			pprof.StartCPUProfile(out)
-			code := Run(os.Args[1:], os.Stdout, os.Stderr)
+			code := run(prog, os.Args[1:], os.Stdout, os.Stderr)
 			pprof.StopCPUProfile()
 			out.Close()
 			os.Exit(code)
 		}
 	}
-	os.Exit(Run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(prog, os.Args[1:], os.Stdout, os.Stderr))
 }
 
 // Run runs the pcssim command line args (without the program name),
 // writing to stdout and stderr, and returns the exit status of DESIGN.md.
+// The commands it prints to replay or shrink a violation start with
+// "pcssim"; Main prints how the user ran it ("go run ./cmd/pcssim" under
+// go run).
 func Run(args []string, stdout, stderr io.Writer) int {
+	return run(defaultProg, args, stdout, stderr)
+}
+
+// run is Run for the program prog (see progName).
+func run(prog string, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, topUsage)
 		return exitUsage
@@ -110,9 +120,9 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, versionLine())
 		return exitOK
 	}
-	cmds := map[string]func([]string, io.Writer, io.Writer) (int, error){
+	cmds := map[string]func(string, []string, io.Writer, io.Writer) (int, error){
 		"run": cmdRun, "replay": cmdReplay, "shrink": cmdShrink, "compare": cmdCompare,
-		"validate": cmdValidate, "list": cmdList, "merge": cmdMerge,
+		"validate": noProg(cmdValidate), "list": noProg(cmdList), "merge": noProg(cmdMerge),
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {
@@ -128,7 +138,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	if asksHelp(args[1:]) {
 		stderr = out // help asked for goes to stdout
 	}
-	code, err := cmd(args[1:], out, stderr)
+	code, err := cmd(prog, args[1:], out, stderr)
 	if out.err != nil {
 		// Results that did not reach stdout (a full disk, a closed pipe)
 		// must not pass for a clean run.
@@ -158,6 +168,12 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return exitCrash
 	}
 	return code
+}
+
+// noProg adapts a command that prints no command line to the signature of
+// those that do (their first argument: the program, see progName).
+func noProg(cmd func([]string, io.Writer, io.Writer) (int, error)) func(string, []string, io.Writer, io.Writer) (int, error) {
+	return func(_ string, args []string, stdout, stderr io.Writer) (int, error) { return cmd(args, stdout, stderr) }
 }
 
 // checkedWriter passes writes to w until one fails, keeps that error and

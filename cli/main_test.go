@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -28,6 +27,14 @@ var update = flag.Bool("update", false, "rewrite testdata/golden")
 func pcssim(args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
 	code := Run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// pcssimAs is pcssim run as prog (as Main runs it for a binary that
+// progName names prog).
+func pcssimAs(prog string, args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(prog, args, &out, &errb)
 	return code, out.String(), errb.String()
 }
 
@@ -380,17 +387,18 @@ func TestDFSCountsIgnoreStateCache(t *testing.T) {
 		_, cached, _ := pcssim(args...)
 		_, plain, _ := pcssim(append(args, "--state-cache=false")...)
 		if args[0] == "run" {
-			var c, p runJSON
-			if err := json.Unmarshal([]byte(cached), &c); err != nil {
+			c, err := decodeRun(cached)
+			if err != nil {
 				t.Fatal(err)
 			}
-			if err := json.Unmarshal([]byte(plain), &p); err != nil {
+			p, err := decodeRun(plain)
+			if err != nil {
 				t.Fatal(err)
 			}
 			if c.Executions >= p.Executions || len(c.Counts) == 0 {
 				t.Errorf("%v: %d executions with caching, %d without; counts %v", args, c.Executions, p.Executions, c.Counts)
 			}
-			cached, plain = fmt.Sprint(c.Counts, *c.Unreduced), fmt.Sprint(p.Counts, *p.Unreduced)
+			cached, plain = fmt.Sprint(c.Counts, *c.Schedules), fmt.Sprint(p.Counts, *p.Schedules)
 		}
 		if diff := cmp.Diff(plain, cached); diff != "" {
 			t.Errorf("%v: state caching changed the counts (-plain +cached):\n%s", args, diff)

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -29,8 +28,8 @@ func TestMergeJudgesVacuity(t *testing.T) {
 			t.Errorf("shard %s: exit %d, want 0, no VACUOUS and a note that merge judges:\n%s", shard, code, text)
 		}
 		code, out, _ := pcssim(append(args, "--shard", shard, "--format", "json")...)
-		var j runJSON
-		if err := json.Unmarshal([]byte(out), &j); err != nil || code != exitOK || j.Vacuous || len(j.Unmet) != 1 {
+		j, err := decodeRun(out)
+		if err != nil || code != exitOK || j.Vacuous || len(j.Unmet) != 1 {
 			t.Errorf("shard %s JSON: exit %d, vacuous %v, unmet %v (%v)", shard, code, j.Vacuous, j.Unmet, err)
 		}
 		f := filepath.Join(dir, fmt.Sprintf("s%d.json", i))
@@ -44,8 +43,8 @@ func TestMergeJudgesVacuity(t *testing.T) {
 		t.Errorf("merge: exit %d, want %d and the unsharded run's text:\n%s", code, exitViolation, text)
 	}
 	code, out, _ := pcssim(append([]string{"merge", "--format", "json"}, files...)...)
-	var j runJSON
-	if err := json.Unmarshal([]byte(out), &j); err != nil || code != exitViolation || !j.Vacuous || j.Coverage == nil || j.Coverage.InterleavingPairs == 0 {
+	j, err := decodeRun(out)
+	if err != nil || code != exitViolation || !j.Vacuous || j.Coverage == nil || j.Coverage.InterleavingPairs == 0 {
 		t.Errorf("merge JSON: exit %d, vacuous %v, coverage %+v (%v)", code, j.Vacuous, j.Coverage, err)
 	}
 }

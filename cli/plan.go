@@ -13,6 +13,9 @@ import (
 // plan says which executions a run performs and how to describe one.
 type plan struct {
 	explore string
+	// rec is what the executions are recorded under: their seeds and
+	// schedules replay with its flags and fingerprint.
+	rec scenarios.Recording
 	// total is the number of executions planned (dfs: the limit).
 	total int
 	// drive runs the executions, calling visit for each in a fixed order;
@@ -45,11 +48,13 @@ func (c *common) plan(sc *scenarios.Scenario, st string) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	rec := scenarios.Recording{Scenario: sc, Strategy: st, Explore: ex.Name(), Depth: c.depth}
 	pl := &plan{
 		explore: ex.Name(),
+		rec:     rec,
 		total:   hi - lo,
 		origin: func(o *scenarios.Outcome) (string, string) {
-			return fmt.Sprintf("seed %d", o.Seed), fmt.Sprintf("--seed %d --explore %s", o.Seed, ex.Name())
+			return fmt.Sprintf("seed %d", o.Seed), "--seed " + rec.StampSeed(o.Seed)
 		},
 	}
 	pl.drive = func(visit func(o scenarios.Outcome) bool) *scenarios.DFSResult {
@@ -69,8 +74,11 @@ func (c *common) seededExplorer(sc *scenarios.Scenario, st string) (scenarios.Ex
 	if c.depth < 1 || c.depth > 10 {
 		return nil, usagef("--depth must be between 1 and 10")
 	}
-	if c.explore == "dfs" {
+	switch c.explore {
+	case "dfs":
 		return nil, usagef("dfs executions are named by --schedule, not --seed")
+	case "rapid":
+		return nil, usagef("rapid's executions are named by --schedule, not --seed (go test -rapid.seed replays a rapid seed)")
 	}
 	ex, ok := scenarios.NewExplorer(c.explore, sc, st, c.depth)
 	if !ok {
@@ -94,11 +102,13 @@ func (c *common) dfsPlan(sc *scenarios.Scenario, st string) (*plan, error) {
 		}
 		limit = n
 	}
+	rec := scenarios.Recording{Scenario: sc, Strategy: st, Explore: "dfs"}
 	pl := &plan{
 		explore: "dfs",
+		rec:     rec,
 		total:   limit,
 		origin: func(o *scenarios.Outcome) (string, string) {
-			return fmt.Sprintf("dfs schedule %d", o.Index), "--schedule " + o.Result.Schedule.Encode()
+			return fmt.Sprintf("dfs schedule %d", o.Index), "--schedule " + rec.Stamp(o.Result.Schedule)
 		},
 	}
 	pl.drive = func(visit func(o scenarios.Outcome) bool) *scenarios.DFSResult {

@@ -11,23 +11,25 @@ import (
 )
 
 // crashReport prints a simulator crash (err, usually a
-// *scenarios.CrashError) of the execution of scenario sc under strategy st
-// and explorer explore that origin names ("seed 7 (execution 3)"), on w
-// (stderr: the Go stack is not deterministic). again are the replay flags
-// of the execution (values shell-quoted), used when the crash carries no
-// schedule. Every
+// *scenarios.CrashError) of the execution recorded under rec that origin
+// names ("seed 7 (execution 3)"), on w (stderr: the Go stack is not
+// deterministic), with the command (run by prog) that replays it. again
+// is the --seed or --schedule flag of the execution (its value stamped
+// and shell-quoted), used when the crash carries no schedule. Every
 // subcommand that runs executions prints its crashes here and exits
 // exitCrash.
-func crashReport(w io.Writer, sc *scenarios.Scenario, st, explore, origin, again string, err error) {
+func crashReport(w io.Writer, prog string, rec scenarios.Recording, origin, again string, err error) {
 	fmt.Fprintln(w, "pcssim: simulator crashed")
+	sc := rec.Scenario
+	replay := fmt.Sprintf("%s replay %s%s %s", prog, scenarios.ShellQuote(sc.Path), rec.Flags(), again)
 	var ce *scenarios.CrashError
 	if !errors.As(err, &ce) {
-		fmt.Fprintf(w, "scenario %s, strategy %s, kernel %s, explore %s, %s\n", sc.Name, st, sc.Kernel, explore, origin)
+		fmt.Fprintf(w, "scenario %s, strategy %s, kernel %s, explore %s, %s\n", sc.Name, rec.Strategy, sc.Kernel, rec.ExploreLabel(), origin)
 		fmt.Fprintf(w, "error: %v\n", err)
-		fmt.Fprintf(w, "reproduce: pcssim replay %s --strategy %s%s %s\n", scenarios.ShellQuote(sc.Path), scenarios.ShellQuote(st), scenarios.KernelFlag(sc), again)
+		fmt.Fprintf(w, "reproduce: %s\n", replay)
 		return
 	}
-	fmt.Fprintf(w, "scenario %s, strategy %s, kernel %s, explore %s, %s, step %d, t=%s\n", sc.Name, st, sc.Kernel, explore, origin, ce.Steps, ce.At)
+	fmt.Fprintf(w, "scenario %s, strategy %s, kernel %s, explore %s, %s, step %d, t=%s\n", sc.Name, rec.Strategy, sc.Kernel, rec.ExploreLabel(), origin, ce.Steps, ce.At)
 	if ce.Task != "" {
 		fmt.Fprintf(w, "in task %s\n", ce.Task)
 	}
@@ -42,19 +44,18 @@ func crashReport(w io.Writer, sc *scenarios.Scenario, st, explore, origin, again
 		fmt.Fprintln(w, s)
 	}
 	if len(ce.Schedule) > 0 || again == "" {
-		fmt.Fprintf(w, "reproduce: %s\n", scenarios.ReplayCommand(sc, st, explore, ce.Schedule))
-	} else {
-		fmt.Fprintf(w, "reproduce: pcssim replay %s --strategy %s%s %s\n", scenarios.ShellQuote(sc.Path), scenarios.ShellQuote(st), scenarios.KernelFlag(sc), again)
+		replay = rec.ReplayCommand(prog, ce.Schedule)
 	}
+	fmt.Fprintf(w, "reproduce: %s\n", replay)
 }
 
 // reportCrash prints the crash of execution o of plan pl.
-func reportCrash(w io.Writer, sc *scenarios.Scenario, st string, pl *plan, o *scenarios.Outcome) {
+func reportCrash(w io.Writer, prog string, pl *plan, o *scenarios.Outcome) {
 	origin, again := pl.origin(o)
 	if pl.explore != "dfs" {
 		origin = fmt.Sprintf("%s (execution %d)", origin, o.Index)
 	}
-	crashReport(w, sc, st, pl.explore, origin, again, o.Err)
+	crashReport(w, prog, pl.rec, origin, again, o.Err)
 }
 
 // crashTrace returns the trace up to the crash that err reports, if the

@@ -74,7 +74,7 @@ func writeRunText(w io.Writer, r *runJSON, t runText) {
 	for _, v := range r.Violations {
 		parts = append(parts, fmt.Sprintf("%s %d", v.Property, r.Counts[v.Property]))
 	}
-	counted, origin := "executions", fmt.Sprintf("seed %d", r.Violations[0].Seed)
+	counted, origin := "executions", "seed "+r.Violations[0].Seed
 	if t.dfs != nil {
 		counted, origin = "schedules", fmt.Sprintf("dfs schedule %d", r.Violations[0].Execution)
 	}
@@ -89,7 +89,7 @@ func writeRunText(w io.Writer, r *runJSON, t runText) {
 		if v.Report == "" {
 			continue
 		}
-		o := fmt.Sprintf("seed %d", v.Seed)
+		o := "seed " + v.Seed
 		if t.dfs != nil {
 			o = fmt.Sprintf("dfs schedule %d", v.Execution)
 		}
@@ -99,10 +99,10 @@ func writeRunText(w io.Writer, r *runJSON, t runText) {
 	}
 }
 
-// writeShrinkLine prints the shrink command of a violation: its replay
-// command as shrink, keeping its property.
+// writeShrinkLine prints the command that shrinks a violation's execution,
+// keeping its property.
 func writeShrinkLine(w io.Writer, v violationJSON) {
-	if rest, ok := strings.CutPrefix(v.Reproduce, "pcssim replay "); ok {
-		fmt.Fprintf(w, "shrink: pcssim shrink %s --property %s\n", rest, v.Property)
+	if v.Shrink != "" {
+		fmt.Fprintf(w, "shrink: %s\n", v.Shrink)
 	}
 }

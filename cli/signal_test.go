@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"os"
 	"os/signal"
 	"strings"
@@ -43,8 +42,8 @@ func TestSignalsGivePartialResults(t *testing.T) {
 		if code != tc.code {
 			t.Errorf("%v: exit %d, want %d (stderr %q)", tc.sig, code, tc.code, errs)
 		}
-		var got runJSON
-		if err := json.Unmarshal([]byte(out), &got); err != nil {
+		got, err := decodeRun(out)
+		if err != nil {
 			t.Fatalf("%v: stdout is not the partial JSON: %v\n%s", tc.sig, err, out)
 		}
 		if got.Stopped != tc.reason || got.Executions == 0 {

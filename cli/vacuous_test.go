@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,8 +34,8 @@ func TestRunVacuous(t *testing.T) {
 		t.Fatalf("exit %d, want 1 and VACUOUS naming link eth0:\n%s", code, out)
 	}
 	code, out, _ = pcssim("run", unloadedPCS(t, false), "--strategy", "phylink-notify", "--seeds", "20", "--format", "json")
-	var j runJSON
-	if err := json.Unmarshal([]byte(out), &j); err != nil || code != 1 || !j.Vacuous || len(j.Unmet) != 1 || j.Unmet[0] != "link eth0" {
+	j, err := decodeRun(out)
+	if err != nil || code != 1 || !j.Vacuous || len(j.Unmet) != 1 || j.Unmet[0] != "link eth0" {
 		t.Fatalf("json: exit %d, %+v (%v)", code, j, err)
 	}
 	code, out, _ = pcssim("compare", unloadedPCS(t, false), "--seeds", "20")

@@ -219,8 +219,10 @@ dec=json.JSONDecoder(); s=sys.stdin.read(); i=0; found=set(); n=0
 while True:
     while i < len(s) and s[i].isspace(): i+=1
     if i >= len(s): break
-    d,i=dec.raw_decode(s,i); n+=1
-    found |= {p for p,c in d["counts"].items() if c}
+    doc,i=dec.raw_decode(s,i)
+    for d in doc["runs"]:
+        n+=1
+        found |= {p for p,c in d["counts"].items() if c}
 obs=["use-after-free","rmmod-blocked","collateral-teardown","no-recovery"]
 v=[p for p in obs if p in found]
 print((" ".join(v) if v else "none") if n == 2 else "pcssim-failed")'

@@ -40,7 +40,9 @@
 // An empty value counts as not given. A value that does not parse or is
 // out of range, whether it comes from a flag, the environment or Options,
 // stops the test with t.Fatal naming its source and what it wants; it
-// never falls back to a default.
+// never falls back to a default. So does a schedule (SCHEDULE@FP, as a
+// failure prints it) whose fingerprint says it was recorded under another
+// strategy, explorer, kernel or scenario than the settings resolved.
 //
 // # rapid
 //

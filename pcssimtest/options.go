@@ -163,7 +163,7 @@ func (o Options) resolve(t testing.TB, sc *scenarios.Scenario) (Options, sim.Sch
 	}
 	var sched sim.Schedule
 	if s, from, ok := scheduleKnob.get(); ok {
-		if sched, err = sim.DecodeSchedule(s); err != nil {
+		if sched, err = decodeStamped(s, recording(sc, o)); err != nil {
 			return o, nil, fmt.Errorf("%s: %v", from, err)
 		}
 	}

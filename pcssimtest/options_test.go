@@ -13,6 +13,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/pcssim/pcssim/scenarios"
+	"github.com/pcssim/pcssim/sim"
 )
 
 var knobs = []knob{seedsKnob, seedKnob, exploreKnob, preemptKnob, jobsKnob, scheduleKnob}
@@ -143,6 +144,13 @@ func (r *fatalRecorder) Helper() {}
 // the environment or Options, stops the test with t.Fatal naming where it
 // came from and what is wanted; nothing runs.
 func TestBadSettingFailsTheTest(t *testing.T) {
+	sc, err := scenarios.Open("rmk-2022-unbind")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A schedule stamped under module-ref and random: another strategy or
+	// explorer, from any source, would replay another execution.
+	moduleRef := scenarios.Recording{Scenario: sc, Strategy: "module-ref", Explore: "random"}.Stamp(sim.Schedule{0})
 	for _, tc := range []struct {
 		o    Options
 		env  map[string]string
@@ -157,6 +165,10 @@ func TestBadSettingFailsTheTest(t *testing.T) {
 		{Options{}, nil, map[knob]string{preemptKnob: "11"}, `-pcssim.preemptions "11": want an integer from 0 to 10`},
 		{Options{}, map[string]string{"PCSSIM_JOBS": "-1"}, nil, `PCSSIM_JOBS "-1": want an integer from 0 to 1024`},
 		{Options{}, map[string]string{"PCSSIM_SCHEDULE": "not a schedule!"}, nil, "PCSSIM_SCHEDULE: "},
+		{Options{Strategy: "phylink-notify"}, map[string]string{"PCSSIM_SCHEDULE": moduleRef}, nil,
+			"PCSSIM_SCHEDULE: this schedule was recorded with --strategy module-ref, not phylink-notify"},
+		{Options{Strategy: "module-ref"}, map[string]string{"PCSSIM_EXPLORE": "swarm"}, map[knob]string{scheduleKnob: moduleRef},
+			"-pcssim.schedule: this schedule was recorded with --explore random, not --explore swarm"},
 		{Options{Seeds: -1}, nil, nil, "Options.Seeds -1: want 1 to"},
 		{Options{Preemptions: 11}, nil, nil, "Options.Preemptions 11: want 0 to 10"},
 		{Options{Jobs: -2}, nil, nil, "Options.Jobs -2: want 0 to 1024"},

@@ -110,6 +110,29 @@ func RunScenario(t testing.TB, sc *scenarios.Scenario, o Options) Summary {
 	return sum
 }
 
+// ReplayProg is the command that pcssimtest's reproduce lines run: the
+// pcssim of the module version the test builds with, from the test's
+// package directory (where go test runs and scenario paths are relative
+// to).
+const ReplayProg = "go run github.com/pcssim/pcssim/cmd/pcssim"
+
+// recording is what Run's executions are recorded under.
+func recording(sc *scenarios.Scenario, o Options) scenarios.Recording {
+	return scenarios.Recording{Scenario: sc, Strategy: o.Strategy, Explore: o.Explore, Depth: scenarios.DefaultDepth}
+}
+
+// decodeStamped decodes a schedule as replay takes it (SCHEDULE@FP, or
+// SCHEDULE without a fingerprint), which must have been recorded under
+// rec.
+func decodeStamped(text string, rec scenarios.Recording) (sim.Schedule, error) {
+	body, fp := scenarios.SplitFingerprint(text)
+	s, err := sim.DecodeSchedule(body)
+	if err == nil && fp != "" {
+		err = rec.Check("schedule", fp)
+	}
+	return s, err
+}
+
 // origin names an execution in messages: its seed, or its dfs schedule.
 func origin(o Options, out scenarios.Outcome) string {
 	if o.Explore == "dfs" {
@@ -141,8 +164,9 @@ func fail(t testing.TB, sc *scenarios.Scenario, o Options, sched sim.Schedule, o
 		return nil
 	}
 	var b bytes.Buffer
-	scenarios.WriteReport(&b, sc, o.Strategy, o.Explore, origin, &res, res.Findings[0])
-	fmt.Fprintf(&b, "or: go test -run '^%s$' -pcssim.schedule=%s", t.Name(), sched.Encode())
+	rec := recording(sc, o)
+	scenarios.WriteReport(&b, ReplayProg, rec, origin, &res, res.Findings[0])
+	fmt.Fprintf(&b, "or: go test -run '^%s$' -pcssim.schedule=%s", t.Name(), rec.Stamp(sched))
 	if o.Explore == "swarm" {
 		fmt.Fprint(&b, " -pcssim.explore=swarm")
 	}
@@ -161,13 +185,17 @@ type failFile struct {
 }
 
 // failHeader starts every persisted file; the version lets a later format
-// tell old files apart.
-const failHeader = "# pcssim failure v1"
+// tell old files apart. v2 stamps the schedule with its fingerprint
+// (SCHEDULE@FP); v1 files, whose schedules have none, are read too.
+const (
+	failHeader   = "# pcssim failure v2"
+	failHeaderV1 = "# pcssim failure v1"
+)
 
 // persist writes the failing schedule of res and returns the file's path.
 func persist(t testing.TB, dir string, sc *scenarios.Scenario, o Options, res scenarios.Result) string {
 	t.Helper()
-	enc := res.Schedule.Encode()
+	enc := recording(sc, o).Stamp(res.Schedule)
 	h := fnv.New32a()
 	h.Write([]byte(enc))
 	path := filepath.Join(dir, fmt.Sprintf("%s-%s-%08x.fail", o.Strategy, res.Findings[0].Property, h.Sum32()))
@@ -209,10 +237,18 @@ func persisted(t testing.TB, dir string, sc *scenarios.Scenario, o Options) []fa
 		if fields["scenario"] != sc.Name || fields["strategy"] != o.Strategy || fields["explore"] != o.Explore {
 			continue
 		}
-		s, err := sim.DecodeSchedule(fields["schedule"])
+		body, fp := scenarios.SplitFingerprint(fields["schedule"])
+		s, err := sim.DecodeSchedule(body)
 		if err != nil {
 			t.Errorf("pcssimtest: %s: %v", p, err)
 			continue
+		}
+		if fp != "" {
+			if err := recording(sc, o).Check("schedule", fp); err != nil {
+				// The scenario's world or kernel changed since: the
+				// schedule still runs, perhaps not into the same bug.
+				t.Logf("pcssimtest: %s: %v (the scenario changed since the file was saved: replayed all the same; delete the file once it no longer applies)", p, err)
+			}
 		}
 		out = append(out, failFile{path: p, schedule: s})
 	}
@@ -223,7 +259,7 @@ func persisted(t testing.TB, dir string, sc *scenarios.Scenario, o Options) []fa
 // endings: a checkout with autocrlf rewrites them).
 func parseFailFile(s string) (map[string]string, bool) {
 	lines := strings.Split(strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")), "\n")
-	if len(lines) == 0 || lines[0] != failHeader {
+	if len(lines) == 0 || (lines[0] != failHeader && lines[0] != failHeaderV1) {
 		return nil, false
 	}
 	fields := map[string]string{}
@@ -297,7 +333,8 @@ func Check(t *testing.T, scenario, strategy string) {
 			var b bytes.Buffer
 			res, _ := scenarios.Traced(sc, strategy, "random", r.Schedule)
 			if len(res.Findings) > 0 {
-				scenarios.WriteReport(&b, sc, strategy, "rapid", "rapid case", &res, res.Findings[0])
+				rec := scenarios.Recording{Scenario: sc, Strategy: strategy, Explore: "rapid"}
+				scenarios.WriteReport(&b, ReplayProg, rec, "rapid case", &res, res.Findings[0])
 			}
 			rt.Fatalf("%s/%s violates %s\n%s", sc.Name, strategy, r.Findings[0].Property, b.String())
 		}

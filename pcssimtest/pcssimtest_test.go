@@ -38,7 +38,7 @@ func TestRunReportsPersistsAndReplaysFirst(t *testing.T) {
 	if s.Violation == nil || len(rec.errs) != 1 {
 		t.Fatalf("want one failure, got %d: %v", len(rec.errs), rec.errs)
 	}
-	for _, want := range []string{"use-after-free of struct phylink_pcs", "reproduce: pcssim replay", "-pcssim.schedule=", "replays first next time"} {
+	for _, want := range []string{"use-after-free of struct phylink_pcs", "reproduce: " + ReplayProg + " replay", "-pcssim.schedule=", "replays first next time"} {
 		if !strings.Contains(rec.errs[0], want) {
 			t.Errorf("failure message lacks %q:\n%s", want, rec.errs[0])
 		}

@@ -11,9 +11,10 @@ import (
 const ReportSteps = 12
 
 // WriteReport prints the KASAN-style report of finding f of res (a traced
-// execution of sc under strategy, made by explorer explore and named by
-// origin, e.g. "seed 42"), ending with the command that replays it.
-func WriteReport(w io.Writer, sc *Scenario, strategy, explore, origin string, res *Result, f sim.Finding) {
+// execution recorded under r and named by origin, e.g. "seed 42"), ending
+// with the command that replays it, run by prog (see
+// Recording.ReplayCommand).
+func WriteReport(w io.Writer, prog string, r Recording, origin string, res *Result, f sim.Finding) {
 	if f.Kernel != "" {
 		fmt.Fprint(w, f.Kernel)
 		fmt.Fprintf(w, "pcssim: %s\n", f.Summary)
@@ -44,18 +45,8 @@ func WriteReport(w io.Writer, sc *Scenario, strategy, explore, origin string, re
 			fmt.Fprintf(w, "  %s\n", s)
 		}
 	}
-	fmt.Fprintf(w, "scenario %s, strategy %s, kernel %s, explore %s, %s\n", sc.Name, strategy, sc.Kernel, explore, origin)
-	fmt.Fprintf(w, "reproduce: %s\n", ReplayCommand(sc, strategy, explore, res.Schedule))
-}
-
-// ReplayCommand is the pcssim command line that replays schedule, its
-// file name and strategy shell-quoted (see ShellQuote).
-func ReplayCommand(sc *Scenario, strategy, explore string, schedule sim.Schedule) string {
-	swarm := ""
-	if explore == "swarm" {
-		swarm = " --explore swarm"
-	}
-	return fmt.Sprintf("pcssim replay %s --strategy %s%s --schedule %s%s", ShellQuote(sc.Path), ShellQuote(strategy), KernelFlag(sc), schedule.Encode(), swarm)
+	fmt.Fprintf(w, "scenario %s, strategy %s, kernel %s, explore %s, %s\n", r.Scenario.Name, r.Strategy, r.Scenario.Kernel, r.ExploreLabel(), origin)
+	fmt.Fprintf(w, "reproduce: %s\n", r.ReplayCommand(prog, res.Schedule))
 }
 
 // KernelFlag is " --kernel V" when sc follows another kernel than its file

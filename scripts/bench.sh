@@ -27,7 +27,7 @@ print(" ".join(r["strategy"] for r in d["strategies"] if r.get("expected")))'); 
       rows=()
       for s in $(seq 1 20); do
         rows+=("$("$BIN" run "$w" --strategy "$st" --explore "$ex" --seed "$s" --seeds "$CAP" --jobs 1 --format json 2>"$BIN.err" |
-          python3 -c 'import json,sys; d=json.load(sys.stdin); v=d["first_violation"]; print(-1 if v is None else v)') $(sed -n 's/.*(\([0-9]*\) executions\/s).*/\1/p' "$BIN.err")")
+          python3 -c 'import json,sys; d=json.load(sys.stdin)["runs"][0]; v=d["first_violation"]; print(-1 if v is None else v)') $(sed -n 's/.*(\([0-9]*\) executions\/s).*/\1/p' "$BIN.err")")
       done
       printf '%s\n' "${rows[@]}" | python3 -c '
 import sys,statistics
@@ -58,10 +58,10 @@ for w in $WORLDS; do
       e=$(date +%s.%N)
       row+=("$(echo "$out" | python3 -c '
 import json,sys
-d=json.load(sys.stdin); t=float(sys.argv[2])-float(sys.argv[1])
+d=json.load(sys.stdin)["runs"][0]; t=float(sys.argv[2])-float(sys.argv[1])
 verdict="violation (first at %d)"%d["first_violation"] if d["first_violation"] is not None else "no violation"
 ex="exhausted" if d.get("exhausted") else "limit reached"
-n,x=d.get("schedules_unreduced",d["executions"]),d["executions"]
+n,x=d.get("schedules",d["executions"]),d["executions"]
 print(f"{ex}, {verdict}|{n}|{x}|{t:.2f} s")' "$s" "$e")")
     done
     IFS='|' read -r v1 n1 x1 t1 <<<"${row[0]}"
