@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -138,6 +140,13 @@ func (c *common) useCPUs() (func(), error) {
 		return func() {}, nil
 	}
 	prev := runtime.GOMAXPROCS(c.jobs)
+	// N workers share one live heap, so at the same GC percentage they
+	// collect N times as often per execution as N single-job processes
+	// would: scale the target so --jobs N pays what N processes pay.
+	if c.jobs > 1 && os.Getenv("GOGC") == "" {
+		gc := debug.SetGCPercent(gcPercent * c.jobs)
+		return func() { runtime.GOMAXPROCS(prev); debug.SetGCPercent(gc) }, nil
+	}
 	return func() { runtime.GOMAXPROCS(prev) }, nil
 }
 

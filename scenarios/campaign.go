@@ -81,13 +81,18 @@ func CampaignUntil(sc *Scenario, strategy string, ex Explorer, n int, seed func(
 	var stop atomic.Bool
 	for range jobs {
 		go func() {
+			// Each worker recycles its own engine state: no lock, no
+			// cache line shared with the other workers.
+			pool := sim.NewPool()
+			defer pool.Close()
+			o := execOptions{stop: interrupt, pool: pool}
 			for w := range todo {
 				outs := make([]Outcome, 0, w.hi-w.lo)
 				for i := w.lo; i < w.hi && !stop.Load(); i++ {
 					s := seed(i)
-					r, err := ExecuteUntil(sc, strategy, ex.New(s), ex.Mode()|NoRecord|Cover, interrupt)
+					r, err := execute(sc, strategy, ex.New(s), ex.Mode()|NoRecord|Cover, o)
 					if r.End != sim.EndInterrupted && (err != nil || len(r.Findings) > 0) {
-						r, err = ExecuteUntil(sc, strategy, ex.New(s), ex.Mode()|Cover, interrupt)
+						r, err = execute(sc, strategy, ex.New(s), ex.Mode()|Cover, o)
 					}
 					if r.End == sim.EndInterrupted {
 						stop.Store(true) // the rest of the chunk does not run
@@ -214,8 +219,11 @@ func ExploreDFS(sc *Scenario, strategy string, o DFSOptions, visit func(o Outcom
 	d := sim.NewDFS(o.Preemptions)
 	d.NoCache = o.NoCache
 	interrupted := false
+	pool := sim.NewPool()
+	defer pool.Close()
+	eo := execOptions{stop: o.Interrupt, pool: pool}
 	for d.Runs() < o.Limit && d.Next() {
-		r, err := ExecuteUntil(sc, strategy, d.Chooser(), Cover, o.Interrupt)
+		r, err := execute(sc, strategy, d.Chooser(), Cover, eo)
 		if r.End == sim.EndInterrupted {
 			interrupted = true
 			visit(Outcome{Index: d.Runs() - 1, Result: r, Err: err})

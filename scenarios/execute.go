@@ -112,7 +112,7 @@ const (
 // nondeterministic decision answered by c. A panic inside the model is
 // returned as a *CrashError.
 func Execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode) (Result, error) {
-	return execute(sc, strategy, c, mode, nil, nil)
+	return execute(sc, strategy, c, mode, execOptions{})
 }
 
 // ExecuteUntil is Execute that ends the execution at the next scheduling
@@ -120,13 +120,25 @@ func Execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode) (Result, e
 // end-of-execution checks: the execution has no verdict). Reading stop
 // changes no choice: an execution that completes is the one Execute runs.
 func ExecuteUntil(sc *Scenario, strategy string, c sim.Chooser, mode Mode, stop *atomic.Bool) (Result, error) {
-	return execute(sc, strategy, c, mode, nil, stop)
+	return execute(sc, strategy, c, mode, execOptions{stop: stop})
 }
 
-// execute is Execute; started, if not nil, sees the engine before it runs.
-func execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode, started func(*sim.Sim), stop *atomic.Bool) (res Result, err error) {
+// execOptions are the internal knobs of execute.
+type execOptions struct {
+	// started, if not nil, sees the engine before it runs (the engine is
+	// then not released: the caller keeps it).
+	started func(*sim.Sim)
+	// stop interrupts the execution (see ExecuteUntil).
+	stop *atomic.Bool
+	// pool is the campaign worker's engine pool (nil: process-wide).
+	pool *sim.Pool
+}
+
+// execute is Execute with options.
+func execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode, o execOptions) (res Result, err error) {
+	started := o.started
 	cfg := sim.Config{Horizon: sc.Horizon, MaxSteps: sc.MaxSteps, Trace: mode&Trace != 0, NoRecord: mode&NoRecord != 0,
-		FaultsMayLapse: mode&Scripted != 0, Interrupt: stop}
+		FaultsMayLapse: mode&Scripted != 0, Interrupt: o.stop, Pool: o.pool}
 	if cfg.Trace {
 		cfg.TraceLimit = MaxTraceSteps
 	}

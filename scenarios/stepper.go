@@ -35,7 +35,7 @@ func NewStepper(sc *Scenario, strategy string) *Stepper {
 	st := &Stepper{sc: sc, strategy: strategy}
 	st.next, st.stop = iter.Pull(func(yield func(struct{}) bool) {
 		st.yield = yield
-		st.result, st.err = execute(sc, strategy, st, Trace|Scripted, func(s *sim.Sim) { st.s = s }, nil)
+		st.result, st.err = execute(sc, strategy, st, Trace|Scripted, execOptions{started: func(s *sim.Sim) { st.s = s }})
 		st.done = true
 	})
 	st.next()

@@ -27,6 +27,9 @@ type coro struct {
 	// dead is set when a body panicked with a model bug: the coroutine has
 	// ended and is never reused.
 	dead bool
+	// pool is the worker pool the coroutine returns to (nil: the
+	// process-wide free list).
+	pool *Pool
 }
 
 // maxFreeCoros bounds the coroutines parked on the free list: enough for
@@ -39,8 +42,20 @@ var freeCoros struct {
 	list []*coro
 }
 
-// getCoro takes a parked coroutine from the free list, or makes one.
-func getCoro() *coro {
+// getCoro takes a parked coroutine from p (or, without a worker pool, the
+// process-wide free list), or makes one.
+func getCoro(p *Pool) *coro {
+	if p != nil {
+		if n := len(p.coros); n > 0 {
+			c := p.coros[n-1]
+			p.coros[n-1] = nil
+			p.coros = p.coros[:n-1]
+			return c
+		}
+		c := newCoro()
+		c.pool = p
+		return c
+	}
 	freeCoros.Lock()
 	if n := len(freeCoros.list); n > 0 {
 		c := freeCoros.list[n-1]
@@ -62,6 +77,15 @@ func putCoro(c *coro) {
 		c.task.co = nil
 	}
 	c.task, c.body = nil, nil
+	if p := c.pool; p != nil {
+		if len(p.coros) < maxFreeCoros {
+			p.coros = append(p.coros, c)
+			return
+		}
+		c.dead = true
+		c.stop()
+		return
+	}
 	freeCoros.Lock()
 	if len(freeCoros.list) < maxFreeCoros {
 		freeCoros.list = append(freeCoros.list, c)
@@ -107,7 +131,7 @@ func (c *coro) run() {
 
 // start binds a pooled coroutine to t; the body runs at t's first step.
 func startCoro(t *Task, body func(t *Task)) *coro {
-	c := getCoro()
+	c := getCoro(t.s.cfg.Pool)
 	c.task, c.body, c.started, c.done = t, body, false, false
 	return c
 }

@@ -49,3 +49,35 @@ func TestCoroutinesDoNotLeak(t *testing.T) {
 			n, rounds*10, base)
 	}
 }
+
+// TestWorkerPoolRecyclesAndCloses: executions sharing a worker Pool reuse
+// its coroutines (the goroutine count stays at what one execution needs),
+// and Close ends every parked one.
+func TestWorkerPoolRecyclesAndCloses(t *testing.T) {
+	settle := func() int {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+		return runtime.NumGoroutine()
+	}
+	base := settle()
+	p := NewPool()
+	for range 100 {
+		s := New(Config{Horizon: Second, Pool: p}, NewRandom(1))
+		for range 8 {
+			s.Spawn("finishes", func(t *Task) { t.Yield("a") })
+		}
+		s.Spawn("blocks forever", func(t *Task) { t.Block("nothing", nil) })
+		s.Run()
+		s.Release()
+	}
+	if got := len(p.coros); got != 9 {
+		t.Errorf("pool holds %d coroutines after 100 executions of 9 tasks, want 9", got)
+	}
+	if n := settle(); n > base+9 {
+		t.Errorf("%d goroutines with the pool open (%d before): coroutines not reused", n, base)
+	}
+	p.Close()
+	if n := settle(); n > base {
+		t.Errorf("%d goroutines after Close (%d before): parked coroutines not stopped", n, base)
+	}
+}

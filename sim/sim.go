@@ -40,6 +40,10 @@ type Config struct {
 	// real time). Periodic events keep such executions from ever becoming
 	// quiescent, where a stuck task is reported at once.
 	HungAfter Time
+	// Pool, if set, is the worker pool the execution takes its engine
+	// state from and returns it to (see Pool); executions sharing one
+	// must run one after another.
+	Pool *Pool
 	// Interrupt, if set, is read at every scheduling point: once true the
 	// execution ends with EndInterrupted (a signal or a wall-clock budget
 	// in the caller). Reading it never changes a choice, so an execution

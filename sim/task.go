@@ -52,7 +52,7 @@ type Task struct {
 // Spawn creates a runnable task running body. The new task inherits the
 // Origin of the task that is running when Spawn is called, if any.
 func (s *Sim) Spawn(name string, body func(t *Task)) *Task {
-	t := taskPool.Get().(*Task)
+	t := newTask(s.cfg.Pool)
 	t.ID, t.Name, t.s, t.label = s.nextTaskID, name, s, "start"
 	s.spawned = append(s.spawned, t)
 	// One backing array for the simulated stack and held locks: most
