@@ -85,7 +85,7 @@ func CampaignUntil(sc *Scenario, strategy string, ex Explorer, n int, seed func(
 			// cache line shared with the other workers.
 			pool := sim.NewPool()
 			defer pool.Close()
-			o := execOptions{stop: interrupt, pool: pool}
+			o := execOptions{stop: interrupt, pool: pool, boot: &bootCache{}}
 			for w := range todo {
 				outs := make([]Outcome, 0, w.hi-w.lo)
 				for i := w.lo; i < w.hi && !stop.Load(); i++ {
@@ -221,7 +221,7 @@ func ExploreDFS(sc *Scenario, strategy string, o DFSOptions, visit func(o Outcom
 	interrupted := false
 	pool := sim.NewPool()
 	defer pool.Close()
-	eo := execOptions{stop: o.Interrupt, pool: pool}
+	eo := execOptions{stop: o.Interrupt, pool: pool, boot: &bootCache{}}
 	for d.Runs() < o.Limit && d.Next() {
 		r, err := execute(sc, strategy, d.Chooser(), Cover, eo)
 		if r.End == sim.EndInterrupted {

@@ -132,6 +132,9 @@ type execOptions struct {
 	stop *atomic.Bool
 	// pool is the campaign worker's engine pool (nil: process-wide).
 	pool *sim.Pool
+	// boot, if set, is the worker's snapshot of the scenario's prefix
+	// (see bootCache); executions start from it where they can.
+	boot *bootCache
 }
 
 // execute is Execute with options.
@@ -145,17 +148,30 @@ func execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode, o execOpti
 	if mode&Cover != 0 {
 		cfg.Coverage = sim.NewCoverage()
 	}
-	s := sim.New(cfg, c)
+	var s *sim.Sim
+	var w *World
+	snapshot := o.boot != nil && BootSnapshots && started == nil && mode&(Trace|Swarm|Scripted) == 0
+	if snapshot {
+		s, w = o.boot.world(sc, strategy, cfg, c)
+		snapshot = s != nil
+	}
+	if !snapshot {
+		s = sim.New(cfg, c)
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			ce := crashError(p, s)
 			err = ce
 			res = Result{Schedule: ce.Schedule, Steps: ce.Steps, Trace: ce.Trace, EndTime: ce.At}
+			if snapshot {
+				*o.boot = bootCache{} // the world is left mid-step: prepare anew
+			}
 		}
 	}()
-	w, err := Build(sc, strategy, s, mode&Swarm != 0)
-	if err != nil {
-		return Result{}, err
+	if !snapshot {
+		if w, err = Build(sc, strategy, s, mode&Swarm != 0); err != nil {
+			return Result{}, err
+		}
 	}
 	if _, ok := c.(sim.Resting); ok {
 		s.SetFingerprint(func(h *sim.StateHash) { h.Value(w) })
@@ -176,7 +192,7 @@ func execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode, o execOpti
 			res.Findings = append(res.Findings, f)
 		}
 	}
-	if started == nil {
+	if started == nil && !snapshot {
 		s.Release() // nobody else holds the engine: recycle its tasks
 	}
 	return res, nil

@@ -87,18 +87,7 @@ func (s *Sim) Release() {
 	for _, t := range s.spawned {
 		// A finished task's coroutine went back to the free list and the
 		// task forgot it (t.co nil); a dead one ended with a model bug.
-		if c := t.co; c != nil && !c.dead {
-			if c.started {
-				continue // suspended in its body (Run not finished): leave it
-			}
-			c.abort() // spawned but never run: free its coroutine
-		}
-		*t = Task{}
-		if p == nil {
-			taskPool.Put(t)
-		} else if len(p.tasks) < maxPooledTasks {
-			p.tasks = append(p.tasks, t)
-		}
+		recycleTask(t, p)
 	}
 	if s.cfg.Coverage != nil {
 		s.cfg.Coverage.prev = nil

@@ -159,6 +159,11 @@ type Sim struct {
 	evBuf       []event
 	evKeys      []string // names of named events (event.key - 1)
 	evIndex     map[string]uint32
+	// quiet counts the points where no task was alive; at pauseAt (if
+	// not 0) Run returns with paused set (see PauseAt).
+	quiet, pauseAt int
+	paused         bool
+	running        bool // Run has been called
 	// Idle, if set, is called whenever no task is runnable, before time
 	// advances; models use it for checks at quiescent points.
 	Idle func()
@@ -166,6 +171,13 @@ type Sim struct {
 
 // New returns an engine for one execution driven by c.
 func New(cfg Config, c Chooser) *Sim {
+	s := newSim(defaults(cfg), c)
+	s.keepSpawned = maxKeptFinished
+	return s
+}
+
+// defaults fills in cfg's unset bounds.
+func defaults(cfg Config) Config {
 	if cfg.StepCost == 0 {
 		cfg.StepCost = Microsecond
 	}
@@ -178,9 +190,7 @@ func New(cfg Config, c Chooser) *Sim {
 	if cfg.HungAfter == 0 {
 		cfg.HungAfter = 2 * Second
 	}
-	s := newSim(cfg, c)
-	s.keepSpawned = maxKeptFinished
-	return s
+	return cfg
 }
 
 // Now returns the virtual time.
@@ -353,6 +363,7 @@ func (s *Sim) Restart() {
 // *TaskPanic (with the Go stack at the panic, and the task and its kernel
 // call chain when it happened in a task).
 func (s *Sim) Run() End {
+	s.paused, s.running = false, true
 	defer s.abortAll()
 	defer func() {
 		if r := recover(); r != nil {
@@ -367,9 +378,18 @@ func (s *Sim) Run() End {
 		for s.events.len() > 0 && s.events.peek() <= s.now {
 			s.events.pop().fn()
 		}
-		if len(s.tasks) == 0 && s.atRest() {
-			s.end = EndPruned
-			return s.end
+		if len(s.tasks) == 0 {
+			s.quiet++
+			if s.quiet == s.pauseAt {
+				// Run again goes on from here (and counts this point again).
+				s.quiet--
+				s.paused = true
+				return s.end
+			}
+			if s.atRest() {
+				s.end = EndPruned
+				return s.end
+			}
 		}
 		s.cands, s.candTask = s.cands[:0], s.candTask[:0]
 		for _, t := range s.tasks {
