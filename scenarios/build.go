@@ -85,17 +85,19 @@ func Build(sc *Scenario, strategy string, s *sim.Sim, swarm bool) (*World, error
 	}
 	s.AtNamed(0, "boot", func() { k.Spawn("init", &devmodel.Cause{Kind: "boot"}, w.boot) })
 	for _, e := range sc.Events {
-		s.AtNamed(e.At, e.Action+" "+e.Target, func() { w.fire(e.Action, e.Target, false) })
+		f := newFiring(e.Action, e.Target, false)
+		s.AtNamed(e.At, f.name, func() { w.fire(f) })
 	}
 	for _, f := range sc.Faults {
-		name := f.Action + " " + f.Target
+		fi := newFiring(f.Action, f.Target, true)
+		name := fi.name
 		n := f.Count
 		if swarm {
 			n = s.Choose(f.Count+1, "swarm: times "+name+" may fire")
 		}
 		for range n {
 			if s.Chance(f.Probability, name+" may happen") {
-				s.Arm(name, f.From, f.Until, func() { w.fire(f.Action, f.Target, true) })
+				s.Arm(name, f.From, f.Until, func() { w.fire(fi) })
 			}
 		}
 	}
@@ -200,25 +202,58 @@ func (w *World) driverKind(name string) string {
 	return ""
 }
 
+// firing is an event's or fault's action on its target, with the names
+// and observation keys its executions use, made once when the world is
+// built (faults fire in every execution).
+type firing struct {
+	action, target string
+	fault          bool
+	// name is "ACTION TARGET"; fired, effect and unchanged its
+	// observation keys; task the name of the task it starts.
+	name, fired, effect, unchanged, task string
+}
+
+func newFiring(action, target string, fault bool) *firing {
+	name := action + " " + target
+	f := &firing{action: action, target: target, fault: fault, name: name,
+		fired: ObsFired + name, effect: ObsEffect + name, unchanged: ObsUnchanged + name}
+	switch action {
+	case "unbind", "bind":
+		f.task = "sysfs " + name
+	case "remove":
+		f.task = "hot-unplug " + target
+	case "insmod", "rmmod":
+		f.task = name
+	case "ip-up", "ip-down":
+		f.task = "ip link set " + target + " " + strings.TrimPrefix(action, "ip-")
+	}
+	return f
+}
+
+// outcome observes how a fault turned out: taken effect, unchanged, or
+// refused with the errno the kernel returns (events are not observed).
+func (w *World) outcome(f *firing, errno int) {
+	if !f.fault {
+		return
+	}
+	switch {
+	case errno == 0:
+		w.K.S.Observe(f.effect)
+	case errno == noChange:
+		w.K.S.Observe(f.unchanged)
+	default:
+		w.K.S.Observe(ObsRefused + f.name + " (" + devmodel.ErrnoName(max(errno, -errno)) + ")")
+	}
+}
+
 // fire starts the task (or hardware change) of an event or fault. A fault
 // is observed as fired, then as taking effect or refused (with the errno
 // the kernel returns), for the campaign's exercise report.
-func (w *World) fire(action, target string, fault bool) {
+func (w *World) fire(f *firing) {
 	k := w.K
-	name := action + " " + target
-	outcome := func(errno int) {}
-	if fault {
-		k.S.Observe(ObsFired + name)
-		outcome = func(errno int) {
-			switch {
-			case errno == 0:
-				k.S.Observe(ObsEffect + name)
-			case errno == noChange:
-				k.S.Observe(ObsUnchanged + name)
-			default:
-				k.S.Observe(ObsRefused + name + " (" + devmodel.ErrnoName(max(errno, -errno)) + ")")
-			}
-		}
+	action, target := f.action, f.target
+	if f.fault {
+		k.S.Observe(f.fired)
 	}
 	c := &devmodel.Cause{Kind: action}
 	dev, mod := w.device(target), w.modules[target]
@@ -227,63 +262,63 @@ func (w *World) fire(action, target string, fault bool) {
 	switch action {
 	case "unbind", "bind":
 		if dev == nil {
-			outcome(-devmodel.ENODEV) // boot has not created it yet
+			w.outcome(f, -devmodel.ENODEV) // boot has not created it yet
 			return
 		}
 		drv := w.drivers[dev.DriverName]
-		w.userSpawn("sysfs "+action+" "+target, c, func(t *sim.Task) {
+		w.userSpawn(f.task, c, func(t *sim.Task) {
 			if action == "unbind" {
-				outcome(k.UnbindStore(t, drv, dev))
+				w.outcome(f, k.UnbindStore(t, drv, dev))
 			} else {
-				outcome(k.BindStore(t, drv, dev))
+				w.outcome(f, k.BindStore(t, drv, dev))
 			}
 		})
 	case "remove":
 		if dev == nil {
-			outcome(-devmodel.ENODEV)
+			w.outcome(f, -devmodel.ENODEV)
 			return
 		}
-		k.Spawn("hot-unplug "+target, c, func(t *sim.Task) {
+		k.Spawn(f.task, c, func(t *sim.Task) {
 			if !dev.Registered() {
-				outcome(noChange)
+				w.outcome(f, noChange)
 				return
 			}
 			k.DeviceUnregister(t, dev)
-			outcome(0)
+			w.outcome(f, 0)
 		})
 	case "insmod":
-		w.userSpawn("insmod "+target, c, func(t *sim.Task) { outcome(k.Insmod(t, mod)) })
+		w.userSpawn(f.task, c, func(t *sim.Task) { w.outcome(f, k.Insmod(t, mod)) })
 	case "rmmod":
-		w.userSpawn("rmmod "+target, c, func(t *sim.Task) {
+		w.userSpawn(f.task, c, func(t *sim.Task) {
 			err := k.Rmmod(t, mod)
 			if err != 0 {
 				k.S.Note(fmt.Sprintf("rmmod: ERROR: Module %s is in use (%s)", target, devmodel.ErrnoName(err)))
 			}
-			outcome(err)
+			w.outcome(f, err)
 		})
 	case "ethtool":
 		name, op, _ := strings.Cut(target, ":")
 		nd := w.W.Netdev(name)
 		if nd == nil {
-			outcome(-devmodel.ENODEV)
+			w.outcome(f, -devmodel.ENODEV)
 			return
 		}
-		w.userSpawn("ethtool "+op+" "+name, c, func(t *sim.Task) { outcome(w.W.Ethtool(t, nd, op)) })
+		w.userSpawn("ethtool "+op+" "+name, c, func(t *sim.Task) { w.outcome(f, w.W.Ethtool(t, nd, op)) })
 	case "set-interface":
 		name, mode, _ := strings.Cut(target, ":")
 		nd := w.W.Netdev(name)
 		if nd == nil {
-			outcome(-devmodel.ENODEV)
+			w.outcome(f, -devmodel.ENODEV)
 			return
 		}
 		k.Spawn("sfp: module insert "+name+" "+mode, c, func(t *sim.Task) {
-			outcome(w.W.SetInterface(t, nd, mode))
+			w.outcome(f, w.W.SetInterface(t, nd, mode))
 		})
 	case "suspend":
 		// echo mem > /sys/power/state: suspend and resume the system.
 		k.Spawn("systemd-sleep suspend", c, func(t *sim.Task) {
 			k.SystemSuspend(t, SuspendTime)
-			outcome(0)
+			w.outcome(f, 0)
 		})
 	case "shutdown":
 		// reboot(2) → kernel_restart → kernel_restart_prepare →
@@ -292,23 +327,23 @@ func (w *World) fire(action, target string, fault bool) {
 			t.Enter("kernel_restart")
 			k.DeviceShutdown(t)
 			t.Leave()
-			outcome(0)
+			w.outcome(f, 0)
 			k.S.Restart()
 		})
 	case "link-up", "link-down":
 		if w.W.SetLink(w.W.Lane(target), action == "link-up") {
-			outcome(0)
+			w.outcome(f, 0)
 		} else {
-			outcome(noChange)
+			w.outcome(f, noChange)
 		}
 	case "ip-up", "ip-down":
 		nd := w.W.Netdev(target)
 		if nd == nil {
-			outcome(-devmodel.ENODEV) // boot has not declared it yet: "Cannot find device"
+			w.outcome(f, -devmodel.ENODEV) // boot has not declared it yet: "Cannot find device"
 			return
 		}
-		w.userSpawn("ip link set "+target+" "+strings.TrimPrefix(action, "ip-"), c, func(t *sim.Task) {
-			outcome(w.W.IPLinkSet(t, nd, action == "ip-up"))
+		w.userSpawn(f.task, c, func(t *sim.Task) {
+			w.outcome(f, w.W.IPLinkSet(t, nd, action == "ip-up"))
 		})
 	}
 }

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"sync"
 	"unsafe"
@@ -43,6 +44,14 @@ type cpObject struct {
 type cpMap struct {
 	m          reflect.Value // the map, writable
 	keys, vals []reflect.Value
+	// Maps keyed by strings or pointers with pointer or 8-byte values
+	// (most of a world's) are compared and restored without reflection,
+	// as maps of those shapes (same layout, same hashing): strPtr or
+	// ptrWord is the map itself, and saved its entries.
+	strPtr     map[string]unsafe.Pointer
+	strPtrSave map[string]unsafe.Pointer
+	ptrWord    map[unsafe.Pointer]uint64
+	ptrWordSav map[unsafe.Pointer]uint64
 }
 
 // SaveGraph takes a checkpoint of the graph reachable from root (a
@@ -75,42 +84,39 @@ func (c *Checkpoint) Restore() {
 	}
 	for i := range c.maps {
 		m := &c.maps[i]
-		if m.unchanged() {
+		switch {
+		case m.strPtr != nil:
+			restoreMap(m.strPtr, m.strPtrSave)
+			continue
+		case m.ptrWord != nil:
+			restoreMap(m.ptrWord, m.ptrWordSav)
 			continue
 		}
-		m.m.Clear()
+		m.m.Clear() // other shapes (none in the shipped worlds): rewritten
 		for j, k := range m.keys {
 			m.m.SetMapIndex(k, m.vals[j])
 		}
 	}
 }
 
-// unchanged reports whether m holds exactly its saved entries, for maps
-// whose values are pointers or strings (compared by identity); others are
-// always rewritten.
-func (m *cpMap) unchanged() bool {
-	if m.m.Len() != len(m.keys) {
-		return false
-	}
-	switch m.m.Type().Elem().Kind() {
-	case reflect.Pointer:
-		for j, k := range m.keys {
-			v := m.m.MapIndex(k)
-			if !v.IsValid() || v.UnsafePointer() != m.vals[j].UnsafePointer() {
-				return false
+// restoreMap makes m hold exactly the entries of saved.
+func restoreMap[K comparable, V comparable](m, saved map[K]V) {
+	if len(m) == len(saved) {
+		same := true
+		for k, v := range saved {
+			if w, ok := m[k]; !ok || w != v {
+				same = false
+				break
 			}
 		}
-		return true
-	case reflect.String:
-		for j, k := range m.keys {
-			v := m.m.MapIndex(k)
-			if !v.IsValid() || v.String() != m.vals[j].String() {
-				return false
-			}
+		if same {
+			return
 		}
-		return true
 	}
-	return false
+	clear(m)
+	for k, v := range saved {
+		m[k] = v
+	}
 }
 
 func memEqual(a, b unsafe.Pointer, n uintptr) bool {
@@ -190,6 +196,15 @@ func (c *Checkpoint) mapValue(v reflect.Value) {
 	// A writable view of the same map (v may come from an unexported field).
 	m := reflect.NewAt(v.Type(), unsafe.Pointer(&p)).Elem()
 	e := cpMap{m: m}
+	kt, vt := v.Type().Key(), v.Type().Elem()
+	switch {
+	case kt.Kind() == reflect.String && vt.Kind() == reflect.Pointer:
+		e.strPtr = *(*map[string]unsafe.Pointer)(unsafe.Pointer(&p))
+		e.strPtrSave = maps.Clone(e.strPtr)
+	case kt.Kind() == reflect.Pointer && vt.Size() == 8 && !hasRefs(vt) && vt.Kind() != reflect.Float64:
+		e.ptrWord = *(*map[unsafe.Pointer]uint64)(unsafe.Pointer(&p))
+		e.ptrWordSav = maps.Clone(e.ptrWord)
+	}
 	it := m.MapRange()
 	for it.Next() {
 		key, val := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()

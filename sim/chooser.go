@@ -36,11 +36,15 @@ type Chooser interface {
 // Random is a Chooser drawing uniformly from a PCG generator.
 type Random struct {
 	rng *rand.Rand
+	pcg rand.PCG // rng's source, in the same allocation
 }
 
 // NewRandom returns a Random chooser for an execution seed.
 func NewRandom(seed uint64) *Random {
-	return &Random{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+	r := &Random{}
+	r.pcg.Seed(seed, seed^0x9e3779b97f4a7c15) // as rand.NewPCG
+	r.rng = rand.New(&r.pcg)
+	return r
 }
 
 // Choose implements Chooser.

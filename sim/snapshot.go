@@ -125,7 +125,7 @@ func (s *Sim) Rewind(sn *Snapshot, cfg Config, c Chooser) {
 	s.evKeys = s.evKeys[:sn.nKeys]
 	// Results keep the findings and observations: each execution gets its own.
 	s.findings = slices.Clone(sn.findings)
-	s.observed = slices.Clone(sn.observed)
+	s.observed = append(make([]string, 0, len(sn.observed)+8), sn.observed...)
 	if cv := cfg.Coverage; cv != nil && sn.cover != nil {
 		cv.Pairs = append(cv.Pairs[:0], sn.cover.Pairs...)
 		cv.Faults = maps.Clone(sn.cover.Faults)
