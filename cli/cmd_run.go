@@ -80,6 +80,11 @@ type runJSON struct {
 	Schedules *int `json:"schedules,omitempty"`
 	// Revisits counts the executions ended at a state explored before.
 	Revisits *int `json:"state_revisits,omitempty"`
+	// Equivalent counts the branches partial-order reduction skipped as
+	// equivalent to explored schedules, EquivalentRuns the executions it
+	// ended early for that (absent with --reduction=false).
+	Equivalent     *int `json:"pruned_equivalent,omitempty"`
+	EquivalentRuns *int `json:"equivalent_executions,omitempty"`
 	// States counts the distinct states dfs met where no task was alive.
 	States *int `json:"states,omitempty"`
 	// Stopped says why a run ended early ("time budget", "interrupted").
@@ -242,6 +247,9 @@ func runOne(sc *scenarios.Scenario, st string, pl *plan, c *common, stop *stoppe
 	if dfs != nil {
 		out.Counts = dfs.Violated // schedules, not executions
 		out.Exhausted, out.Schedules, out.Revisits = &dfs.Exhausted, &dfs.Unreduced, &dfs.Revisits
+		if !dfs.NoReduce {
+			out.Equivalent, out.EquivalentRuns = &dfs.Equivalent, &dfs.EquivalentRuns
+		}
 		if !dfs.NoCache {
 			out.States = &dfs.States
 		}
@@ -319,10 +327,14 @@ func reduction(r *scenarios.DFSResult) string {
 			r.States, r.Revisits, r.Cached)
 	}
 	sym := "no interchangeable faults"
-	if n := r.Unreduced - r.Runs - r.Cached; n > 0 {
+	if n := r.Unreduced - (r.Runs - r.EquivalentRuns) - r.Cached; n > 0 {
 		sym = fmt.Sprintf("interchangeable faults: %d schedules skipped", n)
 	}
-	return fmt.Sprintf(" in %d executions (%s; %s)", r.Runs, cache, sym)
+	por := "partial-order reduction off"
+	if !r.NoReduce {
+		por = fmt.Sprintf("partial-order reduction: %d branches and %d executions pruned as equivalent to explored schedules", r.Equivalent, r.EquivalentRuns)
+	}
+	return fmt.Sprintf(" in %d executions (%s; %s; %s)", r.Runs, cache, sym, por)
 }
 
 // setVacuous sets Unmet and Vacuous from the exercise rows and whether a

@@ -37,6 +37,7 @@ type common struct {
 	// preemptions bounds dfs; timeBudget stops launching executions.
 	preemptions int
 	stateCache  bool
+	reduction   bool
 	timeBudget  time.Duration
 }
 
@@ -76,6 +77,7 @@ func (c *common) register(fs *flag.FlagSet, withSeeds bool) {
 		fs.StringVar(&c.shard, "shard", "", "run only the I-th of N disjoint slices of the executions (I/N)")
 		fs.IntVar(&c.preemptions, "preemptions", 2, "dfs: preemption bound")
 		fs.BoolVar(&c.stateCache, "state-cache", true, "dfs: end an execution at a state explored before (false: run every schedule to its end)")
+		fs.BoolVar(&c.reduction, "reduction", true, "dfs: partial-order reduction, skip schedules equivalent to explored ones (false: run every schedule within the bound)")
 		fs.DurationVar(&c.timeBudget, "time-budget", 0, "stop launching executions after this wall time (e.g. 30s)")
 		fs.IntVar(&c.jobs, "jobs", 0, "executions run in parallel (0: one per CPU)")
 		fs.StringVar(&c.format, "format", "text", "output format: text or json")

@@ -113,7 +113,7 @@ func (c *common) dfsPlan(sc *scenarios.Scenario, st string) (*plan, error) {
 	}
 	pl.drive = func(visit func(o scenarios.Outcome) bool) *scenarios.DFSResult {
 		r := scenarios.ExploreDFS(sc, st, scenarios.DFSOptions{Preemptions: c.preemptions, Limit: limit, NoCache: !c.stateCache,
-			Interrupt: pl.interrupt}, visit)
+			NoReduce: !c.reduction, Interrupt: pl.interrupt}, visit)
 		return &r
 	}
 	return pl, nil

@@ -106,6 +106,7 @@ func (h *Heap) Kfree(t *sim.Task, o *Object) {
 	o.Free = &s
 	h.live--
 	h.k.S.Touch(o.Name)
+	h.k.S.Footprint(o.Type, o.Name, true)
 }
 
 // Live returns the number of allocated, not yet freed objects.
@@ -125,6 +126,7 @@ func (h *Heap) Access(t *sim.Task, o *Object, kind string) bool {
 	if h.k.S.Tracing() {
 		h.k.S.Mark(sim.Mark{Kind: accessMark(kind), Obj: o.ID})
 	}
+	h.k.S.Footprint(o.Type, o.Name, kind == Write)
 	if o.Free == nil {
 		return true
 	}

@@ -33,13 +33,18 @@ func (w *Work) Running() bool { return w.running != nil }
 
 // QueueWork is queue_work: false if the work was already pending.
 func (k *Kernel) QueueWork(t *sim.Task, w *Work) bool {
+	k.S.Footprint("work", w.Name, true) // pending, running (dfs reduction)
 	if w.pending {
 		return false
 	}
 	w.pending = true
 	if w.running == nil {
 		k.S.Spawn(w.label, func(t *sim.Task) {
-			for w.pending {
+			for {
+				k.S.Footprint("work", w.Name, true) // pending, shared with queue_work
+				if !w.pending {
+					break
+				}
 				w.pending = false
 				w.running = t
 				w.fn(t)
@@ -57,13 +62,14 @@ func (k *Kernel) FlushWork(t *sim.Task, w *Work) bool {
 	t.Enter("flush_work")
 	defer t.Leave()
 	t.Yield("flush_work(" + w.Name + ")")
+	k.S.Footprint("work", w.Name, false)
 	waited := false
 	for w.pending || w.running != nil {
 		if w.running == t {
 			panic("devmodel: flush_work from the work itself")
 		}
 		waited = true
-		w.idle.Wait(t, "flush_work("+w.Name+")", w)
+		w.idle.WaitTracked(t, "flush_work("+w.Name+")", w)
 	}
 	return waited
 }
@@ -74,10 +80,11 @@ func (k *Kernel) CancelWorkSync(t *sim.Task, w *Work) bool {
 	t.Enter("cancel_work_sync")
 	defer t.Leave()
 	t.Yield("cancel_work_sync(" + w.Name + ")")
+	k.S.Footprint("work", w.Name, true)
 	was := w.pending
 	w.pending = false
 	for w.running != nil {
-		w.idle.Wait(t, "cancel_work_sync("+w.Name+")", w)
+		w.idle.WaitTracked(t, "cancel_work_sync("+w.Name+")", w)
 	}
 	return was
 }
@@ -121,6 +128,7 @@ func (k *Kernel) ModTimer(tm *Timer, d sim.Time) {
 		// waits for it even before its task got the CPU.
 		tm.running = k.S.Spawn(tm.label, func(t *sim.Task) {
 			tm.fn(t)
+			k.S.Footprint("timer", tm.Name, true)
 			tm.running = nil
 			tm.idle.WakeAll()
 		})
@@ -129,6 +137,7 @@ func (k *Kernel) ModTimer(tm *Timer, d sim.Time) {
 
 // DelTimer is del_timer: deactivate without waiting for a running callback.
 func (k *Kernel) DelTimer(tm *Timer) bool {
+	k.S.Footprint("timer", tm.Name, true)
 	was := tm.pending
 	tm.pending = false
 	return was
@@ -145,9 +154,10 @@ func (k *Kernel) DelTimerSync(t *sim.Task, tm *Timer) bool {
 	}
 	t.Enter(fn)
 	defer t.Leave()
+	k.S.Footprint("timer", tm.Name, true)
 	was := k.DelTimer(tm)
 	for tm.running != nil && tm.running != t {
-		tm.idle.Wait(t, fn+"("+tm.Name+")", tm)
+		tm.idle.WaitTracked(t, fn+"("+tm.Name+")", tm)
 		was = k.DelTimer(tm) || was
 	}
 	return was

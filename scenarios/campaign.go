@@ -188,6 +188,12 @@ type DFSResult struct {
 	States, Unhashable int
 	// Exhausted is true when every schedule within the bound was covered.
 	Exhausted bool
+	// NoReduce is set when partial-order reduction was off. Equivalent
+	// counts the options it skipped (each the root of a subtree of
+	// schedules equivalent to explored ones, not counted in Unreduced),
+	// EquivalentRuns the executions it ended because every way on was.
+	NoReduce                   bool
+	Equivalent, EquivalentRuns int
 	// Violated counts, per property, the schedules among Unreduced that
 	// violate it: the same with and without state caching (an execution
 	// cut short stands for the explored subtree's schedules and their
@@ -205,6 +211,9 @@ type DFSOptions struct {
 	Limit int
 	// NoCache turns state caching off (every schedule runs to its end).
 	NoCache bool
+	// NoReduce turns partial-order reduction off (every schedule within
+	// the bound runs, equivalent ones too).
+	NoReduce bool
 	// Interrupt, once true, ends the exploration: the execution running
 	// ends at its next scheduling point and is visited as interrupted
 	// (Result.End sim.EndInterrupted, no verdict). May be nil.
@@ -217,7 +226,7 @@ type DFSOptions struct {
 // the exploration.
 func ExploreDFS(sc *Scenario, strategy string, o DFSOptions, visit func(o Outcome) bool) DFSResult {
 	d := sim.NewDFS(o.Preemptions)
-	d.NoCache = o.NoCache
+	d.NoCache, d.Reduce = o.NoCache, !o.NoReduce
 	interrupted := false
 	pool := sim.NewPool()
 	defer pool.Close()
@@ -237,5 +246,7 @@ func ExploreDFS(sc *Scenario, strategy string, o DFSOptions, visit func(o Outcom
 	r := DFSResult{Runs: d.Runs(), Unreduced: d.Unreduced(), Exhausted: d.Exhausted() && !interrupted, NoCache: o.NoCache, States: d.States(),
 		Unhashable: d.Unhashable(), Violated: d.Violated()}
 	r.Revisits, r.Cached = d.Pruned()
+	r.NoReduce = o.NoReduce
+	r.Equivalent, r.EquivalentRuns = d.Equivalent()
 	return r
 }

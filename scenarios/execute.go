@@ -180,7 +180,8 @@ func execute(sc *Scenario, strategy string, c sim.Chooser, mode Mode, o execOpti
 		started(s)
 	}
 	end := s.Run()
-	if end != sim.EndBudget && end != sim.EndPruned && end != sim.EndOops && end != sim.EndInterrupted && end != sim.EndRestart {
+	if end != sim.EndBudget && end != sim.EndPruned && end != sim.EndOops && end != sim.EndInterrupted && end != sim.EndRestart &&
+		end != sim.EndEquivalent {
 		w.K.CheckLeaks()
 		w.W.CheckRecovery(end == sim.EndQuiescent)
 		w.W.CheckEnd()

@@ -192,6 +192,20 @@ var allowed = map[string][]string{
 	"phylink-release-pcs": {"use-after-free", "use-after-unload", "link-without-pcs"},
 }
 
+// genLoadedWorld generates a world and loads it from its YAML (so that
+// it is what a user's file would be), returning it and the YAML.
+func genLoadedWorld(rt *rapid.T) (*Scenario, []byte) {
+	data, err := Marshal(genWorld(rt))
+	if err != nil {
+		rt.Fatal(err)
+	}
+	loaded, err := Load("generated.yaml", data)
+	if err != nil {
+		rt.Fatalf("generated world does not load:\n%v\n%s", err, data)
+	}
+	return loaded, data
+}
+
 // TestGeneratedWorlds: for random worlds, the safe strategy never violates
 // anything, each other strategy only what its design predicts, nothing
 // panics, and every execution ends within its budgets.
@@ -201,15 +215,7 @@ func TestGeneratedWorlds(t *testing.T) {
 		execs = 5
 	}
 	rapid.Check(t, func(rt *rapid.T) {
-		sc := genWorld(rt)
-		data, err := Marshal(sc)
-		if err != nil {
-			rt.Fatal(err)
-		}
-		loaded, err := Load("generated.yaml", data)
-		if err != nil {
-			rt.Fatalf("generated world does not load:\n%v\n%s", err, data)
-		}
+		loaded, data := genLoadedWorld(rt)
 		for _, st := range pcs.DesignIDs {
 			for _, name := range []string{"random", "pct"} {
 				ex, _ := NewExplorer(name, loaded, st, 3)
@@ -260,14 +266,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 		roundTrip(t, sc)
 	}
 	rapid.Check(t, func(rt *rapid.T) {
-		data, err := Marshal(genWorld(rt))
-		if err != nil {
-			rt.Fatal(err)
-		}
-		sc, err := Load("generated.yaml", data)
-		if err != nil {
-			rt.Fatalf("%v\n%s", err, data)
-		}
+		sc, _ := genLoadedWorld(rt)
 		roundTrip(rt, sc)
 	})
 }

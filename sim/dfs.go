@@ -73,6 +73,51 @@ type DFS struct {
 	// violated counts, per property, the schedules covered that violate it.
 	props    []string
 	violated []int
+
+	// Reduce turns partial-order reduction (sleep sets, see sleepEntry)
+	// on. Only for models whose shared state is all in footprints (see
+	// Footprint): a step that touches state no footprint names looks
+	// independent of every other.
+	Reduce bool
+	// sleep is the current sleep set: steps of runnable tasks that need
+	// not run before a step dependent with them does (running them here
+	// is equivalent to a schedule explored already).
+	sleep []sleepEntry
+	// await is the decision whose chosen step's footprint comes next
+	// (-1: none).
+	await int
+	// force is the task that must go on at the next decision (after a
+	// half-asleep step), or -1.
+	force int
+	// redundant is set when every option of a decision sleeps: the
+	// execution ends there (sim.EndEquivalent).
+	redundant bool
+	// equivalent counts options skipped because they slept, redundantRuns
+	// the executions ended as equivalent.
+	equivalent, redundantRuns int
+}
+
+// sleepEntry is a sleeping step: the next step of a task, with the
+// footprint it had when it ran.
+//
+// Sleep sets and the preemption bound: a sleeping option a (explored at
+// a decision n) is pruned at a later decision m reached through
+// independent steps because the schedule n·b·…·a·w is equivalent to
+// n·a·b·…·w, explored in a's subtree — if that one is within the bound.
+// Moving a forward never costs a preemption more when a is the step of
+// the task that ran last at n, or a step after which its task blocks or
+// ends; for a fault, when firing it at m costs what it cost at n. Else
+// (a task that runs on after a) it costs one more exactly when the task
+// goes on right after a in the pruned schedule: such an entry is half
+// asleep, a is explored at m, but then only its own task may go on
+// (the other continuations are equivalent to explored ones within the
+// bound). Coons, Musuvathi and McKinley (OOPSLA 2013) show why plain
+// sleep sets under a preemption bound are not sound.
+type sleepEntry struct {
+	task int // a task's ID, or faultID plus a trigger's
+	fp   Footprint
+	cost int // preemptions it cost where it was explored
+	half bool
 }
 
 // subtree is what the search knows of an explored state's subtree: its
@@ -109,6 +154,7 @@ type pendingState struct {
 	start int
 	point int
 	after []int
+	born  int // the run that reached it
 }
 
 // dfsDecision is one decision of the current path.
@@ -129,6 +175,18 @@ type dfsDecision struct {
 	start int
 	base  [][]int
 	gains [][][]int
+	// Partial-order reduction: ids[i] is option i's task (-1: not a
+	// task), sleep the sleep set when the decision was first reached,
+	// done the explored options that sleep in the later ones' subtrees,
+	// first the footprint of the current option's step.
+	ids       []int
+	only      int // with ids: the one task that may go on (-1: any)
+	sleep     []sleepEntry
+	done      []sleepEntry
+	first     Footprint
+	firstTask int
+	// born is the run that first reached the decision.
+	born int
 }
 
 // NewDFS returns a DFS explorer with the given preemption bound.
@@ -149,6 +207,9 @@ func (d *DFS) Next() bool {
 	d.cut = -1
 	d.open = true
 	d.replay = len(d.stack)
+	d.sleep = d.sleep[:0]
+	d.await, d.force = -1, -1
+	d.redundant = false
 	return true
 }
 
@@ -161,6 +222,22 @@ func (d *DFS) Done(findings []Finding) Weight {
 		panic("sim: dfs: Done without an execution")
 	}
 	d.open = false
+	if d.redundant {
+		// Equivalent to schedules explored or to be explored: it stands
+		// for none, and the subtrees begun in it gained nothing.
+		d.redundantRuns++
+		for i := range d.stack {
+			if d.stack[i].born == d.runs && d.stack[i].twin != nil {
+				d.stack[i].start++
+			}
+		}
+		for i := range d.pending {
+			if d.pending[i].born == d.runs {
+				d.pending[i].start++
+			}
+		}
+		return Weight{}
+	}
 	w := Weight{Schedules: 1}
 	var rest []int
 	if d.cut >= 0 {
@@ -269,6 +346,11 @@ func (d *DFS) Pruned() (runs, schedules int) { return d.pruned, d.cached }
 // AtRest implements Resting.
 func (d *DFS) AtRest(key func() (StateKey, bool)) bool {
 	d.point++
+	// No task is alive; sleeping faults wake (exploring more is always
+	// sound), so that what is explored from here depends on the state and
+	// the preemptions left only, as state caching needs.
+	clear(d.sleep)
+	d.sleep = d.sleep[:0]
 	if d.NoCache || d.depth < d.replay {
 		// Reached by the replayed prefix: met and recorded before.
 		return false
@@ -294,7 +376,7 @@ func (d *DFS) AtRest(key func() (StateKey, bool)) bool {
 		d.cache = map[cacheKey]int{}
 	}
 	d.cache[k] = len(d.subtrees)
-	d.pending = append(d.pending, pendingState{sub: len(d.subtrees), depth: d.depth, start: d.Unreduced() - 1, point: d.point})
+	d.pending = append(d.pending, pendingState{sub: len(d.subtrees), depth: d.depth, start: d.Unreduced() - 1, point: d.point, born: d.runs})
 	d.subtrees = append(d.subtrees, subtree{})
 	return false
 }
@@ -323,9 +405,16 @@ func (d *DFS) settle(i int) {
 func (d *DFS) Runs() int { return d.runs }
 
 // Unreduced returns the number of schedules the search covers: the runs
-// plus the ones symmetry reduction proved isomorphic to a run and the ones
-// that state caching proved to continue as a run did.
-func (d *DFS) Unreduced() int { return d.runs + d.virtual }
+// (but those ended as equivalent to another schedule) plus the ones
+// symmetry reduction proved isomorphic to a run and the ones that state
+// caching proved to continue as a run did.
+func (d *DFS) Unreduced() int { return d.runs - d.redundantRuns + d.virtual }
+
+// Equivalent returns what partial-order reduction pruned: options not
+// explored because their step slept (each the root of a subtree of
+// schedules equivalent to explored ones), and executions ended because
+// every option slept.
+func (d *DFS) Equivalent() (branches, runs int) { return d.equivalent, d.redundantRuns }
 
 // Exhausted reports whether the bounded space has been fully explored.
 func (d *DFS) Exhausted() bool { return d.done }
@@ -367,9 +456,15 @@ func (d *DFS) backtrack() bool {
 			x.sizes[ans] = d.Unreduced() - x.start
 			x.gains[ans] = d.gains(x.base)
 		}
+		if ans := x.answer(x.pos); x.ids != nil && x.ids[ans] >= 0 && x.firstTask == x.ids[ans] {
+			// Explored: it sleeps in the other options' subtrees (see
+			// sleepEntry for when it is only half asleep).
+			x.done = append(x.done, sleepEntry{task: x.ids[ans], fp: x.first.Clone(), cost: x.cost(ans),
+				half: x.ids[ans] < faultID && ans != x.last && x.first.Runnable})
+		}
 		for p := x.pos + 1; p < x.n; p++ {
 			ans := x.answer(p)
-			if x.pre+x.cost(ans) > d.Bound {
+			if d.skip(x, ans) {
 				continue
 			}
 			if x.twin != nil && x.twin[ans] >= 0 {
@@ -395,18 +490,45 @@ func (d *DFS) backtrack() bool {
 
 // decide answers the next decision with n options; twin (nil when none)
 // maps an option to the first earlier option interchangeable with it.
-func (d *DFS) decide(n, last int, twin []int) int {
+func (d *DFS) decide(n, last int, twin, ids []int) int {
 	k := d.depth
 	d.depth++
 	d.point++
 	if k < len(d.stack) {
-		x := d.stack[k]
+		x := &d.stack[k]
 		if x.n != n || x.last != last {
 			panic(fmt.Sprintf("sim: dfs: execution is not deterministic at decision %d (%d/%d options)", k, x.n, n))
 		}
+		if x.ids != nil {
+			d.sleep = append(append(d.sleep[:0], x.sleep...), x.done...)
+			d.await = k
+			d.force = x.halfAsleep(x.answer(x.pos))
+		}
 		return x.answer(x.pos)
 	}
-	x := dfsDecision{n: n, last: last, pre: d.spentBefore(k), twin: twin}
+	x := dfsDecision{n: n, last: last, pre: d.spentBefore(k), twin: twin, born: d.runs}
+	pos := 0
+	if ids != nil && d.Reduce {
+		x.ids = ids
+		x.sleep = slices.Clone(d.sleep)
+		x.only = -1
+		if d.force >= 0 && slices.Contains(ids, d.force) {
+			x.only = d.force
+		}
+		d.force = -1
+		// The first option within the bound that is not equivalent to
+		// an explored one.
+		for pos < n && d.skip(&x, x.answer(pos)) {
+			pos++
+		}
+		if pos == n {
+			d.redundant = true
+			return 0
+		}
+		d.await = k
+		d.force = x.halfAsleep(x.answer(pos))
+	}
+	x.pos = pos
 	if twin != nil {
 		x.sizes = make([]int, n)
 		x.gains = make([][][]int, n)
@@ -414,8 +536,94 @@ func (d *DFS) decide(n, last int, twin []int) int {
 		x.base = d.counters(nil)    // its findings are not counted yet
 	}
 	d.stack = append(d.stack, x)
-	return x.answer(0)
+	return x.answer(pos)
 }
+
+// skip reports whether option ans of x is not explored: past the bound,
+// or equivalent to explored schedules (counted).
+func (d *DFS) skip(x *dfsDecision, ans int) bool {
+	if x.pre+x.cost(ans) > d.Bound {
+		return true
+	}
+	if x.equivalent(ans) {
+		d.equivalent++
+		return true
+	}
+	return false
+}
+
+// faultID is where candidate IDs of faults (triggers) begin.
+const faultID = 1 << 30
+
+// equivalent reports whether every schedule through option ans is
+// equivalent to one explored (or to be explored) within the bound: its
+// step sleeps, or the decision follows a half-asleep step whose task must
+// go on (x.only) and ans is another.
+func (x *dfsDecision) equivalent(ans int) bool {
+	if x.ids == nil || x.ids[ans] < 0 {
+		return false
+	}
+	if x.only >= 0 && x.ids[ans] != x.only {
+		return true
+	}
+	e := x.entry(ans)
+	if e == nil || e.half {
+		return false
+	}
+	// Firing a fault leaves the task that ran last as it was, so only
+	// its own cost can differ from where it was explored.
+	return e.task < faultID || x.cost(ans) >= e.cost
+}
+
+// halfAsleep returns the task of option ans if its step is half asleep
+// (the next decision must go on with it), else -1.
+func (x *dfsDecision) halfAsleep(ans int) int {
+	if x.ids == nil || x.ids[ans] < 0 {
+		return -1
+	}
+	if e := x.entry(ans); e != nil && e.half {
+		return e.task
+	}
+	return -1
+}
+
+// entry returns option ans's entry in the sleep set, or nil.
+func (x *dfsDecision) entry(ans int) *sleepEntry {
+	for i := range x.sleep {
+		if x.sleep[i].task == x.ids[ans] {
+			return &x.sleep[i]
+		}
+	}
+	return nil
+}
+
+// Stepped implements Reducer: the step (or event) that ran wakes the
+// sleeping steps dependent with it, and the task's own.
+func (d *DFS) Stepped(task int, fp *Footprint) {
+	if d.await >= 0 {
+		x := &d.stack[d.await]
+		x.first, x.firstTask = fp.Clone(), task
+		d.await = -1
+	} else if task != d.force {
+		d.force = -1 // something else ran first: no constraint
+	}
+	if len(d.sleep) == 0 {
+		return
+	}
+	j := 0
+	for _, e := range d.sleep {
+		if e.task == task || e.fp.Dependent(fp) {
+			continue
+		}
+		d.sleep[j] = e
+		j++
+	}
+	clear(d.sleep[j:])
+	d.sleep = d.sleep[:j]
+}
+
+// Redundant implements Reducer.
+func (d *DFS) Redundant() bool { return d.redundant }
 
 // counters appends copies of the violation counts of every counter open
 // now (the search's, then each pending state's) to buf.
@@ -457,7 +665,13 @@ func (d *DFS) addGains(g [][]int) {
 type dfsChooser DFS
 
 // Choose implements Chooser: a free branch.
-func (c *dfsChooser) Choose(n int, label string) int { return (*DFS)(c).decide(n, -1, nil) }
+func (c *dfsChooser) Choose(n int, label string) int { return (*DFS)(c).decide(n, -1, nil, nil) }
+
+// Stepped implements Reducer.
+func (c *dfsChooser) Stepped(task int, fp *Footprint) { (*DFS)(c).Stepped(task, fp) }
+
+// Redundant implements Reducer.
+func (c *dfsChooser) Redundant() bool { return (*DFS)(c).Redundant() }
 
 // AtRest implements Resting.
 func (c *dfsChooser) AtRest(key func() (StateKey, bool)) bool { return (*DFS)(c).AtRest(key) }
@@ -466,7 +680,12 @@ func (c *dfsChooser) AtRest(key func() (StateKey, bool)) bool { return (*DFS)(c)
 func (c *dfsChooser) Pick(cands []Candidate, step int) int {
 	last := -1
 	var twin []int
+	ids := make([]int, len(cands))
 	for i, x := range cands {
+		ids[i] = -1
+		if x.ID >= 0 {
+			ids[i] = x.ID // a task or a fault
+		}
 		if x.Last {
 			last = i
 		}
@@ -486,5 +705,8 @@ func (c *dfsChooser) Pick(cands []Candidate, step int) int {
 			}
 		}
 	}
-	return (*DFS)(c).decide(len(cands), last, twin)
+	if !(*DFS)(c).Reduce {
+		ids = nil
+	}
+	return (*DFS)(c).decide(len(cands), last, twin, ids)
 }

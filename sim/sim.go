@@ -68,11 +68,15 @@ const (
 	EndInterrupted
 	// EndRestart: the modelled machine restarted (see Restart).
 	EndRestart
+	// EndEquivalent: every way on from here is equivalent (by commuting
+	// independent steps) to a schedule explored already (see Reducer).
+	EndEquivalent
 )
 
 // String says why the execution ended, in words.
 func (e End) String() string {
-	return [...]string{"running", "quiescent", "horizon", "step budget exhausted", "state explored before", "kernel oops", "interrupted", "machine restarted"}[e]
+	return [...]string{"running", "quiescent", "horizon", "step budget exhausted", "state explored before", "kernel oops", "interrupted",
+		"machine restarted", "equivalent to a schedule explored before"}[e]
 }
 
 // Finding is a violated property, reported by the engine (deadlock) or by a
@@ -164,6 +168,10 @@ type Sim struct {
 	quiet, pauseAt int
 	paused         bool
 	running        bool // Run has been called
+	// reducer and fp: footprints of steps for partial-order reduction
+	// (set when the chooser is a Reducer).
+	reducer Reducer
+	fp      *Footprint
 	// Idle, if set, is called whenever no task is runnable, before time
 	// advances; models use it for checks at quiescent points.
 	Idle func()
@@ -240,6 +248,7 @@ func (s *Sim) AtNamed(at Time, key string, fn func()) {
 	if at < s.now {
 		at = s.now
 	}
+	s.footprintGlobal() // a timed event: its time depends on the steps before
 	var k uint32
 	if key != "" {
 		// Interned: a periodic event's key is added once, not once per
@@ -339,6 +348,7 @@ func (s *Sim) Report(f Finding) {
 // execution (a netdev got link, a fault took effect): each key once, in
 // the order first seen. Observations are not findings.
 func (s *Sim) Observe(key string) {
+	s.Footprint("observe", key, true)
 	if !slices.Contains(s.observed, key) {
 		s.observed = append(s.observed, key)
 	}
@@ -364,6 +374,12 @@ func (s *Sim) Restart() {
 // call chain when it happened in a task).
 func (s *Sim) Run() End {
 	s.paused, s.running = false, true
+	if r, ok := s.chooser.(Reducer); ok {
+		s.reducer = r
+		if s.fp == nil {
+			s.fp = &Footprint{}
+		}
+	}
 	defer s.abortAll()
 	defer func() {
 		if r := recover(); r != nil {
@@ -377,6 +393,7 @@ func (s *Sim) Run() End {
 		}
 		for s.events.len() > 0 && s.events.peek() <= s.now {
 			s.events.pop().fn()
+			s.engineStepped()
 		}
 		if len(s.tasks) == 0 {
 			s.quiet++
@@ -448,6 +465,10 @@ func (s *Sim) Run() End {
 			if !s.cfg.NoRecord {
 				s.schedule = append(s.schedule, uint32(i))
 			}
+			if s.reducer != nil && s.reducer.Redundant() {
+				s.end = EndEquivalent
+				return s.end
+			}
 		}
 		switch c := s.cands[i]; {
 		case i < nRunnable:
@@ -472,6 +493,7 @@ func (s *Sim) Run() End {
 					tr.armed = false
 				}
 			}
+			s.engineStepped()
 			if s.events.len() == 0 {
 				continue
 			}
@@ -489,6 +511,10 @@ func (s *Sim) Run() End {
 			s.fired++
 			tr := s.triggers[c.ID-1<<30]
 			tr.armed = false
+			if s.reducer != nil {
+				s.fp.reset()
+				s.fp.Global = s.now < tr.From // time jumps to the window
+			}
 			s.now = max(s.now, tr.From)
 			if s.cfg.Trace {
 				s.note("inject " + tr.Name)
@@ -497,9 +523,22 @@ func (s *Sim) Run() End {
 				s.cfg.Coverage.fault(tr.Name, s.tasks)
 			}
 			tr.fire()
+			if s.reducer != nil {
+				s.reducer.Stepped(c.ID, s.fp)
+			}
 		}
 	}
 	return s.end
+}
+
+// engineStepped reports an event, a fault injection or a time advance to
+// the reducer: all of them are dependent with every step.
+func (s *Sim) engineStepped() {
+	if s.reducer != nil {
+		s.fp.reset()
+		s.fp.Global = true
+		s.reducer.Stepped(-1, s.fp)
+	}
 }
 
 // triggerCands appends to s.cands the armed triggers whose window has
@@ -605,7 +644,19 @@ func (s *Sim) runStep(t *Task) {
 	if s.cfg.Trace {
 		s.recordStep(Step{N: s.steps, At: s.now, Task: t.ID, TaskName: t.Name, Label: t.label})
 	}
+	var pts int
+	if s.reducer != nil {
+		s.fp.reset()
+		pts = s.Points()
+	}
 	ok := !t.co.resume()
+	if s.reducer != nil {
+		if s.Points() != pts {
+			s.fp.Global = true // a data question: its answers differ in footprint
+		}
+		s.fp.Runnable = ok && t.state == Runnable
+		s.reducer.Stepped(t.ID, s.fp)
+	}
 	s.current = nil
 	s.now += s.cfg.StepCost
 	if !ok {

@@ -25,11 +25,12 @@ func (m *Mutex) Owner() *Task { return m.owner }
 // another task owns m.
 func (m *Mutex) Lock(t *Task) {
 	t.Yield(m.lockLabel)
+	t.s.Footprint("mutex", m.Name, true)
 	if m.owner == nil {
 		m.owner = t
 	} else {
 		m.waiters = append(m.waiters, t)
-		t.Block(m.lockLabel, m)
+		t.block(m.lockLabel, m)
 	}
 	t.held = append(t.held, m)
 	if t.s.cfg.Trace {
@@ -39,6 +40,7 @@ func (m *Mutex) Lock(t *Task) {
 
 // TryLock acquires m if it is free (mutex_trylock).
 func (m *Mutex) TryLock(t *Task) bool {
+	t.s.Footprint("mutex", m.Name, true)
 	if m.owner != nil {
 		return false
 	}
@@ -59,6 +61,7 @@ func (m *Mutex) Unlock(t *Task) {
 	if m.owner != t {
 		panic("sim: " + t.Name + " unlocks " + m.Name + " it does not own")
 	}
+	t.s.Footprint("mutex", m.Name, true)
 	for i := len(t.held) - 1; i >= 0; i-- {
 		if t.held[i] == m {
 			t.held = append(t.held[:i], t.held[i+1:]...)
@@ -90,8 +93,19 @@ func (q *WaitQueue) Wait(t *Task, what string, h Holder) {
 	t.Block(what, h)
 }
 
+// WaitTracked is Wait for a caller whose step's footprint already holds
+// the condition it waits on (see Sim.Footprint): partial-order reduction
+// then need not treat the blocking step as dependent with every other.
+func (q *WaitQueue) WaitTracked(t *Task, what string, h Holder) {
+	q.waiters = append(q.waiters, t)
+	t.block(what, h)
+}
+
 // WakeAll makes every waiter runnable.
 func (q *WaitQueue) WakeAll() {
+	if len(q.waiters) > 0 {
+		q.waiters[0].s.Footprint("waitqueue", "", true)
+	}
 	for _, w := range q.waiters {
 		w.Wake()
 	}

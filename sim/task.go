@@ -65,6 +65,7 @@ func (s *Sim) Spawn(name string, body func(t *Task)) *Task {
 	}
 	t.co = startCoro(t, body)
 	s.tasks = append(s.tasks, t)
+	s.Footprint("task", "spawn", true) // task numbers follow spawn order
 	return t
 }
 
@@ -101,6 +102,16 @@ func (t *Task) Oops() {
 // Block suspends the task until Wake is called. what describes the wait for
 // traces and deadlock reports; h, if not nil, is what the task waits for.
 func (t *Task) Block(what string, h Holder) {
+	// Whether a step blocks depends on state the engine does not see
+	// (the condition a wait re-checks): a blocking step is dependent
+	// with every other.
+	t.s.footprintGlobal()
+	t.block(what, h)
+}
+
+// block is Block for a wait whose condition the footprint already holds
+// (a mutex's owner).
+func (t *Task) block(what string, h Holder) {
 	t.state = Blocked
 	t.blockedOn = what
 	t.blockedAt = t.s.now
