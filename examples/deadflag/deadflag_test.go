@@ -42,6 +42,20 @@ func violated(t *testing.T, world string, n int) []string {
 	return out
 }
 
+// verdicts is the dead-flag design's verdict on each world, as
+// TestVerdicts asserts and docs/extending.md states (TestDocTable).
+var verdicts = map[string][]string{
+	"rmk-2022-unbind":     nil,
+	"rmk-2022-rmmod":      nil,
+	"rmk-2022-self-pin":   nil,
+	"rmk-2022-nfsroot":    nil,
+	"rmk-2022-get-device": nil,
+	"pcs-rebind":          nil,
+	"racy-release":        nil,
+	"qsgmii-shared":       nil,
+	"soak":                nil,
+}
+
 // TestVerdicts states the dead-flag design's verdict on every canonical
 // world and the shipped topologies: it never uses freed memory and the link
 // comes back after a rebind (the handle is revived; srcu-wrapper's is not),
@@ -55,18 +69,7 @@ func TestVerdicts(t *testing.T) {
 	if testing.Short() {
 		n = 100
 	}
-	want := map[string][]string{
-		"rmk-2022-unbind":     nil,
-		"rmk-2022-rmmod":      nil,
-		"rmk-2022-self-pin":   nil,
-		"rmk-2022-nfsroot":    nil,
-		"rmk-2022-get-device": nil,
-		"pcs-rebind":          nil,
-		"racy-release":        nil,
-		"qsgmii-shared":       nil,
-		"soak":                nil,
-	}
-	for world, w := range want {
+	for world, w := range verdicts {
 		t.Run(world, func(t *testing.T) {
 			t.Parallel()
 			got := violated(t, world, n)
