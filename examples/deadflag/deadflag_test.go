@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/pcssim/pcssim/examples/deadflag"
+	"github.com/pcssim/pcssim/internal/testtier"
 	"github.com/pcssim/pcssim/pcssimtest"
 	"github.com/pcssim/pcssim/scenarios"
 	"github.com/pcssim/pcssim/sim"
@@ -64,11 +65,9 @@ var verdicts = map[string][]string{
 // not across phylink's decision), but the resolve that corrects it is
 // already queued: a transient, not a link-without-pcs violation. In -short
 // mode, with fewer executions, only "nothing unexpected" is asserted.
+// 500 executions per explorer in the long tier (testtier), 250 by default.
 func TestVerdicts(t *testing.T) {
-	n := 500
-	if testing.Short() {
-		n = 100
-	}
+	n := testtier.Pick(t, 100, 250, 500)
 	for world, w := range verdicts {
 		t.Run(world, func(t *testing.T) {
 			t.Parallel()

@@ -11,7 +11,7 @@ type fatalRecorder struct {
 }
 
 func (r *fatalRecorder) Fatalf(format string, args ...any) { r.fatal = format }
-func (r *fatalRecorder) Helper()                          {}
+func (r *fatalRecorder) Helper()                           {}
 
 func TestLongFollowsTheVariable(t *testing.T) {
 	for _, c := range []struct {
