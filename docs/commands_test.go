@@ -107,6 +107,29 @@ func pcssim(args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
+// repoView makes a temporary directory that looks like the repository
+// root (a symbolic link to each of its entries) the working directory, so
+// that documented commands find scenarios/ and the files they write
+// (--html report.html) land outside the repository.
+func repoView(t *testing.T) {
+	t.Helper()
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, e := range entries {
+		if err := os.Symlink(filepath.Join(root, e.Name()), filepath.Join(dir, e.Name())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+}
+
 // TestDocCommands runs every pcssim command of README.md and docs/*.md as
 // written (from the repository root, in-process through cli.Run) and
 // checks it: the exit status is the one its comment states ("# ... exit 1";
@@ -116,7 +139,7 @@ func pcssim(args ...string) (int, string, string) {
 // left out). A command with placeholders (S, N, FILE, [--flag P]) is a
 // synopsis: its subcommand and each of its flags must exist.
 func TestDocCommands(t *testing.T) {
-	t.Chdir("..")
+	repoView(t)
 	all := commands(t)
 	if len(all) < 10 {
 		t.Fatalf("found %d commands in the documents: the extraction rule is broken", len(all))
