@@ -37,6 +37,7 @@ func unmetKeys(rows []ExerciseRow) []string {
 // shipped scenario that wants link gets carrier through its PCS, and every
 // fault fires, in some execution (or the scenario declares why not).
 func TestShippedWorldsAreExercised(t *testing.T) {
+	t.Parallel()
 	n := 100
 	if testing.Short() {
 		n = 30

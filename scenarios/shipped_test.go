@@ -14,11 +14,11 @@ import (
 
 // verdictSeeds is how many executions each explorer runs per (scenario,
 // strategy) in TestShippedVerdicts: 1 000 in the long tier (testtier), as
-// docs/fidelity.md states the verdicts; 500 by default, where every
+// docs/fidelity.md states the verdicts; 400 by default, where every
 // expected property is still found (the latest first finding, racy-release
 // under phylink-notify-racy, is at execution 261); 150 with -short.
 func verdictSeeds(t *testing.T) int {
-	return testtier.Pick(t, 150, 500, 1000)
+	return testtier.Pick(t, 150, 400, 1000)
 }
 
 // violatedOver runs n executions of sc under st with each of random and
@@ -146,6 +146,7 @@ func TestReplayReproduces(t *testing.T) {
 // uniform random does not within as many (the race is a one-step window);
 // the safe strategy is clean on every seed tried with either explorer.
 func TestRacyReleaseFoundAndSafeClean(t *testing.T) {
+	t.Parallel()
 	sc, err := Open("racy-release")
 	if err != nil {
 		t.Fatal(err)
@@ -186,6 +187,7 @@ func TestRacyReleaseFoundAndSafeClean(t *testing.T) {
 // PCS and shows a use-after-free (asserted by its expect section); the same
 // world in the in-tree remove order (free-irq first) never does.
 func TestIRQOrder(t *testing.T) {
+	t.Parallel()
 	sc, err := Open("xpcs-irq-order")
 	if err != nil {
 		t.Fatal(err)

@@ -198,6 +198,7 @@ var allowed = map[string][]string{
 // panics, and every execution ends within its budgets (20 executions per
 // strategy and explorer in the long tier, testtier; 10 by default).
 func TestGeneratedWorlds(t *testing.T) {
+	t.Parallel()
 	execs := testtier.Pick(t, 5, 10, 20) // per strategy and explorer
 	rapid.Check(t, func(rt *rapid.T) {
 		sc := genWorld(rt)
