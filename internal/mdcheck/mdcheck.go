@@ -3,16 +3,18 @@
 // the pcssim commands they show (with the output shown after them), their
 // fenced code blocks, and their tables.
 //
-// The rule for commands: a line of a fenced code block, or a line indented
-// by four spaces or more outside one (an indented code block, also inside a
-// list item), whose text starts with "pcssim ", "go run ./cmd/pcssim " or
-// "$ " followed by either, is a command. In a fenced block, the lines after
-// a "$ " command up to the next "$ " line or the end of the block are the
-// output it shows. A "#" that starts a word begins a comment.
+// The rule for commands: in a code block (a fenced one, or a run of lines
+// indented by four spaces or more, also inside a list item), a line whose
+// text starts with "pcssim " or "go run ./cmd/pcssim " is a command. In a
+// block that has lines starting with "$ ", only those are commands (the
+// text after "$ ", when it invokes pcssim), and the lines after one up to
+// the next "$ " line or the end of the block are the output it shows. A
+// "#" that starts a word begins a comment.
 package mdcheck
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -53,39 +55,75 @@ var programs = []string{"pcssim ", "go run ./cmd/pcssim "}
 // Commands returns the pcssim commands of the document src, named file.
 func Commands(file string, src string) ([]Command, error) {
 	var out []Command
-	fence, prompt := "", false // the open fence; whether the last command had "$ "
-	for i, line := range strings.Split(src, "\n") {
-		trimmed := strings.TrimSpace(line)
-		if f := fenceOf(trimmed); f != "" && (fence == "" || strings.HasPrefix(trimmed, fence) && strings.Trim(trimmed, f[:1]) == "") {
-			if fence == "" {
-				fence = f
-			} else {
-				fence = ""
+	for _, b := range codeBlocks(src) {
+		prompted := slices.ContainsFunc(b.lines, func(l string) bool { return strings.HasPrefix(strings.TrimSpace(l), "$ ") })
+		output := false // the lines after a "$ " pcssim command are its output
+		for i, line := range b.lines {
+			trimmed := strings.TrimSpace(line)
+			text, dollar := strings.CutPrefix(trimmed, "$ ")
+			if dollar || !prompted {
+				output = false
+				if !isCommand(text) {
+					continue
+				}
+				c, err := parse(file, b.first+i, text)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, c)
+				output = dollar
+				continue
 			}
-			prompt = false
-			continue
-		}
-		if fence == "" && !strings.HasPrefix(strings.ReplaceAll(line, "\t", "    "), "    ") {
-			continue
-		}
-		text, dollar := strings.CutPrefix(trimmed, "$ ")
-		if !isCommand(text) {
-			switch {
-			case dollar:
-				prompt = false // another program's command: its output is not ours
-			case prompt && fence != "":
+			if output {
 				out[len(out)-1].Output = append(out[len(out)-1].Output, strings.TrimRight(line, " \t"))
 			}
-			continue
 		}
-		c, err := parse(file, i+1, text)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-		prompt = dollar && fence != ""
 	}
 	return out, nil
+}
+
+// codeBlock is the lines of a fenced block, or of a run of lines indented
+// by four spaces or more (blank lines inside it included).
+type codeBlock struct {
+	first int // 1-based line of lines[0]
+	lines []string
+}
+
+// codeBlocks splits src into its code blocks.
+func codeBlocks(src string) []codeBlock {
+	var out []codeBlock
+	lines := strings.Split(src, "\n")
+	indented := func(l string) bool { return strings.HasPrefix(strings.ReplaceAll(l, "\t", "    "), "    ") }
+	for i := 0; i < len(lines); i++ {
+		trimmed := strings.TrimSpace(lines[i])
+		if f := fenceOf(trimmed); f != "" {
+			b := codeBlock{first: i + 2}
+			for i++; i < len(lines); i++ {
+				if t := strings.TrimSpace(lines[i]); strings.HasPrefix(t, f) && strings.Trim(t, f[:1]) == "" {
+					break
+				}
+				b.lines = append(b.lines, lines[i])
+			}
+			out = append(out, b)
+			continue
+		}
+		if !indented(lines[i]) || trimmed == "" {
+			continue
+		}
+		b := codeBlock{first: i + 1}
+		for ; i < len(lines) && (indented(lines[i]) || strings.TrimSpace(lines[i]) == ""); i++ {
+			if fenceOf(strings.TrimSpace(lines[i])) != "" {
+				break
+			}
+			b.lines = append(b.lines, lines[i])
+		}
+		i--
+		for len(b.lines) > 0 && strings.TrimSpace(b.lines[len(b.lines)-1]) == "" {
+			b.lines = b.lines[:len(b.lines)-1] // blank lines after the block
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 // isCommand reports whether text invokes pcssim.

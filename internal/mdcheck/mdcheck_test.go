@@ -35,7 +35,10 @@ const doc = "# Title\n" +
 	"| a | `x|y`, z |\n" +
 	"| b | no violation |\n" +
 	"\n" +
-	"| not a table |\n"
+	"| not a table |\n" +
+	"\n" +
+	"    $ pcssim replay a.yaml --schedule AA@X   # exit 2\n" +
+	"    pcssim replay: an error that starts like a command\n"
 
 func TestCommands(t *testing.T) {
 	got, err := Commands("doc.md", doc)
@@ -49,6 +52,8 @@ func TestCommands(t *testing.T) {
 			Args: []string{"replay", "a.yaml", "--schedule", "A B", `x"y`}},
 		{File: "doc.md", Line: 13, Text: "pcssim run racy-release --explore dfs",
 			Args: []string{"run", "racy-release", "--explore", "dfs"}, Output: []string{"first line", "...", "last line"}},
+		{File: "doc.md", Line: 32, Text: "pcssim replay a.yaml --schedule AA@X", Comment: "exit 2",
+			Args: []string{"replay", "a.yaml", "--schedule", "AA@X"}, Output: []string{"    pcssim replay: an error that starts like a command"}},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("commands (-want +got):\n%s", diff)
