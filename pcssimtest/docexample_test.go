@@ -9,16 +9,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pcssim/pcssim/internal/testtier"
 	"github.com/pcssim/pcssim/pcssimtest"
 )
 
 // TestRacyReleaseSafeWithinTwoPreemptions is docs/testing.md's example as
 // the document shows it (go test ./docs checks that it does), and the
-// counts its comment states are the run's.
+// counts its comment states are the run's. It runs in the long tier
+// (testtier): by default go test ./docs runs the same search through the
+// command line (docs/exploration.md).
 func TestRacyReleaseSafeWithinTwoPreemptions(t *testing.T) {
-	if testing.Short() {
-		t.Skip("about 20 000 executions")
-	}
+	testtier.SkipUnlessLong(t, "about 20 000 dfs executions")
 	s := pcssimtest.Run(t, "racy-release", pcssimtest.Options{Strategy: "phylink-notify", Explore: "dfs"})
 	t.Logf("%d schedules in %d executions", s.Schedules, s.Executions) // 52728 schedules in 20317 executions
 	checkDocCounts(t, s)
