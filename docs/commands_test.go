@@ -137,7 +137,8 @@ func repoView(t *testing.T) {
 // reproducing cannot pass for a clean run); the output a fenced "$ " block shows after it appears in its
 // stdout (then stderr), line for line, in order ("..." stands for lines
 // left out). A command with placeholders (S, N, FILE, [--flag P]) is a
-// synopsis: its subcommand and each of its flags must exist.
+// synopsis: its subcommand and each of its flags must exist. With -short,
+// dfs commands (exhaustive searches, seconds each) are skipped.
 func TestDocCommands(t *testing.T) {
 	repoView(t)
 	all := commands(t)
@@ -156,6 +157,9 @@ func TestDocCommands(t *testing.T) {
 			want := wantExit(c)
 			if want < 0 {
 				t.Fatalf("%s:%d: %s: state its exit status in a trailing comment (\"# ... exit N\")", c.File, c.Line, c.Text)
+			}
+			if testing.Short() && slices.Contains(c.Args, "dfs") {
+				t.Skip("an exhaustive dfs search: run without -short")
 			}
 			code, stdout, stderr := pcssim(expand(t, c.Args)...)
 			if code != want {
