@@ -49,3 +49,20 @@ func TestPickChoosesTheTier(t *testing.T) {
 		t.Errorf("%s=1: Pick = %d, want %d", Env, got, want)
 	}
 }
+
+func TestSkipUnlessLong(t *testing.T) {
+	for _, c := range []struct {
+		value   string
+		skipped bool
+	}{{"", true}, {"0", true}, {"1", testing.Short()}} {
+		t.Setenv(Env, c.value)
+		var skipped bool
+		t.Run("tier", func(t *testing.T) {
+			defer func() { skipped = t.Skipped() }()
+			SkipUnlessLong(t, "a test")
+		})
+		if skipped != c.skipped {
+			t.Errorf("%s=%q: skipped %v, want %v", Env, c.value, skipped, c.skipped)
+		}
+	}
+}
