@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/internal/testtier"
 	"github.com/pcssim/pcssim/pcs"
 	"github.com/pcssim/pcssim/sim"
 )
@@ -378,10 +379,16 @@ func TestInterruptExits130(t *testing.T) {
 // TestDFSCountsIgnoreStateCache: dfs counts schedules, so `compare` and
 // `run --format json` give the same per-property counts whether
 // executions are cut short at cached states or every schedule runs to its
-// end (they differ only in the executions it took).
+// end (they differ only in the executions it took). Outside the long tier
+// (testtier) compare runs two strategies: none, violating in every
+// schedule, and phylink-notify-racy, in a few.
 func TestDFSCountsIgnoreStateCache(t *testing.T) {
+	compare := []string{"compare", "racy-release", "--explore", "dfs", "--preemptions", "1"}
+	if !testtier.Long(t) {
+		compare = append(compare, "--strategies", "none,phylink-notify-racy")
+	}
 	for _, args := range [][]string{
-		{"compare", "racy-release", "--explore", "dfs", "--preemptions", "1"},
+		compare,
 		{"run", "racy-release", "--strategy", "none", "--explore", "dfs", "--preemptions", "1", "--format", "json"},
 	} {
 		_, cached, _ := pcssim(args...)

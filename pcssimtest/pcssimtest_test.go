@@ -131,17 +131,6 @@ func TestRunDFSLimitFails(t *testing.T) {
 	}
 }
 
-// TestRacyReleaseSafeWithinTwoPreemptions is docs/testing.md's example.
-func TestRacyReleaseSafeWithinTwoPreemptions(t *testing.T) {
-	if testing.Short() {
-		t.Skip("13 942 executions")
-	}
-	s := Run(t, "racy-release", Options{Strategy: "phylink-notify", Explore: "dfs", FailDir: t.TempDir()})
-	if s.Schedules != 34802 || s.Executions != 13942 {
-		t.Fatalf("%d schedules in %d executions; docs/testing.md says 34802 in 13942", s.Schedules, s.Executions)
-	}
-}
-
 // TestFailDirIsNotAGlobPattern: the failures of subtest port[1] are read
 // from its own directory, never from port1's (the directory went to
 // filepath.Glob, where [1] matches "1").

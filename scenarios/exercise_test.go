@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/pcssim/pcssim/internal/testtier"
 	"github.com/pcssim/pcssim/pcs"
 	"github.com/pcssim/pcssim/phylink"
 	"github.com/pcssim/pcssim/sim"
@@ -35,12 +36,11 @@ func unmetKeys(rows []ExerciseRow) []string {
 
 // TestShippedWorldsAreExercised: under every strategy every netdev of every
 // shipped scenario that wants link gets carrier through its PCS, and every
-// fault fires, in some execution (or the scenario declares why not).
+// fault fires, in some execution (or the scenario declares why not): over
+// 100 random executions in the long tier (testtier), 50 by default.
 func TestShippedWorldsAreExercised(t *testing.T) {
-	n := 100
-	if testing.Short() {
-		n = 30
-	}
+	t.Parallel()
+	n := testtier.Pick(t, 30, 50, 100)
 	for _, name := range Shipped() {
 		sc, err := Open(name)
 		if err != nil {

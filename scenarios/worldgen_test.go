@@ -12,6 +12,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/pcssim/pcssim/devmodel"
+	"github.com/pcssim/pcssim/internal/testtier"
 	"github.com/pcssim/pcssim/pcs"
 	"github.com/pcssim/pcssim/phylink"
 	"github.com/pcssim/pcssim/sim"
@@ -208,12 +209,11 @@ func genLoadedWorld(rt *rapid.T) (*Scenario, []byte) {
 
 // TestGeneratedWorlds: for random worlds, the safe strategy never violates
 // anything, each other strategy only what its design predicts, nothing
-// panics, and every execution ends within its budgets.
+// panics, and every execution ends within its budgets (20 executions per
+// strategy and explorer in the long tier, testtier; 10 by default).
 func TestGeneratedWorlds(t *testing.T) {
-	execs := 20
-	if testing.Short() {
-		execs = 5
-	}
+	t.Parallel()
+	execs := testtier.Pick(t, 5, 10, 20) // per strategy and explorer
 	rapid.Check(t, func(rt *rapid.T) {
 		loaded, data := genLoadedWorld(rt)
 		for _, st := range pcs.DesignIDs {

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/pcssim/pcssim/examples/deadflag"
+	"github.com/pcssim/pcssim/internal/testtier"
 	"github.com/pcssim/pcssim/pcssimtest"
 	"github.com/pcssim/pcssim/scenarios"
 	"github.com/pcssim/pcssim/sim"
@@ -42,6 +43,20 @@ func violated(t *testing.T, world string, n int) []string {
 	return out
 }
 
+// verdicts is the dead-flag design's verdict on each world, as
+// TestVerdicts asserts and docs/extending.md states (TestDocTable).
+var verdicts = map[string][]string{
+	"rmk-2022-unbind":     nil,
+	"rmk-2022-rmmod":      nil,
+	"rmk-2022-self-pin":   nil,
+	"rmk-2022-nfsroot":    nil,
+	"rmk-2022-get-device": nil,
+	"pcs-rebind":          nil,
+	"racy-release":        nil,
+	"qsgmii-shared":       nil,
+	"soak":                nil,
+}
+
 // TestVerdicts states the dead-flag design's verdict on every canonical
 // world and the shipped topologies: it never uses freed memory and the link
 // comes back after a rebind (the handle is revived; srcu-wrapper's is not),
@@ -50,23 +65,10 @@ func violated(t *testing.T, world string, n int) []string {
 // not across phylink's decision), but the resolve that corrects it is
 // already queued: a transient, not a link-without-pcs violation. In -short
 // mode, with fewer executions, only "nothing unexpected" is asserted.
+// 500 executions per explorer in the long tier (testtier), 250 by default.
 func TestVerdicts(t *testing.T) {
-	n := 500
-	if testing.Short() {
-		n = 100
-	}
-	want := map[string][]string{
-		"rmk-2022-unbind":     nil,
-		"rmk-2022-rmmod":      nil,
-		"rmk-2022-self-pin":   nil,
-		"rmk-2022-nfsroot":    nil,
-		"rmk-2022-get-device": nil,
-		"pcs-rebind":          nil,
-		"racy-release":        nil,
-		"qsgmii-shared":       nil,
-		"soak":                nil,
-	}
-	for world, w := range want {
+	n := testtier.Pick(t, 100, 250, 500)
+	for world, w := range verdicts {
 		t.Run(world, func(t *testing.T) {
 			t.Parallel()
 			got := violated(t, world, n)
