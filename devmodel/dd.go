@@ -267,3 +267,13 @@ func (k *Kernel) deferredProbeWorkFunc(t *sim.Task) {
 		k.PutDevice(t, d, nil)
 	}
 }
+
+// DeviceBindDriver is device_bind_driver for a device whose driver the
+// caller probed itself (phy_attach_direct binding genphy): dev->driver =
+// drv and driver_bound, without device_lock (the caller holds rtnl).
+func (k *Kernel) DeviceBindDriver(t *sim.Task, d *Device, drv *Driver) {
+	t.Enter("device_bind_driver")
+	defer t.Leave()
+	d.Driver = drv
+	k.driverBound(t, d)
+}

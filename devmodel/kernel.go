@@ -6,6 +6,7 @@ import "github.com/pcssim/pcssim/sim"
 // include/linux/errno.h).
 const (
 	ENOENT       = 2
+	EIO          = 5
 	EAGAIN       = 11
 	EWOULDBLOCK  = EAGAIN
 	EBUSY        = 16
@@ -21,6 +22,8 @@ func ErrnoName(e int) string {
 	switch e {
 	case ENOENT:
 		return "ENOENT"
+	case EIO:
+		return "EIO"
 	case EAGAIN:
 		return "EWOULDBLOCK"
 	case EBUSY:

@@ -46,6 +46,11 @@ type Netdev struct {
 	// IRQ: the integrated PCS reports link by an interrupt the MAC requests
 	// (request-irq / free-irq steps); otherwise phylink polls it.
 	IRQ bool
+	// PHY names the PHY device of the MAC's phy-handle ("": none). The
+	// MAC driver connects it in ndo_open (phylink_of_phy_connect before
+	// phylink_start) and disconnects it in ndo_stop (phylink_stop, then
+	// phylink_disconnect_phy), as ENETC does.
+	PHY string
 	// Required marks a netdev that must not go away (e.g. nfs root).
 	Required bool
 	// WantUp is the user's intent: the last `ip link set` was up. Managed
@@ -182,10 +187,14 @@ func (w *World) IPLinkSet(t *sim.Task, nd *Netdev, up bool) int {
 	}
 	if up {
 		t.Enter("dev_open")
+		defer t.Leave()
 		k.Heap.Access(t, in.obj, devmodel.Write)
+		// ndo_open: phylink_of_phy_connect, phylink_start(priv->phylink)
+		if err := in.pl.phylinkOfPHYConnect(t, k, in.ndOwner()); err != 0 {
+			return err
+		}
 		in.up = true
-		in.pl.phylinkStart(t, k) // ndo_open: phylink_start(priv->phylink)
-		t.Leave()
+		in.pl.phylinkStart(t, k)
 		return 0
 	}
 	w.devClose(t, in)
@@ -199,6 +208,7 @@ func (w *World) ndoStop(t *sim.Task, in *netdevInst, prefix string) {
 	t.Enter(prefix + "_stop")
 	defer t.Leave()
 	in.pl.phylinkStop(t, w.Env.K)
+	in.pl.phylinkDisconnectPHY(t, w.Env.K, in.ndOwner())
 	in.setCarrier(t, false)
 }
 
@@ -209,6 +219,7 @@ func (w *World) devClose(t *sim.Task, in *netdevInst) {
 	w.Env.K.Heap.Access(t, in.obj, devmodel.Write)
 	in.up = false
 	in.pl.phylinkStop(t, w.Env.K) // ndo_stop: phylink_stop(priv->phylink)
+	in.pl.phylinkDisconnectPHY(t, w.Env.K, in.ndOwner())
 	in.setCarrier(t, false)
 }
 

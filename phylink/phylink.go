@@ -3,6 +3,7 @@ package phylink
 import (
 	"github.com/pcssim/pcssim/devmodel"
 	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/phy"
 	"github.com/pcssim/pcssim/sim"
 )
 
@@ -42,6 +43,10 @@ type Phylink struct {
 	// majorFailed is major_config_failed: the last major config found no
 	// PCS for an in-band link.
 	majorFailed bool
+	// phydev is pl->phydev (nil: no PHY connected), phyState
+	// pl->phy_state.
+	phydev   *phy.Device
+	phyState phyState
 	// suspect (check state, not kernel memory) says why the last resolve
 	// left the link up without a PCS, and since when; see judgeLink.
 	suspect string
@@ -155,7 +160,8 @@ func (pl *Phylink) phylinkRunResolve(t *sim.Task) {
 // phylinkStart is phylink_start (rtnl held); pl is the MAC driver's
 // pointer, which may be NULL (a netdev opened before phylink_create). The
 // initial config runs phylink_major_config under rtnl only: neither 6.1
-// nor 6.12 takes state_mutex here (resolve is still disabled).
+// nor 6.12 takes state_mutex here (resolve is still disabled). A
+// connected PHY is started last (phy_start), after resolve is enabled.
 func (pl *Phylink) phylinkStart(t *sim.Task, k *devmodel.Kernel) {
 	t.Enter("phylink_start")
 	defer t.Leave()
@@ -168,14 +174,22 @@ func (pl *Phylink) phylinkStart(t *sim.Task, k *devmodel.Kernel) {
 	pl.pcsState = pcsStarted
 	pl.disableState &^= disableStopped
 	pl.phylinkRunResolve(t)
+	if d := pl.phydev; d != nil {
+		d.Start(t)
+	}
 }
 
-// phylinkStop is phylink_stop (rtnl held): del_timer_sync the poll, set
+// phylinkStop is phylink_stop (rtnl held): phy_stop of a connected PHY
+// first (6.1 and 6.12: its link down takes state_mutex, so it waits for a
+// running resolve, and queues one), then del_timer_sync the poll, set
 // STOPPED and flush resolve so the link goes down, then pcs_disable.
 func (pl *Phylink) phylinkStop(t *sim.Task, k *devmodel.Kernel) {
 	t.Enter("phylink_stop")
 	defer t.Leave()
 	k.Heap.Deref(t, pl.Obj(), "struct phylink", devmodel.Write)
+	if d := pl.phydev; d != nil {
+		d.Stop(t)
+	}
 	k.DelTimerSync(t, pl.linkPoll)
 	was := pl.disableState
 	pl.disableState |= disableStopped
@@ -264,16 +278,42 @@ func (pl *Phylink) phylinkResolve(t *sim.Task) {
 		pl.forceMajor = false
 		pl.phylinkMajorConfig(t)
 	}
+	macConfig, retrigger, iface := false, false, pl.iface
 	if pl.disableState == 0 {
 		switch {
+		case pl.nd.phyMode(): // MLO_AN_PHY: link_state = pl->phy_state
+			link, iface = pl.phyState.link, pl.phyState.iface
+			macConfig = link
 		case pl.nd.PCSRef == "":
-			link = true // fixed link or PHY: no PCS involved
+			link = true // fixed link: no PCS involved
 		case pl.pcsPl != nil:
 			p := pl.pcsPl
 			t.Enter("phylink_mac_pcs_get_state")
 			link = p.GetState(t, k)
 			t.Leave()
 		}
+		if pl.nd.PCSRef != "" && pl.phydev != nil {
+			// In-band with a PHY: the link is the union of both, and
+			// only a PHY with link configures the MAC, in its interface.
+			link = link && pl.phyState.link
+			if pl.phyState.link {
+				if pl.iface != pl.phyState.iface {
+					retrigger, link = true, false
+				}
+				iface, macConfig = pl.phyState.iface, true
+			}
+		}
+	}
+	if macConfig && iface != "" && iface != pl.iface {
+		// The interface has changed: force the link down, reconfigure.
+		if pl.linkUp {
+			pl.phylinkLinkDown(t)
+		}
+		pl.iface = iface // pl->link_config.interface (set after, read by mac_select_pcs)
+		pl.phylinkMajorConfig(t)
+	}
+	if !link && retrigger {
+		defer k.QueueWork(t, pl.resolve) // after the link change below, under state_mutex
 	}
 	defer pl.judgeLink(t)
 	if link == pl.linkUp {
@@ -293,6 +333,11 @@ func (pl *Phylink) phylinkResolve(t *sim.Task) {
 		}
 		return
 	}
+	pl.phylinkLinkDown(t)
+}
+
+// phylinkLinkDown is phylink_link_down: carrier off.
+func (pl *Phylink) phylinkLinkDown(t *sim.Task) {
 	t.Enter("phylink_link_down")
 	pl.linkUp = false
 	pl.inst.setCarrier(t, false)

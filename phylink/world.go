@@ -7,6 +7,7 @@ import (
 	"github.com/pcssim/pcssim/devmodel"
 	"github.com/pcssim/pcssim/mdio"
 	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/phy"
 	"github.com/pcssim/pcssim/sim"
 )
 
@@ -30,11 +31,15 @@ type World struct {
 	// MDIONodes are the firmware child nodes (no PHYs) of each device's
 	// MDIO bus.
 	MDIONodes map[string][]mdio.Node
+	// PHYs is phylib; phyMedia the PHYs' hardware by device name.
+	PHYs     *phy.Layer
+	phyMedia map[string]*phy.Medium
 }
 
 // NewWorld returns an empty world on env.
 func NewWorld(env *pcs.Env) *World {
-	w := &World{Env: env, lastBind: map[*devmodel.Device]sim.Time{}, MDIONodes: map[string][]mdio.Node{}}
+	w := &World{Env: env, lastBind: map[*devmodel.Device]sim.Time{}, MDIONodes: map[string][]mdio.Node{},
+		PHYs: phy.New(env.K, env.MDIO), phyMedia: map[string]*phy.Medium{}}
 	env.K.Notifiers = append(env.K.Notifiers, func(t *sim.Task, event string, dev *devmodel.Device) {
 		switch event {
 		case "bound_driver":

@@ -65,6 +65,8 @@ func Build(sc *Scenario, strategy string, s *sim.Sim, swarm bool) (*World, error
 				}
 				return out
 			})
+		case KindPHY:
+			drv = w.W.PHYs.NewDriver(bus, mod, d.Name, prefix)
 		case KindMDIOController:
 			drv = env.MDIO.NewControllerDriver(bus, mod, d.Name, prefix, d.Probe, d.Remove, d.Shutdown, func(dev *devmodel.Device) []mdio.Node {
 				return w.W.MDIONodes[dev.Name]
@@ -81,6 +83,8 @@ func Build(sc *Scenario, strategy string, s *sim.Sim, swarm bool) (*World, error
 			w.W.AddProvider(d.Dev)
 		case KindMAC:
 			w.W.MACCreated(d.Dev)
+		case KindPHY:
+			w.W.PHYs.Create(d, w.W.PHYMedium(d.Dev.Name))
 		}
 	}
 	s.AtNamed(0, "boot", func() { k.Spawn("init", &devmodel.Cause{Kind: "boot"}, w.boot) })
@@ -156,7 +160,7 @@ func (w *World) boot(t *sim.Task) {
 		w.W.AddNetdev(&phylink.Netdev{Name: nd.Name, MAC: w.devices[nd.MAC], MACName: nd.MAC, PCSRef: nd.PCS, Integrated: nd.Integrated,
 			IntegratedModule: imod, PCSPrefix: prefix, IRQ: nd.IRQ, Required: nd.Required, WantUp: nd.Up,
 			MDIOCreate: nd.MDIOCreate, MDIOAddr: nd.MDIOAddr, MDIONode: nd.MDIONode, Interface: nd.Interface, PCSInterfaces: nd.PCSInterfaces,
-			AltRef: nd.AltPCS, AltPrefix: altPrefix, AltInterfaces: nd.AltInterfaces})
+			AltRef: nd.AltPCS, AltPrefix: altPrefix, AltInterfaces: nd.AltInterfaces, PHY: nd.PHY})
 	}
 	for _, lk := range sc.Links {
 		var flags devmodel.LinkFlags
@@ -228,6 +232,15 @@ func newFiring(action, target string, fault bool) *firing {
 		f.task = "ip link set " + target + " " + strings.TrimPrefix(action, "ip-")
 	}
 	return f
+}
+
+// changed is the outcome of a hardware change: 0, or noChange when the
+// hardware already was in that state.
+func changed(did bool) int {
+	if did {
+		return 0
+	}
+	return noChange
 }
 
 // outcome observes how a fault turned out: taken effect, unchanged, or
@@ -330,7 +343,14 @@ func (w *World) fire(f *firing) {
 			w.outcome(f, 0)
 			k.S.Restart()
 		})
+	case "phy-interface":
+		name, mode, _ := strings.Cut(target, ":")
+		w.outcome(f, changed(w.W.SetPHYInterface(name, mode)))
 	case "link-up", "link-down":
+		if d := w.Sc.device(target); d != nil && w.driverKind(d.Driver) == KindPHY {
+			w.outcome(f, changed(w.W.SetPHYLink(target, action == "link-up")))
+			return
+		}
 		if w.W.SetLink(w.W.Lane(target), action == "link-up") {
 			w.outcome(f, 0)
 		} else {

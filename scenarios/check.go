@@ -108,6 +108,12 @@ func (l *loader) crossCheck(sc *Scenario) {
 		}
 		return nil
 	}, "device:")
+	var phyNames []string // PHY devices: mdio_devices a phy driver binds to
+	for _, d := range sc.Devices {
+		if d.MDIOAddr != nil && devDrv[d.Name].Kind == KindPHY {
+			phyNames = append(phyNames, d.Name)
+		}
+	}
 	var laneNames []string
 	for _, n := range sc.Netdevs {
 		if n.Integrated && n.PCS != "" {
@@ -158,6 +164,13 @@ func (l *loader) crossCheck(sc *Scenario) {
 		if len(n.PCSInterfaces) > 0 && n.PCS == "" {
 			l.errf(r[fmt.Sprintf("netdev-pcsif:%d", i)], "netdev %q: pcs_interfaces needs a PCS (pcs: ...)", n.Name)
 		}
+		if n.PHY != "" {
+			if d, ok := devDrv[n.PHY]; !devs[n.PHY] {
+				unknown(fmt.Sprintf("netdev-phy:%d", i), "PHY device", n.PHY, phyNames)
+			} else if !slices.Contains(phyNames, n.PHY) && (ok || !undriven[n.PHY]) {
+				l.errf(r[fmt.Sprintf("netdev-phy:%d", i)], "netdev %q: phy %q is no PHY: give it mdio_addr, a parent that owns the MDIO bus and a driver of kind phy (its driver is %q)", n.Name, n.PHY, d.Name)
+			}
+		}
 		if n.IntegratedModule != "" && !mods[n.IntegratedModule] {
 			unknown(fmt.Sprintf("netdev-imod:%d", i), "module", n.IntegratedModule, modNames)
 		}
@@ -196,8 +209,18 @@ func (l *loader) crossCheck(sc *Scenario) {
 				unknown(key, "module", t, modNames)
 			}
 		case "link-up", "link-down":
-			if !lanes[t] && !undriven[laneDevice(t)] {
-				unknown(key, "PCS lane", t, laneNames)
+			if !lanes[t] && !undriven[laneDevice(t)] && !slices.Contains(phyNames, t) {
+				unknown(key, "PCS lane or PHY", t, append(slices.Clone(laneNames), phyNames...))
+			}
+		case "phy-interface":
+			p, mode, ok := strings.Cut(t, ":")
+			switch {
+			case !ok:
+				l.errf(r[key], "phy-interface takes PHY:MODE (the interface mode the PHY switches to), not %q", t)
+			case !slices.Contains(phyNames, p):
+				unknown(key, "PHY device", p, phyNames)
+			case !slices.Contains(PHYModes, mode):
+				l.errf(r[key], "phy-interface %s: unknown interface mode %q%s", p, mode, DidYouMean(mode, PHYModes))
 			}
 		case "ip-up", "ip-down":
 			if !slices.Contains(ndNames, t) {

@@ -605,6 +605,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 						nd.Integrated = true
 					},
 					"irq":      func(v *yaml.Node) { l.boolean(v, "irq", &nd.IRQ); at(fmt.Sprintf("netdev-irq:%d", i), v) },
+					"phy":      func(v *yaml.Node) { l.strAt(v, "phy", &nd.PHY, fmt.Sprintf("netdev-phy:%d", i)) },
 					"required": func(v *yaml.Node) { l.boolean(v, "required", &nd.Required) },
 					"up":       func(v *yaml.Node) { l.boolean(v, "up", &nd.Up) },
 				}, "name", "mac")

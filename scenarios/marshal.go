@@ -158,6 +158,9 @@ func Marshal(sc *Scenario) ([]byte, error) {
 		if x.IRQ {
 			add(m, "irq", boolean(true))
 		}
+		if x.PHY != "" {
+			add(m, "phy", str(x.PHY))
+		}
 		if x.Required {
 			add(m, "required", boolean(true))
 		}

@@ -69,10 +69,13 @@ const (
 	// KindMDIOController is an MDIO bus controller's driver: it owns a
 	// struct mii_bus named after its device.
 	KindMDIOController = "mdio-controller"
+	// KindPHY is a PHY driver (struct phy_driver, phylib's phy_probe and
+	// phy_remove) on bus mdio, bound to a PHY's mdio_device.
+	KindPHY = "phy"
 )
 
 // DriverKinds lists the driver kinds.
-var DriverKinds = []string{KindMAC, KindPCSProvider, KindMDIOController}
+var DriverKinds = []string{KindMAC, KindPCSProvider, KindMDIOController, KindPHY}
 
 // mdioCreates are the values of a netdev's pcs_mdio.create.
 var mdioCreates = []string{pcs.CreateMdiodev, pcs.CreateFwnode}
@@ -144,7 +147,10 @@ type Netdev struct {
 	MDIOAddr             int
 	// IRQ: the integrated PCS reports link by an interrupt the MAC
 	// requests (request-irq / free-irq steps); otherwise it is polled.
-	IRQ      bool
+	IRQ bool
+	// PHY (phy) names the mdio_device of the MAC's phy-handle: the MAC
+	// driver connects it in ndo_open and disconnects it in ndo_stop.
+	PHY      string
 	Required bool
 	Up       bool
 }
@@ -180,7 +186,7 @@ type Link struct {
 }
 
 // Actions of events and faults.
-var Actions = []string{"bind", "unbind", "insmod", "rmmod", "remove", "link-up", "link-down", "ip-up", "ip-down", "shutdown", "set-interface", "ethtool", "suspend"}
+var Actions = []string{"bind", "unbind", "insmod", "rmmod", "remove", "link-up", "link-down", "ip-up", "ip-down", "shutdown", "set-interface", "ethtool", "suspend", "phy-interface"}
 
 // PHYModes are the phy_interface_t names (phy_modes()) a netdev's
 // interface may have.

@@ -24,7 +24,9 @@ import (
 // shared), integrated PCSs (some on the MAC's own MDIO bus, as a DSA
 // switch's), netdevs without a PCS (some required), interface modes, a
 // random grouping of drivers into modules, shutdown methods, and a random
-// mix of faults of every action. Every driver's order is the in-tree one.
+// mix of faults of every action. With the MDIO controller, PHYs (a PHY
+// driver in a module of its own) on its bus that enetc netdevs connect.
+// Every driver's order is the in-tree one.
 func genWorld(t *rapid.T) *Scenario {
 	sc := &Scenario{Name: "generated", Horizon: 4 * sim.Second, MaxSteps: 200_000}
 	nMods := rapid.IntRange(1, 3).Draw(t, "modules")
@@ -57,8 +59,19 @@ func genWorld(t *rapid.T) *Scenario {
 			Remove:   []string{phylink.StepUnregister, phylink.StepFreeIRQ, phylink.StepPhylinkDestroy, phylink.StepPCSDestroy, phylink.StepMDIOUnregister},
 			Shutdown: shutdown("felix shutdown", phylink.ShutdownDevClose, devmodel.ShutdownClearDrvdata)},
 	}
+	var phys []string
 	if rapid.Bool().Draw(t, "mdio controller") {
 		sc.Devices = append(sc.Devices, Device{Name: "fsl-mdio.0", Driver: "fsl-mdio"})
+		for i := range rapid.IntRange(0, 2).Draw(t, "phys") {
+			if len(phys) == 0 {
+				sc.Modules = append(sc.Modules, Module{Name: phyModule, Loaded: true})
+				sc.Drivers = append(sc.Drivers, Driver{Name: "at803x", Kind: KindPHY, Module: phyModule, Bus: "mdio", Lanes: 1, Link: "poll"})
+			}
+			addr := 16 + i
+			name := fmt.Sprintf("phy%d", i)
+			sc.Devices = append(sc.Devices, Device{Name: name, Driver: "at803x", Parent: "fsl-mdio.0", MDIOAddr: &addr})
+			phys = append(phys, name)
+		}
 	}
 	var lanes []string
 	for i := range rapid.IntRange(0, 4).Draw(t, "pcs devices") {
@@ -109,6 +122,11 @@ func genWorld(t *rapid.T) *Scenario {
 				nd.Interface = rapid.SampledFrom(modes).Draw(t, "mode")
 				nd.PCSInterfaces = modes
 			}
+			if drv == "enetc" && len(phys) > 0 && rapid.Bool().Draw(t, "phy") {
+				k := rapid.IntRange(0, len(phys)-1).Draw(t, "which phy")
+				nd.PHY = phys[k]
+				phys = slices.Delete(phys, k, k+1)
+			}
 			nd.Required = nd.PCS == "" && rapid.Bool().Draw(t, "required")
 			sc.Netdevs = append(sc.Netdevs, nd)
 		}
@@ -146,6 +164,7 @@ func genWorld(t *rapid.T) *Scenario {
 					all = append(all, nd.PCS)
 				}
 			}
+			all = append(all, phyNames(sc)...)
 			if len(all) == 0 {
 				continue
 			}
@@ -158,6 +177,11 @@ func genWorld(t *rapid.T) *Scenario {
 			f.Target = netdev() + ":" + rapid.SampledFrom(append(modes, "10gbase-r")).Draw(t, "new mode")
 		case "ethtool":
 			f.Target = netdev() + ":" + rapid.SampledFrom(phylink.EthtoolOps).Draw(t, "ethtool op")
+		case "phy-interface":
+			if len(phyNames(sc)) == 0 {
+				continue
+			}
+			f.Target = rapid.SampledFrom(phyNames(sc)).Draw(t, "phy") + ":" + rapid.SampledFrom(modes).Draw(t, "phy mode")
 		default:
 			f.Target = netdev()
 		}
@@ -166,6 +190,20 @@ func genWorld(t *rapid.T) *Scenario {
 		sc.Faults = append(sc.Faults, f)
 	}
 	return sc
+}
+
+// phyModule is the generated PHY driver's module.
+const phyModule = "phy-mod"
+
+// phyNames are the PHY devices of a generated world.
+func phyNames(sc *Scenario) []string {
+	var out []string
+	for _, d := range sc.Devices {
+		if d.Driver == "at803x" {
+			out = append(out, d.Name)
+		}
+	}
+	return out
 }
 
 // allowed is what each strategy's design lets it violate: a property, or

@@ -1,0 +1,6 @@
+// Package phy models phylib (drivers/net/phy/phy.c, phy_device.c): struct
+// phy_device on an MDIO bus, PHY drivers, phy_attach_direct/phy_detach
+// with the references they take, and the PHY state machine (polled) with
+// phy_start/phy_stop under phydev->lock. Its link changes reach the MAC
+// through phydev->phy_link_change (phylink_phy_change), as in the kernel.
+package phy
