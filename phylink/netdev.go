@@ -190,7 +190,7 @@ func (w *World) IPLinkSet(t *sim.Task, nd *Netdev, up bool) int {
 		defer t.Leave()
 		k.Heap.Access(t, in.obj, devmodel.Write)
 		// ndo_open: phylink_of_phy_connect, phylink_start(priv->phylink)
-		if err := in.pl.phylinkOfPHYConnect(t, k, in.ndOwner()); err != 0 {
+		if err := in.phylinkOfPHYConnect(t, k); err != 0 {
 			return err
 		}
 		in.up = true

@@ -35,15 +35,17 @@ func (w *World) PHYMedium(name string) *phy.Medium {
 // phy_attach_direct, then phylink_bringup_phy: phydev->phylink and
 // phy_link_change set, and under phydev->lock and state_mutex pl->phydev
 // and pl->phy_state.interface.
-func (pl *Phylink) phylinkOfPHYConnect(t *sim.Task, k *devmodel.Kernel, ndOwner *devmodel.Module) int {
-	if pl.nd.PHY == "" {
-		return 0
+func (in *netdevInst) phylinkOfPHYConnect(t *sim.Task, k *devmodel.Kernel) int {
+	if in.nd.PHY == "" {
+		return 0 // the driver connects no PHY
 	}
 	t.Enter("phylink_of_phy_connect")
 	defer t.Leave()
+	pl := in.pl
 	if !k.Heap.Deref(t, pl.Obj(), "struct phylink", devmodel.Read) {
 		return -devmodel.ENODEV
 	}
+	ndOwner := in.ndOwner()
 	if pl.nd.PCSRef != "" && (pl.iface == "1000base-x" || pl.iface == "2500base-x") {
 		return 0 // MLO_AN_INBAND && phy_interface_mode_is_8023z
 	}

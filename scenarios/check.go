@@ -209,7 +209,11 @@ func (l *loader) crossCheck(sc *Scenario) {
 				unknown(key, "module", t, modNames)
 			}
 		case "link-up", "link-down":
-			if !lanes[t] && !undriven[laneDevice(t)] && !slices.Contains(phyNames, t) {
+			switch {
+			case lanes[t] || undriven[laneDevice(t)] || slices.Contains(phyNames, t):
+			case len(phyNames) == 0:
+				unknown(key, "PCS lane", t, laneNames)
+			default:
 				unknown(key, "PCS lane or PHY", t, append(slices.Clone(laneNames), phyNames...))
 			}
 		case "phy-interface":

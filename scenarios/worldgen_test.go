@@ -245,6 +245,13 @@ func genLoadedWorld(rt *rapid.T) (*Scenario, []byte) {
 	return loaded, data
 }
 
+// phylibHoles are phylib's own lifetime holes, which no PCS strategy
+// touches (docs/fidelity.md "PHYs"): a PHY whose driver goes (unbind,
+// rmmod, or its MDIO bus unregistered) while attached keeps the driver
+// module's reference phy_detach then skips; the mii_bus freed under an
+// attached PHY is read by phy_detach (bus->owner).
+var phylibHoles = []string{"leak of a reference to module " + phyModule, `use-after-free of struct mii_bus "`}
+
 // TestGeneratedWorlds: for random worlds, the safe strategy never violates
 // anything, each other strategy only what its design predicts, nothing
 // panics, and every execution ends within its budgets (20 executions per
@@ -267,7 +274,7 @@ func TestGeneratedWorlds(t *testing.T) {
 						rt.Fatalf("%s/%s execution %d ran out of its step budget\n%s", st, name, i, data)
 					}
 					for _, f := range r.Findings {
-						if !slices.ContainsFunc(allowed[st], func(a string) bool {
+						if !slices.ContainsFunc(slices.Concat(allowed[st], phylibHoles), func(a string) bool {
 							return a == f.Property || strings.HasPrefix(f.Summary, a)
 						}) {
 							rt.Fatalf("%s/%s execution %d violates %s, which its design does not predict:\n%s\n%s\nworld:\n%s",
