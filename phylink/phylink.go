@@ -304,7 +304,7 @@ func (pl *Phylink) phylinkResolve(t *sim.Task) {
 			}
 		}
 	}
-	if macConfig && iface != "" && iface != pl.iface {
+	if macConfig && iface != pl.iface {
 		// The interface has changed: force the link down, reconfigure.
 		if pl.linkUp {
 			pl.phylinkLinkDown(t)
