@@ -125,27 +125,23 @@ func cmdMerge(args []string, stdout, stderr io.Writer) (int, error) {
 }
 
 // readRuns reads the runs of one file that pcssim run --format json wrote
-// ({"runs": [...]}).
+// (an array of run objects).
 func readRuns(path string) ([]runJSON, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
-	var doc struct {
-		Runs *[]runJSON `json:"runs"`
-	}
-	err = json.Unmarshal(data, &doc)
+	var runs []runJSON
+	err = json.Unmarshal(data, &runs)
 	var te *json.UnmarshalTypeError
-	if (err == nil && doc.Runs == nil) || (errors.As(err, &te) && te.Field == "") {
-		// Not an object with runs: earlier pcssim printed a bare run
-		// object, or an array for several files; merge does not read
-		// those.
-		return nil, usagef(`%s: not the JSON output of pcssim run (want an object {"runs": [...]}; a file of an older pcssim? run it again)`, path)
+	if (err == nil && runs == nil) || (errors.As(err, &te) && te.Field == "") {
+		// Not an array of runs: an object (a bare run, or the
+		// {"runs": [...]} of a development version) or a scalar.
+		return nil, usagef(`%s: not the JSON output of pcssim run (want an array of runs [...]; a file of another pcssim version? run it again)`, path)
 	}
 	if err != nil {
 		return nil, usagef("%s: not the JSON output of pcssim run: %v", path, err)
 	}
-	runs := *doc.Runs
 	if len(runs) == 0 {
 		return nil, usagef("%s: holds no run (want the JSON output of pcssim run)", path)
 	}

@@ -37,13 +37,6 @@ type violationJSON struct {
 	rank  int
 }
 
-// runsJSON is what run and merge print with --format json, and merge
-// reads: one object whatever the number of scenario files, its runs in
-// the order of the files.
-type runsJSON struct {
-	Runs []runJSON `json:"runs"`
-}
-
 // runJSON is the --format json object of one scenario run (DESIGN.md).
 // It is deterministic: timing goes to stderr only, so stdout stays
 // byte-identical across runs and --jobs. Counts gives, per property, the
@@ -174,11 +167,17 @@ func cmdRun(prog string, args []string, stdout, stderr io.Writer) (int, error) {
 	return code, nil
 }
 
-// writeJSON prints runs as one object (runsJSON), however many there are.
+// writeJSON prints runs as what run and merge print with --format json,
+// and merge reads: a JSON array with one object per scenario run (the
+// contract of DESIGN.md), in the order of the files, whatever their
+// number.
 func writeJSON(w io.Writer, all []runJSON) {
+	if all == nil {
+		all = []runJSON{}
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	enc.Encode(runsJSON{Runs: all})
+	enc.Encode(all)
 }
 
 // runOne runs the plan's executions of one scenario, prints the summary

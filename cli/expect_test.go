@@ -177,11 +177,11 @@ func TestRunChecksExpect(t *testing.T) {
 		{"rmk-2022-unbind", "dead-flag", js{}},
 	} {
 		_, out, _ := pcssim("run", c.file, "--strategy", c.st, "--seeds", "10", "--format", "json")
-		var doc struct{ Runs []js }
-		if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Runs) != 1 {
+		var doc []js
+		if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc) != 1 {
 			t.Fatalf("%v: want one run in\n%s", err, out)
 		}
-		if diff := cmp.Diff(c.want, doc.Runs[0]); diff != "" {
+		if diff := cmp.Diff(c.want, doc[0]); diff != "" {
 			t.Errorf("%s/%s JSON (-want +got):\n%s", c.file, c.st, diff)
 		}
 	}

@@ -115,10 +115,10 @@ func TestMergeRejectsInconsistentShards(t *testing.T) {
 		{[]string{s1, s2, s3, h1}, "different splits"},
 		{[]string{w, s1, s2, s3}, "unsharded run and shards"},
 		{[]string{write("obj.json", "{}")}, "not the JSON output"},
-		{[]string{write("arr.json", "[]")}, `want an object {"runs": [...]}`},
-		{[]string{write("null.json", "null")}, `want an object {"runs": [...]}`},
-		{[]string{write("empty.json", `{"runs": []}`)}, "holds no run"},
-		{[]string{write("bad.json", `{"runs": 1}`)}, "not the JSON output of pcssim run: json: cannot unmarshal"},
+		{[]string{write("obj.json", `{"runs": []}`)}, `want an array of runs [...]`},
+		{[]string{write("null.json", "null")}, `want an array of runs [...]`},
+		{[]string{write("empty.json", "[]")}, "holds no run"},
+		{[]string{write("bad.json", `[{"scenario": 1}]`)}, "not the JSON output of pcssim run: json: cannot unmarshal"},
 	} {
 		code, _, errs := pcssim(append([]string{"merge"}, tc.files...)...)
 		if code != exitUsage || !strings.Contains(errs, tc.want) {

@@ -220,7 +220,7 @@ while True:
     while i < len(s) and s[i].isspace(): i+=1
     if i >= len(s): break
     doc,i=dec.raw_decode(s,i)
-    for d in doc["runs"]:
+    for d in doc:
         n+=1
         found |= {p for p,c in d["counts"].items() if c}
 obs=["use-after-free","rmmod-blocked","collateral-teardown","no-recovery"]

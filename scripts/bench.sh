@@ -38,7 +38,7 @@ print(" ".join(r["strategy"] for r in d["strategies"] if r.get("expected")))' ||
         # executions before the first violation are the same either way.
         for n in 10 "$CAP"; do
           row="$("$BIN" run "$w" --strategy "$st" --explore "$ex" --seed "$s" --seeds "$n" --jobs 1 --format json 2>"$BIN.err" |
-            python3 -c 'import json,sys; d=json.load(sys.stdin)["runs"][0]; v=d["first_violation"]; print(-1 if v is None else v)') $(sed -n 's/.*(\([0-9]*\) executions\/s).*/\1/p' "$BIN.err")"
+            python3 -c 'import json,sys; d=json.load(sys.stdin)[0]; v=d["first_violation"]; print(-1 if v is None else v)') $(sed -n 's/.*(\([0-9]*\) executions\/s).*/\1/p' "$BIN.err")"
           [ "${row%% *}" = -1 ] || break
         done
         rows+=("$row")
@@ -73,7 +73,7 @@ for w in $DFSWORLDS; do
       e=$(date +%s.%N)
       row+=("$(echo "$out" | python3 -c '
 import json,sys
-d=json.load(sys.stdin)["runs"][0]; t=float(sys.argv[2])-float(sys.argv[1])
+d=json.load(sys.stdin)[0]; t=float(sys.argv[2])-float(sys.argv[1])
 props=sorted(p for p,n in d["counts"].items() if n)
 verdict="violation: "+", ".join(props)+" (first at %d)"%d["first_violation"] if props else "no violation"
 ex="exhausted" if d.get("exhausted") else "limit reached"
