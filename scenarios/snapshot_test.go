@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/pcssim/pcssim/internal/testtier"
 	"github.com/pcssim/pcssim/pcs"
 	"github.com/pcssim/pcssim/sim"
 )
@@ -39,10 +40,8 @@ func outcomes(t *testing.T, sc *Scenario, st string, ex Explorer, n int, snapsho
 // results as executions that build their world (findings with their
 // reports, schedules, steps, ends, observations, coverage; dfs counts).
 func TestBootSnapshotsChangeNothing(t *testing.T) {
-	n := 40
-	if testing.Short() {
-		n = 10
-	}
+	n := testtier.Pick(t, 10, 20, 40) // executions per explorer (dfs: a limit); 40 in the long tier
+	// Not parallel: outcomes switches the package's BootSnapshots.
 	opts := cmp.Options{cmpopts.EquateEmpty(), cmp.Comparer(func(a, b *sim.Coverage) bool {
 		if a == nil || b == nil {
 			return a == b
