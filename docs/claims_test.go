@@ -129,14 +129,33 @@ func sortedProps(ps []string) []string {
 func codeLines(src string) []string {
 	var out []string
 	for _, l := range strings.Split(src, "\n") {
-		if i := strings.Index(l, "//"); i >= 0 && !strings.Contains(l[:i], `"`) {
-			l = l[:i]
-		}
+		l = l[:commentStart(l)]
 		if l = strings.Join(strings.Fields(l), " "); l != "" {
 			out = append(out, l)
 		}
 	}
 	return out
+}
+
+// commentStart returns where a line comment begins in a line of Go, or
+// its length: the first "//" outside a string or rune literal.
+func commentStart(l string) int {
+	var quote byte
+	for i := 0; i < len(l); i++ {
+		switch c := l[i]; {
+		case quote != 0 && c == '\\' && quote != '`':
+			i++
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'' || c == '`':
+			quote = c
+		case c == '/' && i+1 < len(l) && l[i+1] == '/':
+			return i
+		}
+	}
+	return len(l)
 }
 
 // isSubsequence reports whether the lines of part appear in whole in
@@ -231,5 +250,14 @@ func TestDocGoBlocks(t *testing.T) {
 	}
 	if n == 0 {
 		t.Error("no Go block found in the documents")
+	}
+}
+
+func TestCodeLines(t *testing.T) {
+	src := "\tt.Logf(\"%d // not a comment\", n) // 52728 schedules\n\n" +
+		"x := '\"' // a rune\ny := `//` + \"\\\"//\" // raw and escaped\n// only a comment\n"
+	want := []string{`t.Logf("%d // not a comment", n)`, `x := '"'`, "y := `//` + \"\\\"//\""}
+	if diff := cmp.Diff(want, codeLines(src)); diff != "" {
+		t.Errorf("codeLines (-want +got):\n%s", diff)
 	}
 }

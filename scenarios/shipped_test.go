@@ -14,11 +14,13 @@ import (
 
 // verdictSeeds is how many executions each explorer runs per (scenario,
 // strategy) in TestShippedVerdicts: 1 000 in the long tier (testtier), as
-// docs/fidelity.md states the verdicts; 400 by default, where every
-// expected property is still found (the latest first finding, racy-release
-// under phylink-notify-racy, is at execution 261); 150 with -short.
+// docs/fidelity.md states the verdicts; 300 by default, where every
+// expected property is still found (the latest first finding, pct's of
+// racy-release under phylink-notify-racy, is at execution 261: a model
+// change that delays it past 300 fails here before the long tier); 150
+// with -short, where only "nothing unexpected" is asserted.
 func verdictSeeds(t *testing.T) int {
-	return testtier.Pick(t, 150, 400, 1000)
+	return testtier.Pick(t, 150, 300, 1000)
 }
 
 // violatedOver runs n executions of sc under st with each of random and

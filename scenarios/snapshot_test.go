@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/pcssim/pcssim/internal/testtier"
 	"github.com/pcssim/pcssim/pcs"
 	"github.com/pcssim/pcssim/sim"
 )
@@ -38,23 +39,27 @@ func outcomes(t *testing.T, sc *Scenario, st string, ex Explorer, n int, snapsho
 // explorer, executions started from the boot snapshot give the same
 // results as executions that build their world (findings with their
 // reports, schedules, steps, ends, observations, coverage; dfs counts).
+// Outside the long tier (testtier): half the (scenario, strategy) pairs,
+// 20 executions per explorer instead of 40.
 func TestBootSnapshotsChangeNothing(t *testing.T) {
-	n := 40
-	if testing.Short() {
-		n = 10
-	}
+	n := testtier.Pick(t, 10, 20, 40) // executions per explorer (dfs: a limit); 40 in the long tier
+	// Not parallel: outcomes switches the package's BootSnapshots.
 	opts := cmp.Options{cmpopts.EquateEmpty(), cmp.Comparer(func(a, b *sim.Coverage) bool {
 		if a == nil || b == nil {
 			return a == b
 		}
 		return cmp.Equal(a.Pairs, b.Pairs, cmpopts.EquateEmpty()) && cmp.Equal(a.Faults, b.Faults, cmpopts.EquateEmpty())
 	})}
-	for _, name := range Shipped() {
+	long := testtier.Long(t)
+	for i, name := range Shipped() {
 		sc, err := Open(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, st := range pcs.StrategyIDs() {
+		for j, st := range pcs.StrategyIDs() {
+			if !long && (i+j)%2 == 1 {
+				continue // outside the long tier, half the pairs: every world, every strategy
+			}
 			pct, _ := NewExplorer("pct", sc, st, 3)
 			for _, ex := range []Explorer{RandomExplorer{}, pct, nil} {
 				exName := "dfs"
