@@ -196,6 +196,24 @@ func (l *loader) crossCheck(sc *Scenario) {
 			mdioDevs[d.Name] = true
 		}
 	}
+	// pairTarget checks a target OBJ:VALUE of action (form says what it
+	// takes): OBJ one of objs (objKind), VALUE one of values (valueWhat,
+	// listed after the error as list when list is set).
+	pairTarget := func(key, action, t, form, objKind string, objs []string, valueWhat string, values []string, list string) {
+		obj, v, ok := strings.Cut(t, ":")
+		switch {
+		case !ok:
+			l.errf(r[key], "%s takes %s, not %q", action, form, t)
+		case !slices.Contains(objs, obj):
+			unknown(key, objKind, obj, objs)
+		case !slices.Contains(values, v):
+			tail := ""
+			if list != "" {
+				tail = "; " + list + " are " + strings.Join(values, ", ")
+			}
+			l.errf(r[key], "%s %s: unknown %s %q%s%s", action, obj, valueWhat, v, DidYouMean(v, values), tail)
+		}
+	}
 	target := func(key, action, t string) {
 		switch action {
 		case "bind", "unbind", "remove":
@@ -217,39 +235,15 @@ func (l *loader) crossCheck(sc *Scenario) {
 				unknown(key, "PCS lane or PHY", t, append(slices.Clone(laneNames), phyNames...))
 			}
 		case "phy-interface":
-			p, mode, ok := strings.Cut(t, ":")
-			switch {
-			case !ok:
-				l.errf(r[key], "phy-interface takes PHY:MODE (the interface mode the PHY switches to), not %q", t)
-			case !slices.Contains(phyNames, p):
-				unknown(key, "PHY device", p, phyNames)
-			case !slices.Contains(PHYModes, mode):
-				l.errf(r[key], "phy-interface %s: unknown interface mode %q%s", p, mode, DidYouMean(mode, PHYModes))
-			}
+			pairTarget(key, action, t, "PHY:MODE (the interface mode the PHY switches to)", "PHY device", phyNames, "interface mode", PHYModes, "")
 		case "ip-up", "ip-down":
 			if !slices.Contains(ndNames, t) {
 				unknown(key, "netdev", t, ndNames)
 			}
 		case "ethtool":
-			nd, op, ok := strings.Cut(t, ":")
-			switch {
-			case !ok:
-				l.errf(r[key], "ethtool takes NETDEV:OP (OP one of %s), not %q", strings.Join(phylink.EthtoolOps, ", "), t)
-			case !slices.Contains(ndNames, nd):
-				unknown(key, "netdev", nd, ndNames)
-			case !slices.Contains(phylink.EthtoolOps, op):
-				l.errf(r[key], "ethtool %s: unknown operation %q%s; operations are %s", nd, op, DidYouMean(op, phylink.EthtoolOps), strings.Join(phylink.EthtoolOps, ", "))
-			}
+			pairTarget(key, action, t, "NETDEV:OP (OP one of "+strings.Join(phylink.EthtoolOps, ", ")+")", "netdev", ndNames, "operation", phylink.EthtoolOps, "operations")
 		case "set-interface":
-			nd, mode, ok := strings.Cut(t, ":")
-			switch {
-			case !ok:
-				l.errf(r[key], "set-interface takes NETDEV:MODE (an SFP module of that interface mode), not %q", t)
-			case !slices.Contains(ndNames, nd):
-				unknown(key, "netdev", nd, ndNames)
-			case !slices.Contains(PHYModes, mode):
-				l.errf(r[key], "set-interface %s: unknown interface mode %q%s", nd, mode, DidYouMean(mode, PHYModes))
-			}
+			pairTarget(key, action, t, "NETDEV:MODE (an SFP module of that interface mode)", "netdev", ndNames, "interface mode", PHYModes, "")
 		case "shutdown", "suspend":
 			if t != ShutdownTarget {
 				l.errf(r[key], "%s takes target %q (the machine), not %q", action, ShutdownTarget, t)
