@@ -36,8 +36,8 @@ type Object struct {
 	// Module is set for memory that belongs to a module image (code, ops
 	// tables): it is freed when the module is unloaded.
 	Module *Module
-	Alloc  Site
-	Free   *Site
+	Alloc  Site  `state:"-"`
+	Free   *Site `state:"set"`
 }
 
 // Freed reports whether o has been freed.

@@ -49,7 +49,7 @@ type Phylink struct {
 	phyState phyState
 	// suspect (check state, not kernel memory) says why the last resolve
 	// left the link up without a PCS, and since when; see judgeLink.
-	suspect string
+	suspect string `state:"set"`
 }
 
 // Obj implements pcs.Phylink; a NULL phylink has no memory (nil).
