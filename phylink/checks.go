@@ -25,12 +25,18 @@ func (pl *Phylink) pcsGone() string {
 		return ""
 	}
 	p := pl.pcsPl
+	integrated := pl.nd.Integrated
+	if p != nil && len(pl.nd.Extra) > 0 {
+		if j := pl.nd.extraNamed(p.Name); j >= 0 {
+			integrated = pl.nd.Extra[j].Integrated
+		}
+	}
 	switch {
 	case p == nil:
 		return "phylink has no PCS"
 	case p.Obj.Freed():
 		return "its struct phylink_pcs was freed in " + p.Obj.Free.String()
-	case !pl.nd.Integrated && !p.Dev.Bound():
+	case !integrated && !p.Dev.Bound():
 		return "the PCS device " + p.Dev.Name + " has no driver"
 	}
 	return ""
@@ -152,6 +158,10 @@ func (w *World) livePCSs() []*pcs.PCS {
 		if in := nd.cur; in != nil {
 			add(in.handle)
 			add(in.own)
+			for j := range in.xHandle {
+				add(in.xHandle[j])
+				add(in.xOwn[j])
+			}
 		}
 	}
 	return out
