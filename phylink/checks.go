@@ -125,6 +125,22 @@ func (w *World) CheckEnd() {
 			})
 		}
 	}
+	for _, pl := range w.phylinks {
+		if in := pl.inst; in.obj.Freed() {
+			for _, p := range append([]*pcs.PCS{in.own}, in.xOwn...) {
+				if p != nil && !p.Obj.Freed() {
+					// kmemleak: the MAC's private data that held the PCS it
+					// created is gone (fman's mac_remove never calls
+					// memac_free, so no lynx_pcs_destroy).
+					s.Report(sim.Finding{
+						Property: "leak",
+						Summary:  fmt.Sprintf("leak: %s is unreferenced: the MAC driver freed its private data without destroying the PCS it created", p.Obj.Label()),
+						Detail:   fmt.Sprintf("allocated in %s\nthe net_device holding it freed in %s\n", p.Obj.Alloc, *in.obj.Free),
+					})
+				}
+			}
+		}
+	}
 	// A dangling pcs->phylink is read on the next link change only when
 	// the PCS reports link by interrupt (phylink_pcs_change); a polled
 	// PCS's is overwritten before any read (the notify strategies clear it
