@@ -79,9 +79,10 @@ type Phylink interface {
 	// Wants reports whether this phylink uses PCSs named name (it reads
 	// the phylink's configuration).
 	Wants(t *sim.Task, name string) bool
-	// ListedPCS returns the PCS on phylink's list (the one mac_select_pcs
-	// may return), or nil; callers hold the lock the strategy needs.
-	ListedPCS() *PCS
+	// Listed returns the PCSs on phylink's list (those mac_select_pcs may
+	// return), first the netdev's own; callers hold the lock the strategy
+	// needs.
+	Listed() []*PCS
 }
 
 // PCS is struct phylink_pcs.

@@ -38,6 +38,11 @@ type Strategy interface {
 	// since), or, with name "", a PCS the MAC created itself (never
 	// registered); Attach returns the PCS phylink may select (p, or nil).
 	Attach(t *sim.Task, e *Env, name string, p *PCS, pl Phylink) *PCS
+	// AttachMore is Attach for each further PCS of the MAC (a netdev's
+	// extra PCSs, fman memac's), run in phylink_create before Attach of
+	// the first: a strategy that keeps a per-phylink registration makes it
+	// in Attach only.
+	AttachMore(t *sim.Task, e *Env, name string, p *PCS, pl Phylink) *PCS
 	// Destroying runs in the MAC's destroy of a PCS it created itself
 	// (xpcs_destroy), before the memory is freed.
 	Destroying(t *sim.Task, e *Env, p *PCS)
@@ -155,6 +160,9 @@ func (Base) ReleaseLock(e *Env) *sim.Mutex { return nil }
 
 // Attach returns p.
 func (Base) Attach(t *sim.Task, e *Env, name string, p *PCS, pl Phylink) *PCS { return p }
+
+// AttachMore returns p.
+func (Base) AttachMore(t *sim.Task, e *Env, name string, p *PCS, pl Phylink) *PCS { return p }
 
 // Destroying does nothing.
 func (Base) Destroying(t *sim.Task, e *Env, p *PCS) {}

@@ -49,8 +49,15 @@ func (Notify) ReleaseLock(e *Env) *sim.Mutex { return e.K.Rtnl }
 // A PCS the MAC created itself (name "") is handed to phylink directly, as
 // the proposals' MAC drivers do through phylink_config (available_pcs), and
 // recorded the same way.
-func (Notify) Attach(t *sim.Task, e *Env, name string, own *PCS, pl Phylink) *PCS {
+func (n Notify) Attach(t *sim.Task, e *Env, name string, own *PCS, pl Phylink) *PCS {
 	e.Notified.Add(t, e.K, pl)
+	return n.AttachMore(t, e, name, own, pl)
+}
+
+// AttachMore: each further PCS is taken from the provider list (or handed
+// over) and recorded the same way; phylink joined the notifier list once,
+// in Attach.
+func (Notify) AttachMore(t *sim.Task, e *Env, name string, own *PCS, pl Phylink) *PCS {
 	p := own
 	if name != "" {
 		p = e.Registry.find(name)
@@ -67,8 +74,10 @@ func (Notify) Attach(t *sim.Task, e *Env, name string, own *PCS, pl Phylink) *PC
 // is freed or finds none.
 func (Notify) Detach(t *sim.Task, e *Env, pl Phylink) {
 	e.Notified.Del(t, e.K, pl)
-	if p := pl.ListedPCS(); p != nil && p.ReadPhylink(t, e.K) == pl {
-		p.SetPhylink(t, e.K, nil)
+	for _, p := range pl.Listed() {
+		if p.ReadPhylink(t, e.K) == pl {
+			p.SetPhylink(t, e.K, nil)
+		}
 	}
 }
 

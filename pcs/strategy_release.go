@@ -58,6 +58,16 @@ func (releasePCS) Attach(t *sim.Task, e *Env, name string, p *PCS, pl Phylink) *
 	return p
 }
 
+// AttachMore: phylink_fill_available_pcs() puts each further PCS on
+// pl->pcs_list and sets its pcs->phylink (the notifier is registered once,
+// at the end, in Attach).
+func (releasePCS) AttachMore(t *sim.Task, e *Env, name string, p *PCS, pl Phylink) *PCS {
+	if p != nil {
+		p.SetPhylink(t, e.K, pl)
+	}
+	return p
+}
+
 // notifyChain is fwnode_pcs_notify_list, a blocking notifier chain.
 func notifyChain(e *Env) *PhylinkList {
 	if e.Notified.Chain == nil {
@@ -88,7 +98,7 @@ func (releasePCS) Registered(t *sim.Task, e *Env, p *PCS) *PCS {
 // lock: pcs->phylink = NULL.
 func (releasePCS) Detach(t *sim.Task, e *Env, pl Phylink) {
 	notifyChain(e).Del(t, e.K, pl)
-	if p := pl.ListedPCS(); p != nil {
+	for _, p := range pl.Listed() {
 		p.SetPhylink(t, e.K, nil)
 	}
 }

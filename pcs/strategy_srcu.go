@@ -162,7 +162,7 @@ func (c changeCallback) PCSChange(t *sim.Task, p *PCS, up bool) {
 func (c changeCallback) ReleasePCS(t *sim.Task, p *PCS, stateMutex bool) {}
 func (c changeCallback) PCSAvailable(t *sim.Task, p *PCS)                {}
 func (c changeCallback) Wants(t *sim.Task, name string) bool             { return false }
-func (c changeCallback) ListedPCS() *PCS                                 { return nil }
+func (c changeCallback) Listed() []*PCS                                  { return nil }
 
 // wrapperOps returns pcs_ops, the wrapper's phylink_pcs_ops (core.c is
 // built in: CONFIG_PCS is a bool). Each op is the posted static function

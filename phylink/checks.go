@@ -25,12 +25,18 @@ func (pl *Phylink) pcsGone() string {
 		return ""
 	}
 	p := pl.pcsPl
+	integrated := pl.nd.Integrated
+	if p != nil && len(pl.nd.Extra) > 0 {
+		if j := pl.nd.extraNamed(p.Name); j >= 0 {
+			integrated = pl.nd.Extra[j].Integrated
+		}
+	}
 	switch {
 	case p == nil:
 		return "phylink has no PCS"
 	case p.Obj.Freed():
 		return "its struct phylink_pcs was freed in " + p.Obj.Free.String()
-	case !pl.nd.Integrated && !p.Dev.Bound():
+	case !integrated && !p.Dev.Bound():
 		return "the PCS device " + p.Dev.Name + " has no driver"
 	}
 	return ""
@@ -119,6 +125,22 @@ func (w *World) CheckEnd() {
 			})
 		}
 	}
+	for _, pl := range w.phylinks {
+		if in := pl.inst; in.obj.Freed() {
+			for _, p := range append([]*pcs.PCS{in.own}, in.xOwn...) {
+				if p != nil && !p.Obj.Freed() {
+					// kmemleak: the MAC's private data that held the PCS it
+					// created is gone (fman's mac_remove never calls
+					// memac_free, so no lynx_pcs_destroy).
+					s.Report(sim.Finding{
+						Property: "leak",
+						Summary:  fmt.Sprintf("leak: %s is unreferenced: the MAC driver freed its private data without destroying the PCS it created", p.Obj.Label()),
+						Detail:   fmt.Sprintf("allocated in %s\nthe net_device holding it freed in %s\n", p.Obj.Alloc, *in.obj.Free),
+					})
+				}
+			}
+		}
+	}
 	// A dangling pcs->phylink is read on the next link change only when
 	// the PCS reports link by interrupt (phylink_pcs_change); a polled
 	// PCS's is overwritten before any read (the notify strategies clear it
@@ -152,6 +174,10 @@ func (w *World) livePCSs() []*pcs.PCS {
 		if in := nd.cur; in != nil {
 			add(in.handle)
 			add(in.own)
+			for j := range in.xHandle {
+				add(in.xHandle[j])
+				add(in.xOwn[j])
+			}
 		}
 	}
 	return out

@@ -119,6 +119,9 @@ func (w *World) NewMACDriver(bus *devmodel.Bus, mod *devmodel.Module, name strin
 		priv := &macPriv{obj: k.DevmKzalloc(t, dev, "struct "+cfg.Prefix+"_priv", dev.Name), prefix: cfg.Prefix}
 		for _, nd := range w.netdevsOf(dev) {
 			in := &netdevInst{nd: nd, w: w}
+			if len(nd.Extra) > 0 {
+				in.xHandle, in.xOwn = make([]*pcs.PCS, len(nd.Extra)), make([]*pcs.PCS, len(nd.Extra))
+			}
 			in.obj = k.DevmKzalloc(t, dev, "struct net_device", nd.Name)
 			priv.insts = append(priv.insts, in)
 		}
@@ -255,37 +258,18 @@ func (w *World) macStep(t *sim.Task, dev *devmodel.Device, priv *macPriv, step s
 		nd := in.nd
 		switch step {
 		case StepLookupPCS:
-			switch {
-			case nd.Integrated:
-				owner := nd.IntegratedModule
-				if owner == nil {
-					owner = mod
-				}
-				if nd.MDIOCreate != "" {
-					p, err := env.CreateOnMDIO(t, dev, nd.PCSRef, nd.intPrefix(), owner, !nd.IRQ, nd.lane, nd.MDIOCreate, priv.mdio.Bus, nd.MDIOAddr, nd.MDIONode)
-					if err != 0 {
-						return err
-					}
-					in.own = p
-				} else {
-					in.own = env.CreateIntegrated(t, dev, nd.PCSRef, nd.intPrefix(), owner, !nd.IRQ, nd.lane)
-				}
-				if nd.AltRef != "" {
-					in.alt = env.EmbeddedPCS(in.own, nd.AltRef, nd.AltPrefix)
-				}
-				h, err := env.Strategy.Get(t, env, dev, priv.obj, in.own)
-				if err != 0 {
-					env.DestroyIntegrated(t, in.own, nd.intPrefix())
-					in.own = nil
+			own, h, err := w.getPCS(t, dev, priv, mod, nd.firstSpec())
+			if err != 0 {
+				return err
+			}
+			in.own, in.handle = own, h
+			if own != nil && nd.AltRef != "" {
+				in.alt = env.EmbeddedPCS(own, nd.AltRef, nd.AltPrefix)
+			}
+			for j, x := range nd.Extra {
+				if in.xOwn[j], in.xHandle[j], err = w.getPCS(t, dev, priv, mod, x.spec()); err != 0 {
 					return err
 				}
-				in.handle = h
-			case nd.PCSRef != "":
-				h, err := env.Lookup(t, dev, priv.obj, nd.PCSRef)
-				if err != 0 {
-					return err
-				}
-				in.handle = h
 			}
 		case StepRequestIRQ:
 			if nd.IRQ && in.own != nil && !in.irq {
@@ -326,16 +310,12 @@ func (w *World) macStep(t *sim.Task, dev *devmodel.Device, priv *macPriv, step s
 				in.pl.phylinkDestroy(t)
 			}
 		case StepPutPCS:
-			if in.handle != nil {
-				env.Strategy.Put(t, env, dev, priv.obj, in.handle)
-				in.handle = nil
-			}
 			// The second PCS goes with own's memory: no destroy of its own
 			// (mvpp2, macb: the PCSs are freed with the netdev).
 			in.alt = nil
-			if in.own != nil {
-				env.DestroyIntegrated(t, in.own, nd.intPrefix())
-				in.own = nil
+			w.putPCS(t, dev, priv, &in.handle, &in.own, nd.intPrefix())
+			for j, x := range nd.Extra {
+				w.putPCS(t, dev, priv, &in.xHandle[j], &in.xOwn[j], x.spec().prefix)
 			}
 		default:
 			panic(fmt.Sprintf("phylink: unknown MAC step %q", step))

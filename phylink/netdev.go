@@ -36,6 +36,9 @@ type Netdev struct {
 	// modes AltInterfaces; AltPrefix names its driver functions.
 	AltRef, AltPrefix string
 	AltInterfaces     []string
+	// Extra are further PCSs of the MAC in allocations of their own, each
+	// selected for its interfaces (fman memac: xfi, qsgmii, sgmii).
+	Extra []*ExtraPCS
 	// MDIOCreate is how the MAC creates its PCS on an MDIO bus
 	// (pcs.CreateMdiodev at MDIOAddr on the MAC's own bus, pcs.CreateFwnode
 	// from the mdio_device registered for firmware node MDIONode); "" for a
@@ -61,6 +64,9 @@ type Netdev struct {
 	obsLink string `state:"-"`
 	everUp  bool
 	lane    *pcs.Lane
+	// usedExtra records, per extra PCS, that phylink selected it once
+	// (bookkeeping for the collateral check).
+	usedExtra []bool
 }
 
 // netdevInst is one struct net_device registered by one probe of the MAC.
@@ -72,11 +78,13 @@ type netdevInst struct {
 	up         bool
 	carrier    bool
 	pl         *Phylink
-	handle     *pcs.PCS // what pcs_get returned
-	own        *pcs.PCS // the PCS the MAC created itself
-	alt        *pcs.PCS // the second PCS embedded with own
-	iface      string   // the interface mac_config set up (port->phy_interface)
-	irq        bool     // the MAC's request_irq for own is in place
+	handle     *pcs.PCS   // what pcs_get returned
+	own        *pcs.PCS   // the PCS the MAC created itself
+	alt        *pcs.PCS   // the second PCS embedded with own
+	xHandle    []*pcs.PCS // per extra PCS: what pcs_get returned
+	xOwn       []*pcs.PCS // per extra PCS: what the MAC created
+	iface      string     // the interface mac_config set up (port->phy_interface)
+	irq        bool       // the MAC's request_irq for own is in place
 }
 
 // Unchanged is what an action returns when its target already was in the
@@ -97,7 +105,7 @@ func (nd *Netdev) linkKey() string {
 // pcsFor reports whether mac_select_pcs returns the netdev's PCS for
 // interface mode iface.
 func (nd *Netdev) pcsFor(iface string) bool {
-	return (len(nd.PCSInterfaces) == 0 && !nd.altFor(iface)) || slices.Contains(nd.PCSInterfaces, iface)
+	return (len(nd.PCSInterfaces) == 0 && !nd.altFor(iface) && nd.extraFor(iface) < 0) || slices.Contains(nd.PCSInterfaces, iface)
 }
 
 // altFor reports whether mac_select_pcs returns the second PCS for iface.

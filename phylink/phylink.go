@@ -29,8 +29,10 @@ type Phylink struct {
 	inst  *netdevInst
 	pcsPl *pcs.PCS // pl->pcs: the PCS in use, a raw pointer
 	// avail is what mac_select_pcs() returns (phylink's list of one) for
-	// an interface mode that uses the PCS.
+	// an interface mode that uses the PCS; more are the netdev's extra
+	// PCSs (Netdev.Extra), each for its own modes.
 	avail *pcs.PCS
+	more  []*pcs.PCS
 	// iface is pl->link_config.interface.
 	iface        string
 	stateMutex   *sim.Mutex
@@ -63,7 +65,7 @@ func (pl *Phylink) Obj() *devmodel.Object {
 // Wants implements pcs.Phylink.
 func (pl *Phylink) Wants(t *sim.Task, name string) bool {
 	pl.k().Heap.Access(t, pl.obj, devmodel.Read) // pl->config's PCS handle
-	return pl.nd.PCSRef == name
+	return pl.nd.PCSRef == name || pl.nd.extraNamed(name) >= 0
 }
 
 func (pl *Phylink) k() *devmodel.Kernel { return pl.w.Env.K }
@@ -85,6 +87,16 @@ func (w *World) phylinkCreate(t *sim.Task, nd *Netdev, inst *netdevInst, avail *
 	w.phylinks = append(w.phylinks, pl)
 	failed := false
 	w.releaseLocked(t, func() {
+		if len(nd.Extra) > 0 {
+			pl.more = make([]*pcs.PCS, len(nd.Extra))
+			for j, x := range nd.Extra {
+				name := x.Ref
+				if x.Integrated {
+					name = ""
+				}
+				pl.more[j] = w.Env.Strategy.AttachMore(t, w.Env, name, inst.xHandle[j], pl)
+			}
+		}
 		switch {
 		case nd.Integrated && avail != nil:
 			// The MAC's own PCS, never registered: no name to look up.
@@ -92,9 +104,13 @@ func (w *World) phylinkCreate(t *sim.Task, nd *Netdev, inst *netdevInst, avail *
 		case avail != nil || nd.PCSRef != "":
 			pl.avail = w.Env.Strategy.Attach(t, w.Env, nd.PCSRef, avail, pl)
 		}
-		if pl.avail != nil {
+		check := pl.avail
+		if j := nd.extraFor(nd.Interface); j >= 0 {
+			check = pl.more[j] // phylink_validate: mac_select_pcs(link_config.interface)
+		}
+		if check != nil {
 			t.Enter("phylink_validate")
-			failed = pl.avail.Validate(t, k) < 0
+			failed = check.Validate(t, k) < 0
 			t.Leave()
 		}
 		if failed {
@@ -141,6 +157,9 @@ func (pl *Phylink) macSelectPCS(t *sim.Task) *pcs.PCS {
 		}
 		pl.k().Heap.Access(t, pl.inst.obj, devmodel.Read) // &port->pcs_xlg
 		return pl.inst.alt
+	case pl.nd.extraFor(pl.iface) >= 0:
+		pl.k().Heap.Access(t, pl.inst.obj, devmodel.Read) // memac->xfi_pcs
+		return pl.more[pl.nd.extraFor(pl.iface)]
 	case !pl.nd.pcsFor(pl.iface):
 		return nil
 	}
@@ -217,7 +236,7 @@ func (pl *Phylink) phylinkMajorConfig(t *sim.Task) {
 	defer t.Leave()
 	k := pl.k()
 	p := pl.macSelectPCS(t)
-	pl.majorFailed = p == nil && pl.nd.PCSRef != "" && pl.nd.pcsFor(pl.iface)
+	pl.majorFailed = p == nil && ((pl.nd.PCSRef != "" && pl.nd.pcsFor(pl.iface)) || pl.nd.extraFor(pl.iface) >= 0)
 	changed := p != nil && p != pl.pcsPl // a NULL result keeps the old PCS
 	if k.Has(devmodel.FeatSelectPCSRemoves) {
 		changed = p != pl.pcsPl
@@ -236,6 +255,9 @@ func (pl *Phylink) phylinkMajorConfig(t *sim.Task) {
 			}
 		}
 		pl.pcsPl = p
+		if j := pl.nd.extraFor(pl.iface); j >= 0 && p != nil {
+			pl.nd.usedExtra[j] = true // bookkeeping (collateral check)
+		}
 	}
 	pl.inst.iface = pl.iface // mac_config: port->phy_interface = state->interface
 	p = pl.pcsPl
@@ -369,6 +391,11 @@ func (pl *Phylink) ReleasePCS(t *sim.Task, p *pcs.PCS, stateMutex bool) {
 	if pl.avail == p {
 		pl.avail = nil
 	}
+	for j := range pl.more {
+		if pl.more[j] == p {
+			pl.more[j] = nil
+		}
+	}
 	if pl.pcsPl != p {
 		return
 	}
@@ -400,8 +427,16 @@ func (pl *Phylink) ReleasePCS(t *sim.Task, p *pcs.PCS, stateMutex bool) {
 // changes returns what the strategy's posted series changes in phylink.
 func (pl *Phylink) changes() pcs.PhylinkChanges { return pl.w.Env.Strategy.Phylink() }
 
-// ListedPCS implements pcs.Phylink.
-func (pl *Phylink) ListedPCS() *pcs.PCS { return pl.avail }
+// Listed implements pcs.Phylink: the first PCS, then the extra ones.
+func (pl *Phylink) Listed() []*pcs.PCS {
+	var out []*pcs.PCS
+	for _, p := range append([]*pcs.PCS{pl.avail}, pl.more...) {
+		if p != nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 // PCSAvailable implements pcs.Phylink: a wanted PCS registered again is
 // added to phylink's list and a major config is forced.
@@ -411,7 +446,11 @@ func (pl *Phylink) PCSAvailable(t *sim.Task, p *pcs.PCS) {
 	k := pl.k()
 	pl.stateMutex.Lock(t)
 	if k.Heap.Access(t, pl.obj, devmodel.Write) {
-		pl.avail = p
+		if j := pl.nd.extraNamed(p.Name); j >= 0 {
+			pl.more[j] = p
+		} else {
+			pl.avail = p
+		}
 		p.SetPhylink(t, k, pl)
 		if !pl.changes().NotifyForcesOnlyAfterFailure || pl.majorFailed {
 			pl.forceMajor = true

@@ -60,7 +60,7 @@ const ObsInUse = "in use "
 // this is bookkeeping for the exercise report, not model behaviour).
 func (w *World) observeInUse(dev *devmodel.Device) {
 	for _, nd := range w.Netdevs {
-		if !nd.Integrated && nd.Carrier() && w.providerOf(nd.PCSRef) == dev {
+		if ref, integrated := nd.activeRef(); !integrated && nd.Carrier() && w.providerOf(ref) == dev {
 			w.Env.K.S.Observe(ObsInUse + dev.Name)
 			return
 		}
@@ -110,6 +110,12 @@ func (w *World) Lane(name string) *pcs.Lane {
 func (w *World) AddNetdev(nd *Netdev) {
 	if nd.PCSRef != "" {
 		nd.lane = w.Lane(nd.PCSRef)
+	}
+	for _, x := range nd.Extra {
+		x.lane = w.Lane(x.Ref)
+	}
+	if len(nd.Extra) > 0 {
+		nd.usedExtra = make([]bool, len(nd.Extra))
 	}
 	w.Netdevs = append(w.Netdevs, nd)
 }
@@ -203,6 +209,11 @@ func (w *World) checkCollateral(t *sim.Task, nd *Netdev, what string) {
 		if w.providerOf(nd.PCSRef) == g {
 			return // its own PCS, whether or not it got it yet
 		}
+		for _, x := range nd.Extra {
+			if w.providerOf(x.Ref) == g && nd.ownsRef(x.Ref) {
+				return // a further PCS of its MAC that it used
+			}
+		}
 	}
 	role := ""
 	if nd.Required {
@@ -223,10 +234,15 @@ func (w *World) checkCollateral(t *sim.Task, nd *Netdev, what string) {
 func (w *World) CheckRecovery(quiescent bool) {
 	now := w.Env.K.S.Now()
 	for _, nd := range w.Netdevs {
-		if !nd.everUp || !nd.WantUp || nd.PCSRef == "" || nd.Integrated || !nd.lane.LinkUp || nd.Carrier() {
+		ref, integrated := nd.activeRef()
+		lane := nd.lane
+		if j := nd.extraNamed(ref); j >= 0 {
+			lane = nd.Extra[j].lane
+		}
+		if !nd.everUp || !nd.WantUp || ref == "" || integrated || !lane.LinkUp || nd.Carrier() {
 			continue
 		}
-		prov := w.providerOf(nd.PCSRef)
+		prov := w.providerOf(ref)
 		if prov == nil || !prov.Bound() || prov.BoundCount < 2 || (!quiescent && now-w.lastBind[prov] < RecoveryWindow) {
 			continue
 		}

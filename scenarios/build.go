@@ -157,10 +157,19 @@ func (w *World) boot(t *sim.Task) {
 		if nd.Integrated {
 			prefix = nd.IntegratedPrefix(funcPrefix(w.Sc.device(nd.MAC).Driver))
 		}
+		var extra []*phylink.ExtraPCS
+		for _, x := range nd.Extra {
+			xp := &phylink.ExtraPCS{Ref: x.PCS, Integrated: x.Integrated, Module: w.modules[x.IntegratedModule], Prefix: x.PCSDriver,
+				MDIOCreate: x.MDIOCreate, MDIOAddr: x.MDIOAddr, MDIONode: x.MDIONode, Interfaces: x.Interfaces}
+			if xp.Prefix == "" && x.Integrated {
+				xp.Prefix = Netdev{IntegratedModule: x.IntegratedModule}.IntegratedPrefix(funcPrefix(w.Sc.device(nd.MAC).Driver))
+			}
+			extra = append(extra, xp)
+		}
 		w.W.AddNetdev(&phylink.Netdev{Name: nd.Name, MAC: w.devices[nd.MAC], MACName: nd.MAC, PCSRef: nd.PCS, Integrated: nd.Integrated,
 			IntegratedModule: imod, PCSPrefix: prefix, IRQ: nd.IRQ, Required: nd.Required, WantUp: nd.Up,
 			MDIOCreate: nd.MDIOCreate, MDIOAddr: nd.MDIOAddr, MDIONode: nd.MDIONode, Interface: nd.Interface, PCSInterfaces: nd.PCSInterfaces,
-			AltRef: nd.AltPCS, AltPrefix: altPrefix, AltInterfaces: nd.AltInterfaces, PHY: nd.PHY})
+			AltRef: nd.AltPCS, AltPrefix: altPrefix, AltInterfaces: nd.AltInterfaces, Extra: extra, PHY: nd.PHY})
 	}
 	for _, lk := range sc.Links {
 		var flags devmodel.LinkFlags

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pcssim/pcssim/devmodel"
@@ -119,6 +120,11 @@ func (l *loader) crossCheck(sc *Scenario) {
 		if n.Integrated && n.PCS != "" {
 			lanes[n.PCS] = true
 		}
+		for _, x := range n.Extra {
+			if x.Integrated && x.PCS != "" {
+				lanes[x.PCS] = true
+			}
+		}
 	}
 	for n := range lanes {
 		laneNames = append(laneNames, n)
@@ -152,7 +158,8 @@ func (l *loader) crossCheck(sc *Scenario) {
 		} else if n.PCSDriver != "" && !isIdent(n.PCSDriver) {
 			l.errf(r[fmt.Sprintf("netdev-pcsdrv:%d", i)], "netdev %q: pcs_driver %q is not a C identifier prefix (e.g. xpcs, lynx_pcs)", n.Name, n.PCSDriver)
 		}
-		l.pcsMDIO(sc, i, n, devDrv)
+		l.pcsMDIO(sc, strconv.Itoa(i), n, devDrv)
+		l.extras(sc, i, n, checkCtx{devDrv: devDrv, lanes: lanes, undriven: undriven, laneNames: laneNames, mods: mods, modNames: modNames, used: lane, unknown: unknown})
 		if n.AltPCS != "" && !n.Integrated {
 			l.errf(r[fmt.Sprintf("netdev-alt:%d", i)], "netdev %q: alt_pcs is a second PCS of the MAC's own (integrated: true or pcs_mdio)", n.Name)
 		}

@@ -50,10 +50,11 @@ func (l *loader) mdioDevices(sc *Scenario, drvKind map[string]Driver, devDrv map
 	}
 }
 
-// pcsMDIO checks netdev i's pcs_mdio: mdiodev needs the MAC's own bus,
-// fwnode names an mdio_device.
-func (l *loader) pcsMDIO(sc *Scenario, i int, n Netdev, devDrv map[string]Driver) {
-	at := l.refs[fmt.Sprintf("netdev-mdio:%d", i)]
+// pcsMDIO checks the pcs_mdio of netdev key (its index, or "i.j" for
+// entry j of netdev i's extra_pcs; n carries that entry's pcs_mdio):
+// mdiodev needs the MAC's own bus, fwnode names an mdio_device.
+func (l *loader) pcsMDIO(sc *Scenario, key string, n Netdev, devDrv map[string]Driver) {
+	at := l.refs["netdev-mdio:"+key]
 	switch n.MDIOCreate {
 	case "":
 		return
@@ -72,7 +73,7 @@ func (l *loader) pcsMDIO(sc *Scenario, i int, n Netdev, devDrv map[string]Driver
 		for _, d := range sc.Devices {
 			if d.Name == n.MDIONode {
 				if d.MDIOAddr == nil {
-					l.errf(l.refs[fmt.Sprintf("netdev-mdionode:%d", i)], "netdev %q: pcs_mdio.node %q is no mdio_device (give it mdio_addr and a parent that owns the bus)", n.Name, d.Name)
+					l.errf(l.refs["netdev-mdionode:"+key], "netdev %q: pcs_mdio.node %q is no mdio_device (give it mdio_addr and a parent that owns the bus)", n.Name, d.Name)
 				}
 				return
 			}
@@ -83,6 +84,6 @@ func (l *loader) pcsMDIO(sc *Scenario, i int, n Netdev, devDrv map[string]Driver
 				names = append(names, d.Name)
 			}
 		}
-		l.errf(l.refs[fmt.Sprintf("netdev-mdionode:%d", i)], "netdev %q: unknown mdio_device %q%s", n.Name, n.MDIONode, DidYouMean(n.MDIONode, names))
+		l.errf(l.refs["netdev-mdionode:"+key], "netdev %q: unknown mdio_device %q%s", n.Name, n.MDIONode, DidYouMean(n.MDIONode, names))
 	}
 }

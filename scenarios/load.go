@@ -567,12 +567,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 						l.phyMode(v, nd.Interface)
 					},
 					"pcs_interfaces": func(v *yaml.Node) {
-						l.strList(v, "pcs_interfaces", &nd.PCSInterfaces)
-						if v.Kind == yaml.SequenceNode {
-							for j, m := range nd.PCSInterfaces {
-								l.phyMode(v.Content[j], m)
-							}
-						}
+						l.modes(v, "pcs_interfaces", &nd.PCSInterfaces)
 						at(fmt.Sprintf("netdev-pcsif:%d", i), v)
 					},
 					"alt_pcs": func(v *yaml.Node) {
@@ -580,34 +575,18 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 						l.fields(v, "alt_pcs", map[string]func(*yaml.Node){
 							"name":       func(v *yaml.Node) { l.str(v, "alt_pcs.name", &nd.AltPCS) },
 							"pcs_driver": func(v *yaml.Node) { l.str(v, "alt_pcs.pcs_driver", &nd.AltDriver) },
-							"interfaces": func(v *yaml.Node) {
-								l.strList(v, "alt_pcs.interfaces", &nd.AltInterfaces)
-								if v.Kind == yaml.SequenceNode {
-									for j, m := range nd.AltInterfaces {
-										l.phyMode(v.Content[j], m)
-									}
-								}
-							},
+							"interfaces": func(v *yaml.Node) { l.modes(v, "alt_pcs.interfaces", &nd.AltInterfaces) },
 						}, "name", "interfaces")
 					},
 					"pcs_mdio": func(v *yaml.Node) {
-						at(fmt.Sprintf("netdev-mdio:%d", i), v)
-						l.fields(v, "pcs_mdio", map[string]func(*yaml.Node){
-							"create": func(v *yaml.Node) {
-								l.str(v, "create", &nd.MDIOCreate)
-								if nd.MDIOCreate != "" && !slices.Contains(mdioCreates, nd.MDIOCreate) {
-									l.errf(v, "pcs_mdio.create must be %s, not %q%s", strings.Join(mdioCreates, " or "), nd.MDIOCreate, DidYouMean(nd.MDIOCreate, mdioCreates))
-								}
-							},
-							"addr": func(v *yaml.Node) { l.integer(v, "addr", 0, 31, &nd.MDIOAddr) },
-							"node": func(v *yaml.Node) { l.strAt(v, "node", &nd.MDIONode, fmt.Sprintf("netdev-mdionode:%d", i)) },
-						}, "create")
+						l.pcsMDIOKey(v, strconv.Itoa(i), &nd.MDIOCreate, &nd.MDIOAddr, &nd.MDIONode)
 						nd.Integrated = true
 					},
-					"irq":      func(v *yaml.Node) { l.boolean(v, "irq", &nd.IRQ); at(fmt.Sprintf("netdev-irq:%d", i), v) },
-					"phy":      func(v *yaml.Node) { l.strAt(v, "phy", &nd.PHY, fmt.Sprintf("netdev-phy:%d", i)) },
-					"required": func(v *yaml.Node) { l.boolean(v, "required", &nd.Required) },
-					"up":       func(v *yaml.Node) { l.boolean(v, "up", &nd.Up) },
+					"extra_pcs": func(v *yaml.Node) { nd.Extra = l.extraPCS(v, i) },
+					"irq":       func(v *yaml.Node) { l.boolean(v, "irq", &nd.IRQ); at(fmt.Sprintf("netdev-irq:%d", i), v) },
+					"phy":       func(v *yaml.Node) { l.strAt(v, "phy", &nd.PHY, fmt.Sprintf("netdev-phy:%d", i)) },
+					"required":  func(v *yaml.Node) { l.boolean(v, "required", &nd.Required) },
+					"up":        func(v *yaml.Node) { l.boolean(v, "up", &nd.Up) },
 				}, "name", "mac")
 				l.named("netdevs", nd.Name)
 				sc.Netdevs = append(sc.Netdevs, nd)
@@ -845,4 +824,60 @@ func (l *loader) steps(n *yaml.Node, what string, dst *[]string, rule stepRule) 
 			l.errf(n, "%s: steps %s do the same: name one", what, strings.Join(got, ", "))
 		}
 	}
+}
+
+// modes reads a list of phy-modes.
+func (l *loader) modes(v *yaml.Node, what string, dst *[]string) {
+	l.strList(v, what, dst)
+	if v.Kind == yaml.SequenceNode {
+		for j, m := range *dst {
+			l.phyMode(v.Content[j], m)
+		}
+	}
+}
+
+// pcsMDIOKey reads a pcs_mdio mapping (of netdev key, or of an extra_pcs
+// entry, key "i.j"), remembering where it and its node were written.
+func (l *loader) pcsMDIOKey(v *yaml.Node, key string, create *string, addr *int, node *string) {
+	l.refs["netdev-mdio:"+key] = v
+	l.fields(v, "pcs_mdio", map[string]func(*yaml.Node){
+		"create": func(v *yaml.Node) {
+			l.str(v, "create", create)
+			if *create != "" && !slices.Contains(mdioCreates, *create) {
+				l.errf(v, "pcs_mdio.create must be %s, not %q%s", strings.Join(mdioCreates, " or "), *create, DidYouMean(*create, mdioCreates))
+			}
+		},
+		"addr": func(v *yaml.Node) { l.integer(v, "addr", 0, 31, addr) },
+		"node": func(v *yaml.Node) { l.strAt(v, "node", node, "netdev-mdionode:"+key) },
+	}, "create")
+}
+
+// extraPCS reads netdev i's extra_pcs; each entry's positions are
+// remembered under keys "i.j".
+func (l *loader) extraPCS(v *yaml.Node, i int) []ExtraPCS {
+	var out []ExtraPCS
+	l.refs[fmt.Sprintf("netdev-extras:%d", i)] = v
+	l.list(v, "extra_pcs", func(j int, c *yaml.Node) {
+		var x ExtraPCS
+		key := fmt.Sprintf("%d.%d", i, j)
+		l.refs["netdev-extra:"+key] = c
+		l.fields(c, "extra_pcs entry", map[string]func(*yaml.Node){
+			"pcs":        func(v *yaml.Node) { l.strAt(v, "pcs", &x.PCS, "netdev-pcs:"+key) },
+			"integrated": func(v *yaml.Node) { l.boolean(v, "integrated", &x.Integrated) },
+			"integrated_module": func(v *yaml.Node) {
+				l.strAt(v, "integrated_module", &x.IntegratedModule, "netdev-imod:"+key)
+			},
+			"pcs_driver": func(v *yaml.Node) { l.strAt(v, "pcs_driver", &x.PCSDriver, "netdev-pcsdrv:"+key) },
+			"pcs_mdio": func(v *yaml.Node) {
+				l.pcsMDIOKey(v, key, &x.MDIOCreate, &x.MDIOAddr, &x.MDIONode)
+				x.Integrated = true
+			},
+			"interfaces": func(v *yaml.Node) {
+				l.modes(v, "extra_pcs.interfaces", &x.Interfaces)
+				l.refs["netdev-pcsif:"+key] = v
+			},
+		}, "pcs", "interfaces")
+		out = append(out, x)
+	})
+	return out
 }

@@ -132,13 +132,7 @@ func Marshal(sc *Scenario) ([]byte, error) {
 			add(m, "pcs_driver", str(x.PCSDriver))
 		}
 		if x.MDIOCreate != "" {
-			pm := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
-			add(pm, "create", str(x.MDIOCreate))
-			add(pm, "addr", num(x.MDIOAddr))
-			if x.MDIONode != "" {
-				add(pm, "node", str(x.MDIONode))
-			}
-			add(m, "pcs_mdio", pm)
+			add(m, "pcs_mdio", pcsMDIONode(x.MDIOCreate, x.MDIOAddr, x.MDIONode))
 		}
 		if x.Interface != "" {
 			add(m, "interface", str(x.Interface))
@@ -154,6 +148,27 @@ func Marshal(sc *Scenario) ([]byte, error) {
 		}
 		if len(x.PCSInterfaces) > 0 {
 			add(m, "pcs_interfaces", strs(x.PCSInterfaces))
+		}
+		if len(x.Extra) > 0 {
+			seq := &yaml.Node{Kind: yaml.SequenceNode}
+			for _, e := range x.Extra {
+				em := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
+				add(em, "pcs", str(e.PCS))
+				if e.MDIOCreate != "" {
+					add(em, "pcs_mdio", pcsMDIONode(e.MDIOCreate, e.MDIOAddr, e.MDIONode))
+				} else if e.Integrated {
+					add(em, "integrated", boolean(true))
+				}
+				if e.IntegratedModule != "" {
+					add(em, "integrated_module", str(e.IntegratedModule))
+				}
+				if e.PCSDriver != "" {
+					add(em, "pcs_driver", str(e.PCSDriver))
+				}
+				add(em, "interfaces", strs(e.Interfaces))
+				seq.Content = append(seq.Content, em)
+			}
+			add(m, "extra_pcs", seq)
 		}
 		if x.IRQ {
 			add(m, "irq", boolean(true))
@@ -245,4 +260,14 @@ func durationString(t sim.Time) string {
 		return strconv.FormatInt(int64(t/sim.Microsecond), 10) + "us"
 	}
 	return strconv.FormatInt(int64(t), 10) + "ns"
+}
+
+// pcsMDIONode is a pcs_mdio mapping in flow style.
+func pcsMDIONode(create string, addr int, node string) *yaml.Node {
+	pm := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
+	pm.Content = append(pm.Content, str("create"), str(create), str("addr"), num(addr))
+	if node != "" {
+		pm.Content = append(pm.Content, str("node"), str(node))
+	}
+	return pm
 }

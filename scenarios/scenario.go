@@ -139,6 +139,10 @@ type Netdev struct {
 	// names its driver functions.
 	AltPCS, AltDriver string
 	AltInterfaces     []string
+	// Extra (extra_pcs) are further PCSs of the MAC in allocations of
+	// their own, each selected for its interfaces (fman memac's sgmii,
+	// qsgmii and xfi Lynx PCSs).
+	Extra []ExtraPCS
 	// MDIOCreate (pcs_mdio.create) makes the integrated PCS one on an MDIO
 	// bus: "mdiodev" at MDIOAddr on the MAC's own bus
 	// (lynx_pcs_create_mdiodev), "fwnode" on the mdio_device MDIONode
@@ -153,6 +157,19 @@ type Netdev struct {
 	PHY      string
 	Required bool
 	Up       bool
+}
+
+// ExtraPCS is one entry of a netdev's extra_pcs: a PCS the MAC looks up
+// (PCS names a provider device's lane) or creates (Integrated, or
+// pcs_mdio), which mac_select_pcs returns for Interfaces.
+type ExtraPCS struct {
+	PCS                  string
+	Integrated           bool
+	IntegratedModule     string
+	PCSDriver            string
+	MDIOCreate, MDIONode string
+	MDIOAddr             int
+	Interfaces           []string
 }
 
 // IntegratedPrefix is the function prefix of the netdev's integrated PCS

@@ -118,6 +118,22 @@ func genWorld(t *rapid.T) *Scenario {
 					}
 				}
 			}
+			if nd.PCS != "" && nd.AltPCS == "" && rapid.Bool().Draw(t, "extra pcs") { // fman memac's xfi beside its sgmii
+				x := ExtraPCS{Interfaces: []string{"10gbase-r"}}
+				switch {
+				case !nd.Integrated && len(lanes) > 0:
+					k := rapid.IntRange(0, len(lanes)-1).Draw(t, "extra lane")
+					x.PCS = lanes[k]
+					lanes = slices.Delete(lanes, k, k+1)
+				case drv == "felix":
+					x.PCS, x.Integrated, x.MDIOCreate, x.MDIOAddr, x.PCSDriver = fmt.Sprintf("xfi.%d%d", i, j), true, pcs.CreateMdiodev, 8+j, "lynx_pcs"
+				default:
+					x.PCS, x.Integrated = fmt.Sprintf("xfi.%d%d", i, j), true
+				}
+				if x.PCS != "" {
+					nd.Extra = append(nd.Extra, x)
+				}
+			}
 			if nd.PCS != "" && rapid.Bool().Draw(t, "interface") {
 				nd.Interface = rapid.SampledFrom(modes).Draw(t, "mode")
 				nd.PCSInterfaces = modes
@@ -162,6 +178,11 @@ func genWorld(t *rapid.T) *Scenario {
 			for _, nd := range sc.Netdevs {
 				if nd.Integrated {
 					all = append(all, nd.PCS)
+				}
+				for _, x := range nd.Extra {
+					if x.Integrated {
+						all = append(all, x.PCS)
+					}
 				}
 			}
 			all = append(all, phyNames(sc)...)

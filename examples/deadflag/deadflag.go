@@ -155,4 +155,4 @@ func (f forward) PCSChange(t *sim.Task, p *pcs.PCS, up bool) {
 func (forward) ReleasePCS(*sim.Task, *pcs.PCS, bool) {}
 func (forward) PCSAvailable(*sim.Task, *pcs.PCS)     {}
 func (forward) Wants(*sim.Task, string) bool         { return false }
-func (forward) ListedPCS() *pcs.PCS                  { return nil }
+func (forward) Listed() []*pcs.PCS                   { return nil }

@@ -35,7 +35,9 @@ func (strategy) Doc() string {
 // Detach clears pcs->phylink like phylink-notify's but leaves pl on
 // e.Notified: the bug.
 func (strategy) Detach(t *sim.Task, e *pcs.Env, pl pcs.Phylink) {
-	if p := pl.ListedPCS(); p != nil && p.ReadPhylink(t, e.K) == pl {
-		p.SetPhylink(t, e.K, nil)
+	for _, p := range pl.Listed() {
+		if p.ReadPhylink(t, e.K) == pl {
+			p.SetPhylink(t, e.K, nil)
+		}
 	}
 }
