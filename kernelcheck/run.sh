@@ -332,7 +332,7 @@ for r in "${rows[@]}"; do
          /PCSSIM-|general protection fault|BUG:|Oops/ {print; next}
          /Call Trace:/ {t=3; next}
          t > 0 && /\][ \t]+[a-z_0-9.]+\+0x/ {sub(/^\[ *[0-9.]+\] */, "  "); print; t--}' |
-    head -9 | sed 's/^/    | /'
+    head -11 | sed 's/^/    | /'
 done
 echo "kernelcheck: $n rows, $([ $fail = 0 ] && echo "all agree" || echo "DISAGREEMENT")"
 exit $fail

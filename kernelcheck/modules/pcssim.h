@@ -82,7 +82,7 @@ const bool *pcssim_hw_reg(unsigned int line);
  */
 void pcssim_race_point(const char *point);
 void pcssim_race_other(const char *point);
-void pcssim_race_point_until(const char *point, bool (*other)(void *data), void *data);
+bool pcssim_race_point_until(const char *point, bool (*other)(void *data), void *data);
 
 /*
  * The board's PHY (pcssim_core phy=1): the fixed PHY fixed-0:00, registered

@@ -216,23 +216,24 @@ EXPORT_SYMBOL_GPL(pcssim_race_other);
 
 /* A race point whose other side is a state another task reaches (no
  * module can call pcssim_race_other() from there): wait until other(data)
- * holds, polling every 10 ms. */
-void pcssim_race_point_until(const char *point, bool (*other)(void *data), void *data)
+ * holds, polling every 10 ms. True if it waited there. */
+bool pcssim_race_point_until(const char *point, bool (*other)(void *data), void *data)
 {
 	unsigned long end = jiffies + PCSSIM_RACE_TIMEOUT;
 
 	if (!pcssim_race_is(point) || !READ_ONCE(race_armed) || atomic_xchg(&race_reached, 1))
-		return;
+		return false;
 	pr_notice("PCSSIM-RACE %s reached: waiting for the other side\n", point);
 	complete_all(&race_at_point);
 	while (!other(data)) {
 		if (time_after(jiffies, end)) {
 			pr_notice("PCSSIM-RACE %s: the other side never came (timeout)\n", point);
-			return;
+			return true;
 		}
 		msleep(10);
 	}
 	pr_notice("PCSSIM-RACE %s: the other side is there, going on\n", point);
+	return true;
 }
 EXPORT_SYMBOL_GPL(pcssim_race_point_until);
 

@@ -118,9 +118,15 @@ static void pcssim_mac_config(struct phylink_config *config, unsigned int mode,
 {
 	struct pcssim_mac *m = container_of(config, struct pcssim_mac, cfg);
 
-	/* A slow mac_config() (a SerDes reconfiguration): phy-stop-slow-mac-config. */
-	if (m->has_phy && pcssim_board_phy())
-		pcssim_race_point_until("mac-config", pcssim_phy_stopping, pcssim_board_phy());
+	/* A slow mac_config() (a SerDes reconfiguration): phy-stop-slow-mac-config.
+	 * Where it was called from (the resolve's phylink_major_config) is
+	 * shown by the stack. */
+	if (m->has_phy && pcssim_board_phy() &&
+	    pcssim_race_point_until("mac-config", pcssim_phy_stopping, pcssim_board_phy())) {
+		pr_notice("PCSSIM-MAC mac_config(%s) in %s returns; phy_stop waits for state_mutex\n",
+			  phy_modes(state->interface), current->comm);
+		dump_stack();
+	}
 }
 
 static void pcssim_link_down(struct phylink_config *config, unsigned int mode, phy_interface_t interface)
