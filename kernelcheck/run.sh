@@ -312,7 +312,7 @@ for r in "${rows[@]}"; do
 done
 wait
 
-printf '%-19s %-19s %-7s %-22s %-22s %s\n' scenario strategy kernel "kernel verdict" "pcssim --kernel K" agree
+printf '%-24s %-19s %-7s %-22s %-22s %s\n' scenario strategy kernel "kernel verdict" "pcssim --kernel K" agree
 fail=0 n=0
 for r in "${rows[@]}"; do
   IFS=/ read -r k scen st <<<"$r"
@@ -323,7 +323,7 @@ for r in "${rows[@]}"; do
   agree=yes
   [ "$kv" = "$pv" ] || { agree=NO; fail=1; }
   n=$((n + 1))
-  printf '%-19s %-19s %-7s %-22s %-22s %s\n' "$scen" "$st" "$k" "$kv" "$pv" "$agree"
+  printf '%-24s %-19s %-7s %-22s %-22s %s\n' "$scen" "$st" "$k" "$kv" "$pv" "$agree"
   # The console behind the kernel's verdict: our markers, the oops and the
   # top of its call trace.
   sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g; s/.*PCSSIM-/PCSSIM-/' "$log" |
