@@ -59,6 +59,10 @@ type Device struct {
 
 	// reported is the interface the last phy_link_up told phylink of.
 	reported string
+	// ledTriggers is phydev->phy_led_triggers (and led_link_trigger): nil
+	// when not registered; lastTriggered is phydev->last_triggered, the
+	// allocation it points into (nil: NULL).
+	ledTriggers, lastTriggered *devmodel.Object
 
 	l          *Layer
 	stateQueue *devmodel.Work  // state_queue's work
@@ -140,6 +144,7 @@ func (l *Layer) NewDriver(bus *devmodel.Bus, mod *devmodel.Module, name, prefix 
 		t.Enter(prefix + "_probe")
 		t.Leave()
 		d.State = Ready
+		d.ledTriggersRegister(t)
 		return 0
 	}
 	drv.Remove = func(t *sim.Task, dev *devmodel.Device) {
@@ -151,14 +156,16 @@ func (l *Layer) NewDriver(bus *devmodel.Bus, mod *devmodel.Module, name, prefix 
 }
 
 // phyRemove is phy_remove (6.1 and 6.12): cancel_delayed_work_sync of the
-// state machine, state PHY_DOWN (without phydev->lock), the driver's
-// remove, phydev->drv = NULL. It does not detach the PHY from its MAC nor
-// tell phylink: an attached PHY stays attached, its last link state stays
-// in pl->phy_state.
+// state machine, the LED triggers unregistered and freed, state PHY_DOWN
+// (without phydev->lock), the driver's remove, phydev->drv = NULL. It does
+// not detach the PHY from its MAC nor tell phylink: an attached PHY stays
+// attached, its last link state stays in pl->phy_state and phydev->link,
+// and phydev->last_triggered points into the freed triggers.
 func (d *Device) phyRemove(t *sim.Task, prefix string) {
 	t.Enter("phy_remove")
 	defer t.Leave()
 	d.cancelStateMachineSync(t)
+	d.ledTriggersUnregister(t)
 	d.write(t)
 	d.State = Down
 	t.Enter(prefix + "_remove")

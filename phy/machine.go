@@ -130,7 +130,8 @@ func (d *Device) checkLinkStatus(t *sim.Task) int {
 	return 0
 }
 
-// linkUp is phy_link_up: phydev->phy_link_change(phydev, true).
+// linkUp is phy_link_up: phydev->phy_link_change(phydev, true), then
+// phy_led_trigger_change_speed.
 func (d *Device) linkUp(t *sim.Task) {
 	t.Enter("phy_link_up")
 	defer t.Leave()
@@ -138,15 +139,18 @@ func (d *Device) linkUp(t *sim.Task) {
 	if d.LinkChange != nil {
 		d.LinkChange(t, true)
 	}
+	d.ledChangeSpeed(t)
 }
 
-// linkDown is phy_link_down: phydev->phy_link_change(phydev, false).
+// linkDown is phy_link_down: phydev->phy_link_change(phydev, false), then
+// phy_led_trigger_change_speed.
 func (d *Device) linkDown(t *sim.Task) {
 	t.Enter("phy_link_down")
 	defer t.Leave()
 	if d.LinkChange != nil {
 		d.LinkChange(t, false)
 	}
+	d.ledChangeSpeed(t)
 }
 
 // Start is phy_start: under phydev->lock, from READY or HALTED (otherwise

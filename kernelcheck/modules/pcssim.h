@@ -82,6 +82,19 @@ const bool *pcssim_hw_reg(unsigned int line);
  */
 void pcssim_race_point(const char *point);
 void pcssim_race_other(const char *point);
+bool pcssim_race_point_until(const char *point, bool (*other)(void *data), void *data);
+
+/*
+ * The board's PHY (pcssim_core phy=1): the fixed PHY fixed-0:00, registered
+ * by pcssim_core on the fixed MDIO bus (fixed_phy_register(); the bus and
+ * its owner are the fixed_phy module's), or NULL. Its link partner
+ * (phy_link) and the interface it uses towards the MAC (phy_interface)
+ * are hardware state: the link bit of its emulated BMSR, which any PHY
+ * driver reads, and the SerDes mode pcssim_phy reads, as an interface-
+ * switching PHY's driver does (rtl822xb_update_interface()).
+ */
+struct phy_device *pcssim_board_phy(void);
+phy_interface_t pcssim_phy_hw_interface(void);
 
 #ifdef PCSSIM_PHYLINK_RELEASE_PCS
 /*

@@ -3,13 +3,17 @@
  * pcssim kernel check: the "PCS core" of the 2022 RFC in miniature (a
  * registry the MAC looks its PCS up in, one slot per lane), the board (the
  * platform devices pcssim-pcs.0 and pcssim-mac.0..N-1, which outlive their
- * drivers' modules), interrupt lines standing in for request_irq()/free_irq()
+ * drivers' modules; with phy=1 also a PHY, the fixed PHY fixed-0:00 on the
+ * fixed MDIO bus of the fixed_phy module), interrupt lines standing in for request_irq()/free_irq()
  * and the rendezvous that forces a race at the point pcssim reports.
  */
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/phy.h>
+#include <linux/phy_fixed.h>
 #include <linux/platform_device.h>
 #include "pcssim.h"
 
@@ -18,10 +22,20 @@ module_param(macs, int, 0444);
 MODULE_PARM_DESC(macs, "MAC devices pcssim-mac.0..N-1 (1-4)");
 static char race[32];
 module_param_string(race, race, sizeof(race), 0444);
-MODULE_PARM_DESC(race, "forced interleaving: pcs-remove, mac-free-irq or pcs-get-state (empty: none)");
+MODULE_PARM_DESC(race, "forced interleaving: pcs-remove, mac-free-irq, pcs-get-state or mac-config (empty: none)");
 static bool race_armed = true;
 module_param(race_armed, bool, 0644);
 MODULE_PARM_DESC(race_armed, "the race point waits only while armed (write 1 to arm it later)");
+
+static bool phy;
+module_param(phy, bool, 0444);
+MODULE_PARM_DESC(phy, "register the board's PHY: a fixed PHY (fixed_phy_register) on the fixed MDIO bus");
+static bool phy_link = true;
+module_param(phy_link, bool, 0644);
+MODULE_PARM_DESC(phy_link, "the PHY's link partner is there (its BMSR link bit, read by any PHY driver)");
+static char phy_interface[16] = "sgmii";
+module_param_string(phy_interface, phy_interface, sizeof(phy_interface), 0644);
+MODULE_PARM_DESC(phy_interface, "the interface the PHY uses towards the MAC: sgmii or 2500base-x");
 
 static DEFINE_MUTEX(pcssim_lock);
 static struct {
@@ -142,6 +156,29 @@ const bool *pcssim_hw_reg(unsigned int line)
 }
 EXPORT_SYMBOL_GPL(pcssim_hw_reg);
 
+/* The board's PHY: its link partner and interface are hardware state the
+ * PHY driver reads over MDIO (the fixed PHY's emulated registers, through
+ * fixed_phy's link_update callback), whichever driver is bound. */
+static struct phy_device *board_phy;
+
+static int pcssim_phy_link_update(struct net_device *nd, struct fixed_phy_status *status)
+{
+	status->link = READ_ONCE(phy_link);
+	return 0;
+}
+
+struct phy_device *pcssim_board_phy(void)
+{
+	return board_phy;
+}
+EXPORT_SYMBOL_GPL(pcssim_board_phy);
+
+phy_interface_t pcssim_phy_hw_interface(void)
+{
+	return sysfs_streq(phy_interface, "2500base-x") ? PHY_INTERFACE_MODE_2500BASEX : PHY_INTERFACE_MODE_SGMII;
+}
+EXPORT_SYMBOL_GPL(pcssim_phy_hw_interface);
+
 /* The rendezvous of a forced race (race=POINT): one-shot, complete_all(),
  * so that a point reached again later does not wait. A safety timeout only
  * keeps a broken row from hanging the boot; it never decides the order. */
@@ -176,6 +213,29 @@ void pcssim_race_other(const char *point)
 	complete_all(&race_other_done);
 }
 EXPORT_SYMBOL_GPL(pcssim_race_other);
+
+/* A race point whose other side is a state another task reaches (no
+ * module can call pcssim_race_other() from there): wait until other(data)
+ * holds, polling every 10 ms. True if it waited there. */
+bool pcssim_race_point_until(const char *point, bool (*other)(void *data), void *data)
+{
+	unsigned long end = jiffies + PCSSIM_RACE_TIMEOUT;
+
+	if (!pcssim_race_is(point) || !READ_ONCE(race_armed) || atomic_xchg(&race_reached, 1))
+		return false;
+	pr_notice("PCSSIM-RACE %s reached: waiting for the other side\n", point);
+	complete_all(&race_at_point);
+	while (!other(data)) {
+		if (time_after(jiffies, end)) {
+			pr_notice("PCSSIM-RACE %s: the other side never came (timeout)\n", point);
+			return true;
+		}
+		msleep(10);
+	}
+	pr_notice("PCSSIM-RACE %s: the other side is there, going on\n", point);
+	return true;
+}
+EXPORT_SYMBOL_GPL(pcssim_race_point_until);
 
 /* Writing anything waits until the race point is reached (the guest then
  * starts the other side). */
@@ -264,9 +324,24 @@ static int __init pcssim_core_init(void)
 	}
 	if (macs < 1 || macs > PCSSIM_LANES)
 		return -EINVAL;
+	if (phy) {
+		struct fixed_phy_status st = { .link = 1, .speed = SPEED_1000, .duplex = DUPLEX_FULL };
+
+		board_phy = fixed_phy_register(PHY_POLL, &st, NULL);
+		if (IS_ERR(board_phy)) {
+			int err = PTR_ERR(board_phy);
+
+			board_phy = NULL;
+			return err;
+		}
+		fixed_phy_set_link_update(board_phy, pcssim_phy_link_update);
+	}
 	pcs_pdev = platform_device_register_simple("pcssim-pcs", 0, NULL, 0);
-	if (IS_ERR(pcs_pdev))
+	if (IS_ERR(pcs_pdev)) {
+		if (board_phy)
+			fixed_phy_unregister(board_phy);
 		return PTR_ERR(pcs_pdev);
+	}
 	for (i = 0; i < macs; i++) {
 		mac_pdev[i] = platform_device_register_simple("pcssim-mac", i, NULL, 0);
 		if (IS_ERR(mac_pdev[i])) {
@@ -275,6 +350,8 @@ static int __init pcssim_core_init(void)
 			while (--i >= 0)
 				platform_device_unregister(mac_pdev[i]);
 			platform_device_unregister(pcs_pdev);
+			if (board_phy)
+				fixed_phy_unregister(board_phy);
 			return err;
 		}
 	}
@@ -289,6 +366,8 @@ static void __exit pcssim_core_exit(void)
 		platform_device_unregister(mac_pdev[i]);
 	if (pcs_pdev)
 		platform_device_unregister(pcs_pdev);
+	if (board_phy)
+		fixed_phy_unregister(board_phy);
 }
 
 module_init(pcssim_core_init);

@@ -30,6 +30,17 @@
  * phylink_destroy() (mainline never clears it, so a PCS interrupt after the
  * MAC went finds the freed struct phylink).
  *
+ * phy=fixed: ethN has a PHY, the board's (pcssim_core phy=1), connected as
+ * ENETC connects its phy-handle: in ndo_open, phylink_connect_phy() (what
+ * phylink_of_phy_connect() does once of_phy_find_device() found the PHY:
+ * phy_attach_direct(), then phylink_bringup_phy()) before phylink_start(),
+ * and in ndo_stop phylink_disconnect_phy() after phylink_stop(). phylink is
+ * then in-band with a PHY: resolve configures the MAC only when the PHY has
+ * link, in the PHY's interface (SGMII or 2500base-x). mac_config() is the
+ * race point mac-config: armed, it waits there (holding state_mutex, in
+ * the resolve's phylink_major_config()) until phy_stop() holds
+ * phydev->lock in PHY_HALTED, where its link down waits for state_mutex.
+ *
  * pcs=integrated-irq: the MAC creates its own interrupt-driven PCS, as
  * stmmac creates its XPCS (xpcs_create() kzalloc()s it, xpcs_destroy()
  * kfree()s it), on interrupt line 4+N. Its handler reports link with
@@ -53,6 +64,9 @@ MODULE_PARM_DESC(netdevs, "1, or 2 for a second netdev without a PCS (pcssim-mac
 static char *pcs = "registry";
 module_param(pcs, charp, 0444);
 MODULE_PARM_DESC(pcs, "registry (look the standalone PCS up) or integrated-irq (create an XPCS-like one)");
+static char *phy = "";
+module_param(phy, charp, 0444);
+MODULE_PARM_DESC(phy, "empty (no PHY) or fixed: connect the board's PHY in ndo_open (pcssim_core phy=1)");
 static char *remove_order = "in-tree";
 module_param(remove_order, charp, 0444);
 MODULE_PARM_DESC(remove_order, "in-tree (free the PCS interrupt, then the PCS) or put-pcs-first");
@@ -78,6 +92,7 @@ struct pcssim_mac {
 	struct pcssim_xpcs *xpcs;
 	struct pcssim_pcs_client client;
 	unsigned int lane;
+	bool has_phy;
 };
 
 struct pcssim_ndev {
@@ -89,9 +104,29 @@ static struct phylink_pcs *pcssim_select_pcs(struct phylink_config *config, phy_
 	return container_of(config, struct pcssim_mac, cfg)->pcs;
 }
 
+/* phy_stop() has taken phydev->lock and set PHY_HALTED: its link down
+ * (phylink_phy_change) now waits for state_mutex. */
+static bool pcssim_phy_stopping(void *data)
+{
+	struct phy_device *phydev = data;
+
+	return READ_ONCE(phydev->state) == PHY_HALTED && mutex_is_locked(&phydev->lock);
+}
+
 static void pcssim_mac_config(struct phylink_config *config, unsigned int mode,
 			      const struct phylink_link_state *state)
 {
+	struct pcssim_mac *m = container_of(config, struct pcssim_mac, cfg);
+
+	/* A slow mac_config() (a SerDes reconfiguration): phy-stop-slow-mac-config.
+	 * Where it was called from (the resolve's phylink_major_config) is
+	 * shown by the stack. */
+	if (m->has_phy && pcssim_board_phy() &&
+	    pcssim_race_point_until("mac-config", pcssim_phy_stopping, pcssim_board_phy())) {
+		pr_notice("PCSSIM-MAC mac_config(%s) in %s returns; phy_stop waits for state_mutex\n",
+			  phy_modes(state->interface), current->comm);
+		dump_stack();
+	}
 }
 
 static void pcssim_link_down(struct phylink_config *config, unsigned int mode, phy_interface_t interface)
@@ -118,6 +153,17 @@ static int pcssim_open(struct net_device *nd)
 	struct pcssim_ndev *p = netdev_priv(nd);
 
 	if (p->mac && nd == p->mac->nd) {
+		if (p->mac->pl && p->mac->has_phy) {
+			/* enetc_phylink_connect(): phylink_of_phy_connect() */
+			struct phy_device *phydev = pcssim_board_phy();
+			int err;
+
+			if (!phydev)
+				return -ENODEV;
+			err = phylink_connect_phy(p->mac->pl, phydev);
+			if (err)
+				return err;
+		}
 		if (p->mac->pl)
 			phylink_start(p->mac->pl);
 	} else
@@ -129,8 +175,11 @@ static int pcssim_stop(struct net_device *nd)
 {
 	struct pcssim_ndev *p = netdev_priv(nd);
 
-	if (p->mac && nd == p->mac->nd && p->mac->pl)
+	if (p->mac && nd == p->mac->nd && p->mac->pl) {
 		phylink_stop(p->mac->pl);
+		if (p->mac->has_phy)
+			phylink_disconnect_phy(p->mac->pl);
+	}
 	return 0;
 }
 
@@ -229,8 +278,11 @@ static void pcssim_swap_pcs(struct pcssim_mac *m, struct phylink_pcs *pcs)
 
 	rtnl_lock();
 	running = netif_running(m->nd);
-	if (running)
+	if (running) {
 		phylink_stop(m->pl);
+		if (m->has_phy)
+			phylink_disconnect_phy(m->pl);
+	}
 	pcssim_forget_phylink(m);
 	/* Under rtnl, so that nothing opens the netdev in between (6.12's
 	 * kernel-doc asks for no rtnl because of the SFP bus; there is none). */
@@ -242,6 +294,9 @@ static void pcssim_swap_pcs(struct pcssim_mac *m, struct phylink_pcs *pcs)
 		m->pl = NULL;
 	} else {
 		m->pl = pl;
+		if (running && m->has_phy && pcssim_board_phy() &&
+		    phylink_connect_phy(m->pl, pcssim_board_phy()))
+			dev_err(m->dev, "phylink_connect_phy failed\n");
 		if (running)
 			phylink_start(m->pl);
 	}
@@ -375,6 +430,12 @@ static int pcssim_mac_probe(struct platform_device *pdev)
 	PCSSIM_INBAND(&m->cfg);
 	m->cfg.mac_capabilities = MAC_1000FD | MAC_SYM_PAUSE;
 	__set_bit(PHY_INTERFACE_MODE_SGMII, m->cfg.supported_interfaces);
+	m->has_phy = !strcmp(phy, "fixed") && m->lane == 0;
+	if (m->has_phy) {
+		/* The PHY may switch to 2500base-x. */
+		m->cfg.mac_capabilities |= MAC_2500FD;
+		__set_bit(PHY_INTERFACE_MODE_2500BASEX, m->cfg.supported_interfaces);
+	}
 	m->pl = phylink_create(&m->cfg, NULL, PHY_INTERFACE_MODE_SGMII, &pcssim_mac_ops);
 	if (IS_ERR(m->pl)) {
 		err = PTR_ERR(m->pl);
@@ -451,6 +512,8 @@ static int __init pcssim_mac_init(void)
 		return -EINVAL; /* needs the patched phylink.ko */
 #endif
 	if (strcmp(remove_order, "in-tree") && strcmp(remove_order, "put-pcs-first"))
+		return -EINVAL;
+	if (strcmp(phy, "") && strcmp(phy, "fixed"))
 		return -EINVAL;
 	return platform_driver_register(&pcssim_mac_driver);
 }
