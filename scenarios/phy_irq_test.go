@@ -122,3 +122,17 @@ func TestPHYInterruptGenphyPolls(t *testing.T) {
 		t.Errorf("carrier off at %v; want at ip link set down and within a poll of 2s", off)
 	}
 }
+
+// TestPHYInterruptOneshot: a second link change while the handler thread
+// has not finished does not start a second thread (IRQF_ONESHOT: the
+// thread runs again); the PHY ends with the partner's last state.
+func TestPHYInterruptOneshot(t *testing.T) {
+	events := "  - {at: 1500ms, action: link-down, target: phy0}\n  - {at: 1500ms, action: link-up, target: phy0}\n  - {at: 2s, action: link-down, target: phy0}\n"
+	lines := tracedLines(t, irqPHYWorld()+events)
+	if got := matching(lines, "irq: phy0] start"); len(got) != 2 || !within(got[0], 1.5, 1.51) || !within(got[1], 2, 2.01) {
+		t.Errorf("handler threads started at %v; want one at 1.5s, one at 2s", got)
+	}
+	if off := matching(lines, "eno0: carrier off"); len(off) == 0 || !within(off[len(off)-1], 2, 2.01) {
+		t.Errorf("carrier off at %v; want off at 2s", off)
+	}
+}
