@@ -44,6 +44,9 @@ func (d *Device) AttachDirect(t *sim.Task, nd *devmodel.Object, ndOwner *devmode
 	d.write(t)
 	d.Attached = nd
 	d.State = Ready
+	if !d.supportsIRQ() {
+		d.IRQ = false // phy_drv_supports_irq: genphy polls (PHY_POLL)
+	}
 	return 0
 }
 
@@ -54,12 +57,16 @@ func (d *Device) undoAttach(t *sim.Task, nd *devmodel.Object, ndOwner, busOwner 
 	}
 }
 
-// Disconnect is phy_disconnect: phy_stop if started, then phy_detach.
+// Disconnect is phy_disconnect: phy_stop if started, phy_free_interrupt
+// for a PHY with an interrupt, then phy_detach.
 func (d *Device) Disconnect(t *sim.Task, ndOwner *devmodel.Module) {
 	t.Enter("phy_disconnect")
 	defer t.Leave()
 	if d.isStarted() {
 		d.Stop(t)
+	}
+	if d.IRQ { // phy_interrupt_is_valid
+		d.freeInterrupt(t)
 	}
 	d.Detach(t, ndOwner)
 }

@@ -34,6 +34,14 @@ const StateTime = sim.Second
 type Medium struct {
 	LinkUp    bool
 	Interface string
+	// IRQ: the PHY's interrupt pin is wired (its node has interrupts:
+	// phydev->irq is valid when the phy_device is created).
+	IRQ bool
+	// IntrEnabled is the PHY's interrupt enable register, as the driver's
+	// config_intr last wrote it (phy_remove leaves it as it is).
+	IntrEnabled bool
+
+	line irqLine
 }
 
 // Device is struct phy_device. Its memory is the mdio_device's (Mdio.Dev.Obj;
@@ -56,6 +64,9 @@ type Device struct {
 	// LinkChange is phydev->phy_link_change (phylink_phy_change).
 	LinkChange func(t *sim.Task, up bool)
 	Medium     *Medium
+	// IRQ: phydev->irq is a valid interrupt (false: PHY_POLL, the state
+	// machine polls).
+	IRQ bool
 
 	// reported is the interface the last phy_link_up told phylink of.
 	reported string
@@ -65,6 +76,7 @@ type Device struct {
 	ledTriggers, lastTriggered *devmodel.Object
 
 	l          *Layer
+	prefix     string          // the bound PHY driver's function prefix
 	stateQueue *devmodel.Work  // state_queue's work
 	stateTimer *devmodel.Timer // state_queue's timer (a delayed_work)
 }
@@ -91,7 +103,7 @@ func New(k *devmodel.Kernel, m *mdio.Subsys) *Layer {
 // state machine work is set up (INIT_DELAYED_WORK(&dev->state_queue,
 // phy_state_machine)), state PHY_DOWN.
 func (l *Layer) Create(md *mdio.Device, m *Medium) *Device {
-	d := &Device{Mdio: md, Lock: sim.NewMutex("phydev->lock(" + md.Dev.Name + ")"), State: Down, Medium: m, l: l}
+	d := &Device{Mdio: md, Lock: sim.NewMutex("phydev->lock(" + md.Dev.Name + ")"), State: Down, Medium: m, IRQ: m.IRQ, l: l}
 	d.stateQueue = l.K.NewWork("phy_state_machine "+md.Dev.Name, d.phyStateMachine)
 	d.stateTimer = l.K.NewTimer("phy_state_machine delay "+md.Dev.Name, func(t *sim.Task) { l.K.QueueWork(t, d.stateQueue) })
 	l.Devices = append(l.Devices, d)
@@ -141,8 +153,19 @@ func (l *Layer) NewDriver(bus *devmodel.Bus, mod *devmodel.Module, name, prefix 
 		defer d.Lock.Unlock(t)
 		d.write(t)
 		d.Drv = drv
+		d.prefix = prefix
+		if !d.supportsIRQ() {
+			d.IRQ = false // phydev->irq = PHY_POLL
+		}
 		t.Enter(prefix + "_probe")
 		t.Leave()
+		if d.IRQ {
+			// phy_disable_interrupts (for a PHY without an interrupt line
+			// the model skips it: nothing observes it).
+			t.Enter("phy_disable_interrupts")
+			d.configInterrupt(t, false)
+			t.Leave()
+		}
 		d.State = Ready
 		d.ledTriggersRegister(t)
 		return 0

@@ -52,7 +52,7 @@ func (d *Device) phyStateMachine(t *sim.Task) {
 // stateMachine is _phy_state_machine (phydev->lock held): PHY_UP starts
 // aneg, NOLINK/RUNNING read the link (phy_check_link_status), HALTED and
 // ERROR take a link down; a started polled PHY re-queues itself in
-// PHY_STATE_TIME. A driver error (-EIO once phy_remove cleared
+// PHY_STATE_TIME (an interrupt-driven one runs on phy_trigger_machine). A driver error (-EIO once phy_remove cleared
 // phydev->drv) is phy_error_precise: WARN, PHY_ERROR, trigger.
 // Simplification: aneg completes at once (_phy_start_aneg →
 // phy_check_link_status), suspend is not modelled.
@@ -88,7 +88,7 @@ func (d *Device) stateMachine(t *sim.Task) {
 		t.Leave()
 		return
 	}
-	if d.isStarted() { // phy_polling_mode: this model's PHYs are polled
+	if d.polling() && d.isStarted() { // an interrupt-driven PHY waits for phy_interrupt
 		d.queueStateMachine(t, StateTime)
 	}
 }

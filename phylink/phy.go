@@ -33,8 +33,9 @@ func (w *World) PHYMedium(name string) *phy.Medium {
 // ndo_open calls it before phylink_start: no PHY for an in-band 802.3z
 // link; the PHY of the phy-handle (-ENODEV when it is not registered),
 // phy_attach_direct, then phylink_bringup_phy: phydev->phylink and
-// phy_link_change set, and under phydev->lock and state_mutex pl->phydev
-// and pl->phy_state.interface.
+// phy_link_change set, under phydev->lock and state_mutex pl->phydev and
+// pl->phy_state.interface, then phy_request_interrupt for a PHY with an
+// interrupt.
 func (in *netdevInst) phylinkOfPHYConnect(t *sim.Task, k *devmodel.Kernel) int {
 	if in.nd.PHY == "" {
 		return 0 // the driver connects no PHY
@@ -69,6 +70,9 @@ func (in *netdevInst) phylinkOfPHYConnect(t *sim.Task, k *devmodel.Kernel) int {
 	pl.phyState = phyState{iface: d.Interface}
 	pl.stateMutex.Unlock(t)
 	d.Lock.Unlock(t)
+	if d.IRQ { // phy_interrupt_is_valid
+		d.RequestInterrupt(t)
+	}
 	return 0
 }
 
@@ -125,12 +129,15 @@ func (in *netdevInst) ndOwner() *devmodel.Module {
 }
 
 // SetPHYLink changes the link partner of the PHY called name (the polled
-// state machine notices it within PHY_STATE_TIME); it reports whether the
-// state changed.
+// state machine notices it within PHY_STATE_TIME, an interrupt-driven
+// PHY raises its interrupt); it reports whether the state changed.
 func (w *World) SetPHYLink(name string, up bool) bool {
 	m := w.PHYMedium(name)
 	changed := m.LinkUp != up
 	m.LinkUp = up
+	if changed {
+		w.PHYs.RaiseInterrupt(m)
+	}
 	return changed
 }
 
@@ -142,5 +149,8 @@ func (w *World) SetPHYInterface(name, iface string) bool {
 	m := w.PHYMedium(name)
 	changed := m.Interface != iface
 	m.Interface = iface
+	if changed {
+		w.PHYs.RaiseInterrupt(m) // the renegotiated link's interrupt
+	}
 	return changed
 }

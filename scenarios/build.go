@@ -77,6 +77,11 @@ func Build(sc *Scenario, strategy string, s *sim.Sim, swarm bool) (*World, error
 		drv.SuppressBindAttrs = d.SuppressBindAttrs
 		w.drivers[d.Name] = drv
 	}
+	for _, d := range sc.Devices {
+		if d.IRQ {
+			w.W.PHYMedium(d.Name).IRQ = true
+		}
+	}
 	env.MDIO.Created = func(d *mdio.Device) {
 		switch w.driverKind(d.Dev.DriverName) {
 		case KindPCSProvider:

@@ -110,9 +110,13 @@ func (l *loader) crossCheck(sc *Scenario) {
 		return nil
 	}, "device:")
 	var phyNames []string // PHY devices: mdio_devices a phy driver binds to
-	for _, d := range sc.Devices {
-		if d.MDIOAddr != nil && devDrv[d.Name].Kind == KindPHY {
+	for i, d := range sc.Devices {
+		isPHY := d.MDIOAddr != nil && devDrv[d.Name].Kind == KindPHY
+		if isPHY {
 			phyNames = append(phyNames, d.Name)
+		}
+		if d.IRQ && !isPHY {
+			l.errf(r[fmt.Sprintf("device-irq:%d", i)], "device %q: irq applies to a PHY (an mdio_device, mdio_addr:, whose driver is of kind phy)", d.Name)
 		}
 	}
 	var laneNames []string

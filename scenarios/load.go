@@ -527,6 +527,7 @@ func (l *loader) scenario(root *yaml.Node, sc *Scenario) {
 						d.MDIOAddr = &a
 						at(fmt.Sprintf("device-mdio:%d", i), v)
 					},
+					"irq": func(v *yaml.Node) { l.boolean(v, "irq", &d.IRQ); at(fmt.Sprintf("device-irq:%d", i), v) },
 					"handles": func(v *yaml.Node) {
 						l.list(v, "handles", func(j int, c *yaml.Node) {
 							var h Handle

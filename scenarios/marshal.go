@@ -95,6 +95,9 @@ func Marshal(sc *Scenario) ([]byte, error) {
 		if x.MDIOAddr != nil {
 			add(m, "mdio_addr", num(*x.MDIOAddr))
 		}
+		if x.IRQ {
+			add(m, "irq", boolean(true))
+		}
 		if x.Bus != "" {
 			add(m, "bus", str(x.Bus))
 		}

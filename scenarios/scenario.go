@@ -109,6 +109,10 @@ type Device struct {
 	// owner registers its bus (of_mdiobus_register); Driver may then be
 	// empty (no driver binds to it, as to a Lynx PCS's mdio_device).
 	MDIOAddr *int
+	// IRQ (a PHY): its node has an interrupt (phydev->irq valid): phylink
+	// requests it when it connects the PHY and the link partner's changes
+	// run phy_interrupt instead of the state machine polling.
+	IRQ bool
 }
 
 // Handle is a firmware reference of a device's node (or of a child node of

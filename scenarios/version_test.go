@@ -33,9 +33,8 @@ faults:
   - {action: link-up, target: xpcs.0, window: [100ms, 200ms]}
 `
 
-// violatedOn runs n random executions of world on kernel v under st and
-// returns the violated properties in AllProperties order.
-func violatedOn(t *testing.T, world string, v devmodel.Version, st string, n int) []string {
+// loadOn loads world for kernel v.
+func loadOn(t *testing.T, world string, v devmodel.Version) *Scenario {
 	t.Helper()
 	sc, err := Load("world.yaml", []byte(world))
 	if err != nil {
@@ -44,6 +43,14 @@ func violatedOn(t *testing.T, world string, v devmodel.Version, st string, n int
 	if sc, err = sc.WithKernel(v); err != nil {
 		t.Fatal(err)
 	}
+	return sc
+}
+
+// violatedOn runs n random executions of world on kernel v under st and
+// returns the violated properties in AllProperties order.
+func violatedOn(t *testing.T, world string, v devmodel.Version, st string, n int) []string {
+	t.Helper()
+	sc := loadOn(t, world, v)
 	got := map[string]bool{}
 	for i := range n {
 		r, err := Execute(sc, st, sim.NewRandom(sim.ExecutionSeed(11, i)), NoRecord)

@@ -25,7 +25,8 @@ import (
 // switch's), netdevs without a PCS (some required), interface modes, a
 // random grouping of drivers into modules, shutdown methods, and a random
 // mix of faults of every action. With the MDIO controller, PHYs (a PHY
-// driver in a module of its own) on its bus that enetc netdevs connect.
+// driver in a module of its own; polled or interrupt-driven) on its bus
+// that enetc netdevs connect.
 // Every driver's order is the in-tree one.
 func genWorld(t *rapid.T) *Scenario {
 	sc := &Scenario{Name: "generated", Horizon: 4 * sim.Second, MaxSteps: 200_000}
@@ -69,7 +70,8 @@ func genWorld(t *rapid.T) *Scenario {
 			}
 			addr := 16 + i
 			name := fmt.Sprintf("phy%d", i)
-			sc.Devices = append(sc.Devices, Device{Name: name, Driver: "at803x", Parent: "fsl-mdio.0", MDIOAddr: &addr})
+			irq := rapid.Bool().Draw(t, "phy interrupt")
+			sc.Devices = append(sc.Devices, Device{Name: name, Driver: "at803x", Parent: "fsl-mdio.0", MDIOAddr: &addr, IRQ: irq})
 			phys = append(phys, name)
 		}
 	}
@@ -272,8 +274,12 @@ func genLoadedWorld(rt *rapid.T) (*Scenario, []byte) {
 // touches (docs/fidelity.md "PHYs"): a PHY whose driver goes (unbind,
 // rmmod, or its MDIO bus unregistered) while attached keeps the driver
 // module's reference phy_detach then skips; the mii_bus freed under an
-// attached PHY is read by phy_detach (bus->owner).
-var phylibHoles = []string{"leak of a reference to module " + phyModule, `use-after-free of struct mii_bus "`}
+// attached PHY is read by phy_detach (bus->owner); an interrupt-driven
+// PHY's interrupt stays requested after phy_remove cleared phydev->drv,
+// and phy_interrupt (a link change) or phy_free_interrupt (the port going
+// down) dereferences it.
+var phylibHoles = []string{"leak of a reference to module " + phyModule, `use-after-free of struct mii_bus "`,
+	"null-deref: kernel NULL pointer dereference in phy_interrupt ", "null-deref: kernel NULL pointer dereference in phy_config_interrupt "}
 
 // TestGeneratedWorlds: for random worlds, the safe strategy never violates
 // anything, each other strategy only what its design predicts, nothing
