@@ -190,6 +190,9 @@ func (pl *Phylink) phylinkStart(t *sim.Task, k *devmodel.Kernel) {
 	t.Enter("phylink_mac_initial_config")
 	pl.phylinkMajorConfig(t)
 	t.Leave()
+	// pl->pcs_state and phylink_disable_state, after the initial config
+	// may have yielded.
+	k.Heap.Access(t, pl.obj, devmodel.Write)
 	pl.pcsState = pcsStarted
 	pl.disableState &^= disableStopped
 	pl.phylinkRunResolve(t)
@@ -210,6 +213,9 @@ func (pl *Phylink) phylinkStop(t *sim.Task, k *devmodel.Kernel) {
 		d.Stop(t)
 	}
 	k.DelTimerSync(t, pl.linkPoll)
+	// phylink_run_resolve_and_disable: pl->phylink_disable_state, written
+	// after del_timer_sync yielded (resolve reads it under state_mutex).
+	k.Heap.Access(t, pl.obj, devmodel.Write)
 	was := pl.disableState
 	pl.disableState |= disableStopped
 	if was == 0 {
@@ -219,6 +225,7 @@ func (pl *Phylink) phylinkStop(t *sim.Task, k *devmodel.Kernel) {
 	if pl.changes().StopDeletesPollAfterFlush {
 		k.DelTimerSync(t, pl.linkPoll)
 	}
+	k.Heap.Access(t, pl.obj, devmodel.Write) // pl->pcs_state
 	pl.pcsState = pcsDown
 	if p := pl.pcsPl; p != nil && k.Has(devmodel.FeatPCSEnableDisable) {
 		t.Enter("phylink_pcs_disable")

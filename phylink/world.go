@@ -1,7 +1,9 @@
 package phylink
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pcssim/pcssim/devmodel"
@@ -43,7 +45,7 @@ func NewWorld(env *pcs.Env) *World {
 	env.K.Notifiers = append(env.K.Notifiers, func(t *sim.Task, event string, dev *devmodel.Device) {
 		switch event {
 		case "bound_driver":
-			w.lastBind[dev] = env.K.S.Now()
+			w.lastBind[dev] = env.K.S.Stamp()
 		case "unbind_driver":
 			w.observeInUse(dev)
 		}
@@ -141,7 +143,31 @@ func (w *World) netdevsOf(dev *devmodel.Device) []*Netdev {
 }
 
 // Targeted records that a fault or script aims at c's device or module.
-func (w *World) Targeted(c *devmodel.Cause) { w.targeted = append(w.targeted, c) }
+// The list is a set, kept in one order whatever order the faults fired in
+// (two independent faults in either order reach the same state at rest).
+func (w *World) Targeted(c *devmodel.Cause) {
+	i, found := slices.BinarySearchFunc(w.targeted, c, compareCauses)
+	if !found {
+		w.targeted = slices.Insert(w.targeted, i, c)
+	}
+}
+
+// compareCauses orders causes by kind, then device and module name.
+func compareCauses(a, b *devmodel.Cause) int {
+	name := func(c *devmodel.Cause) (string, string) {
+		d, m := "", ""
+		if c.Device != nil {
+			d = c.Device.Name
+		}
+		if c.Module != nil {
+			m = c.Module.Name
+		}
+		return d, m
+	}
+	ad, am := name(a)
+	bd, bm := name(b)
+	return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(ad, bd), cmp.Compare(am, bm))
+}
 
 // SetLink changes a lane's link partner state and raises its interrupt; it
 // reports whether the state changed.

@@ -201,6 +201,9 @@ type DFSResult struct {
 	// skipped interchangeable fault's subtree as its twin's. The sum of
 	// the Outcomes' Weights, plus those skipped subtrees.
 	Violated map[string]int
+	// RestStates are the distinct states at rest met (see
+	// sim.DFS.RestStates), when DFSOptions.RestStates asked for them.
+	RestStates []sim.StateKey
 }
 
 // DFSOptions bound a dfs exploration.
@@ -214,6 +217,8 @@ type DFSOptions struct {
 	// NoReduce turns partial-order reduction off (every schedule within
 	// the bound runs, equivalent ones too).
 	NoReduce bool
+	// RestStates records the states at rest met in DFSResult.RestStates.
+	RestStates bool
 	// Interrupt, once true, ends the exploration: the execution running
 	// ends at its next scheduling point and is visited as interrupted
 	// (Result.End sim.EndInterrupted, no verdict). May be nil.
@@ -247,6 +252,9 @@ func ExploreDFS(sc *Scenario, strategy string, o DFSOptions, visit func(o Outcom
 		Unhashable: d.Unhashable(), Violated: d.Violated()}
 	r.Revisits, r.Cached = d.Pruned()
 	r.NoReduce = o.NoReduce
+	if o.RestStates {
+		r.RestStates = d.RestStates()
+	}
 	r.Equivalent, r.EquivalentRuns = d.Equivalent()
 	return r
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pcssim/pcssim/internal/testtier"
 	"github.com/pcssim/pcssim/pcs"
+	"github.com/pcssim/pcssim/sim"
 )
 
 // porVerdict is what partial-order reduction must not change: the
@@ -18,12 +19,17 @@ import (
 type porVerdict struct {
 	Violated []string
 	First    string
+	// States are the distinct states at rest the search met: equivalent
+	// schedules pass through the same ones, so a reduction that loses
+	// one lost a schedule.
+	States []sim.StateKey
 }
 
 // explorePOR runs dfs and returns its verdict, the number of executions,
 // and whether it exhausted the bounded space.
 func explorePOR(t interface{ Fatalf(string, ...any) }, sc *Scenario, st string, o DFSOptions) (porVerdict, DFSResult) {
 	var v porVerdict
+	o.RestStates = true
 	r := ExploreDFS(sc, st, o, func(out Outcome) bool {
 		if out.Err != nil {
 			t.Fatalf("%s/%s: %v", sc.Name, st, out.Err)
@@ -39,6 +45,7 @@ func explorePOR(t interface{ Fatalf(string, ...any) }, sc *Scenario, st string, 
 		return true
 	})
 	slices.Sort(v.Violated)
+	v.States = r.RestStates
 	return v, r
 }
 

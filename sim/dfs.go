@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 )
@@ -334,6 +335,24 @@ func (d *DFS) Violated() map[string]int {
 // States returns the number of distinct states (with the preemptions left
 // from them) met at task-free points.
 func (d *DFS) States() int { return len(d.cache) }
+
+// RestStates returns the distinct states at rest the search met past
+// replayed prefixes (whatever the preemptions left), in increasing order.
+// Partial-order reduction must not change this set: equivalent schedules
+// pass through the same states at rest.
+func (d *DFS) RestStates() []StateKey {
+	out := make([]StateKey, 0, len(d.cache))
+	for k := range d.cache {
+		out = append(out, k.state)
+	}
+	slices.SortFunc(out, func(a, b StateKey) int {
+		if a[0] != b[0] {
+			return cmp.Compare(a[0], b[0])
+		}
+		return cmp.Compare(a[1], b[1])
+	})
+	return slices.Compact(out)
+}
 
 // Unhashable returns the number of task-free points (past the replayed
 // prefix) whose state could not be hashed, so nothing was cached there.

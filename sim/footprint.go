@@ -92,6 +92,16 @@ func (f *Footprint) record(kind, name string, write bool) {
 	f.add(fnv(fnv(fnvOffset, kind)^0xff, name), write)
 }
 
+// Stamp returns the virtual time for a value the model keeps in its state
+// (a time stamp a later check compares): the running step becomes
+// dependent with every other, as one that queues a timed event, because
+// the value depends on how many steps ran before it. Report-only time
+// stamps use Now.
+func (s *Sim) Stamp() Time {
+	s.footprintGlobal()
+	return s.now
+}
+
 // footprintGlobal marks the running step (or event) dependent with every
 // other one.
 func (s *Sim) footprintGlobal() {
