@@ -30,7 +30,10 @@ func (s Site) String() string {
 // Object is one allocation on the model heap: a kernel structure such as
 // struct phylink_pcs, struct device or a module's ops table.
 type Object struct {
-	ID   int
+	// ID numbers allocations in order (report-only: KASAN-style
+	// addresses, trace marks); equivalent schedules may allocate in
+	// another order, so it is not part of the state.
+	ID   int `state:"-"`
 	Type string
 	Name string
 	// Module is set for memory that belongs to a module image (code, ops

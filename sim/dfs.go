@@ -519,7 +519,12 @@ func (d *DFS) decide(n, last int, twin, ids []int) int {
 			panic(fmt.Sprintf("sim: dfs: execution is not deterministic at decision %d (%d/%d options)", k, x.n, n))
 		}
 		if x.ids != nil {
-			d.sleep = append(append(d.sleep[:0], x.sleep...), x.done...)
+			d.sleep = append(d.sleep[:0], x.sleep...)
+			for _, e := range x.done {
+				if x.mayDefer(e, x.answer(x.pos)) {
+					d.sleep = append(d.sleep, e)
+				}
+			}
 			d.await = k
 			d.force = x.halfAsleep(x.answer(x.pos))
 		}
@@ -592,6 +597,38 @@ func (x *dfsDecision) equivalent(ans int) bool {
 	// Firing a fault leaves the task that ran last as it was, so only
 	// its own cost can differ from where it was explored.
 	return e.task < faultID || x.cost(ans) >= e.cost
+}
+
+// mayDefer reports whether the explored option e of x may sleep in the
+// subtree of option p: whether every schedule of that subtree that runs
+// e's step later (at a decision m, after steps b1…bk) has an equivalent
+// that runs it at x, first, within the bound — one explored in e's
+// subtree. Moving e's step a to x changes the cost of a itself (e.cost
+// instead of its cost at m), of b1 and of every fault fired before the
+// first task step of b1…bk (they now follow a, not the task that ran last
+// before x), and of the step after a. Counted (with the half sleep: the
+// continuation by a's own task is explored, not pruned):
+//   - a continues the task that ran last (a == x.last): never costs more;
+//   - a fault: never more where firing it costs no more at m (equivalent);
+//   - a task that ends or blocks after a: never more if a cost no more
+//     at x than p (b1);
+//   - a task that runs on after a (half asleep): b1 and the faults before
+//     the first task step become preemptions; never more if p was one
+//     already (x.last runnable, p another task's step or a fault), or, with
+//     nothing runnable before x, if p is a task's step (no fault first).
+//
+// Otherwise e does not sleep there.
+func (x *dfsDecision) mayDefer(e sleepEntry, p int) bool {
+	switch {
+	case x.last >= 0 && e.task == x.ids[x.last], e.task >= faultID:
+		return true
+	case !e.fp.Runnable:
+		return e.cost <= x.cost(p)
+	case x.last >= 0:
+		return x.cost(p) == 1
+	default:
+		return x.ids[p] >= 0 && x.ids[p] < faultID
+	}
 }
 
 // halfAsleep returns the task of option ans if its step is half asleep
