@@ -101,8 +101,8 @@ func TestCheckWithRapid(t *testing.T) {
 
 func TestRunDFSExhaustsSafeStrategy(t *testing.T) {
 	s := Run(t, "rmk-2022-unbind", Options{Strategy: "phylink-notify", Explore: "dfs", FailDir: t.TempDir()})
-	if !s.Exhausted || s.Schedules != 129 || s.Violation != nil {
-		t.Fatalf("dfs with 2 preemptions: %+v; want all 129 schedules (up to equivalence), no violation", s)
+	if !s.Exhausted || s.Schedules != 141 || s.Violation != nil {
+		t.Fatalf("dfs with 2 preemptions: %+v; want all 141 schedules (up to equivalence), no violation", s)
 	}
 	s = Run(t, "rmk-2022-unbind", Options{Strategy: "phylink-notify", Explore: "dfs", Preemptions: NoPreemption, FailDir: t.TempDir()})
 	if !s.Exhausted || s.Schedules != 15 {
@@ -116,7 +116,7 @@ func TestRunDFSFindsTheRace(t *testing.T) {
 	if s.Violation == nil || len(rec.errs) != 1 {
 		t.Fatalf("want one failure, got %d: %v", len(rec.errs), rec.errs)
 	}
-	for _, want := range []string{"use-after-free of struct phylink_pcs", "dfs schedule 77", "-pcssim.schedule="} {
+	for _, want := range []string{"use-after-free of struct phylink_pcs", "dfs schedule 107", "-pcssim.schedule="} {
 		if !strings.Contains(rec.errs[0], want) {
 			t.Errorf("failure message lacks %q:\n%s", want, rec.errs[0])
 		}

@@ -119,6 +119,11 @@ type sleepEntry struct {
 	fp   Footprint
 	cost int // preemptions it cost where it was explored
 	half bool
+	// ends: its task blocks or ends after the step. Such an entry is
+	// never pruned where it sleeps: it is explored, and then only faults
+	// may follow (every task step after it is covered, but a fault fired
+	// there was free and would not be where the step was explored).
+	ends bool
 }
 
 // subtree is what the search knows of an explored state's subtree: its
@@ -479,7 +484,8 @@ func (d *DFS) backtrack() bool {
 			// Explored: it sleeps in the other options' subtrees (see
 			// sleepEntry for when it is only half asleep).
 			x.done = append(x.done, sleepEntry{task: x.ids[ans], fp: x.first.Clone(), cost: x.cost(ans),
-				half: x.ids[ans] < faultID && ans != x.last && x.first.Runnable})
+				half: x.ids[ans] < faultID && ans != x.last && x.first.Runnable,
+				ends: x.ids[ans] < faultID && !x.first.Runnable})
 		}
 		for p := x.pos + 1; p < x.n; p++ {
 			ans := x.answer(p)
@@ -526,7 +532,7 @@ func (d *DFS) decide(n, last int, twin, ids []int) int {
 				}
 			}
 			d.await = k
-			d.force = x.halfAsleep(x.answer(x.pos))
+			d.force = x.nextForce(x.answer(x.pos))
 		}
 		return x.answer(x.pos)
 	}
@@ -536,7 +542,7 @@ func (d *DFS) decide(n, last int, twin, ids []int) int {
 		x.ids = ids
 		x.sleep = slices.Clone(d.sleep)
 		x.only = -1
-		if d.force >= 0 && slices.Contains(ids, d.force) {
+		if d.force >= 0 && slices.Contains(ids, d.force) || d.force == noTask {
 			x.only = d.force
 		}
 		d.force = -1
@@ -550,7 +556,7 @@ func (d *DFS) decide(n, last int, twin, ids []int) int {
 			return 0
 		}
 		d.await = k
-		d.force = x.halfAsleep(x.answer(pos))
+		d.force = x.nextForce(x.answer(pos))
 	}
 	x.pos = pos
 	if twin != nil {
@@ -581,17 +587,19 @@ const faultID = 1 << 30
 
 // equivalent reports whether every schedule through option ans is
 // equivalent to one explored (or to be explored) within the bound: its
-// step sleeps, or the decision follows a half-asleep step whose task must
-// go on (x.only) and ans is another.
+// step sleeps (fully), or the decision follows a half-asleep step whose
+// task must go on (x.only) and ans is another task's step, or follows a
+// sleeping step that ended its task (x.only is noTask) and ans is a task's
+// step. Faults are never pruned by x.only.
 func (x *dfsDecision) equivalent(ans int) bool {
 	if x.ids == nil || x.ids[ans] < 0 {
 		return false
 	}
-	if x.only >= 0 && x.ids[ans] != x.only {
+	if x.only != -1 && x.ids[ans] < faultID && x.ids[ans] != x.only {
 		return true
 	}
 	e := x.entry(ans)
-	if e == nil || e.half {
+	if e == nil || e.half || e.ends {
 		return false
 	}
 	// Firing a fault leaves the task that ran last as it was, so only
@@ -601,23 +609,28 @@ func (x *dfsDecision) equivalent(ans int) bool {
 
 // mayDefer reports whether the explored option e of x may sleep in the
 // subtree of option p: whether every schedule of that subtree that runs
-// e's step later (at a decision m, after steps b1…bk) has an equivalent
-// that runs it at x, first, within the bound — one explored in e's
-// subtree. Moving e's step a to x changes the cost of a itself (e.cost
-// instead of its cost at m), of b1 and of every fault fired before the
-// first task step of b1…bk (they now follow a, not the task that ran last
-// before x), and of the step after a. Counted (with the half sleep: the
-// continuation by a's own task is explored, not pruned):
-//   - a continues the task that ran last (a == x.last): never costs more;
-//   - a fault: never more where firing it costs no more at m (equivalent);
-//   - a task that ends or blocks after a: never more if a cost no more
-//     at x than p (b1);
-//   - a task that runs on after a (half asleep): b1 and the faults before
-//     the first task step become preemptions; never more if p was one
-//     already (x.last runnable, p another task's step or a fault), or, with
-//     nothing runnable before x, if p is a task's step (no fault first).
+// e's step a later (at a decision m, after steps b1…bk) and is pruned has
+// an equivalent that runs a at x, first, within the bound — one explored
+// in e's subtree. Moving a to x changes the cost of a itself (e.cost
+// instead of its cost at m), of b1, of every fault fired before the first
+// task step of b1…bk and of that task step (they now follow a, not the
+// task that ran last before x; a fault leaves "the task that ran last" as
+// it was), and of what follows a. So:
+//   - a continues the task that ran last (a == x.last) or is a fault:
+//     never costs more (a fault is pruned at m only where firing it costs
+//     at least e.cost, see equivalent);
+//   - a's task ends or blocks after a: a may sleep if it cost no more at x
+//     than p, but it is explored where it sleeps (ends), and only faults
+//     may follow it there, since faults fired after it were free and
+//     would not be after bk;
+//   - a's task runs on after a (half asleep: explored, then only a's task
+//     or faults may follow, and a fault keeps a's task's turn): b1 and the
+//     faults and the first task step after x become preemptions, so p must
+//     be a task's step that was one already (x.last runnable), or any
+//     task's step when nothing was runnable before x.
 //
-// Otherwise e does not sleep there.
+// Otherwise e does not sleep there. The toy worlds of dfs_traces_test.go
+// check the result against the plain search, trace by trace.
 func (x *dfsDecision) mayDefer(e sleepEntry, p int) bool {
 	switch {
 	case x.last >= 0 && e.task == x.ids[x.last], e.task >= faultID:
@@ -625,20 +638,41 @@ func (x *dfsDecision) mayDefer(e sleepEntry, p int) bool {
 	case !e.fp.Runnable:
 		return e.cost <= x.cost(p)
 	case x.last >= 0:
-		return x.cost(p) == 1
+		return x.cost(p) == 1 && x.ids[p] < faultID
 	default:
 		return x.ids[p] >= 0 && x.ids[p] < faultID
 	}
 }
 
 // halfAsleep returns the task of option ans if its step is half asleep
-// (the next decision must go on with it), else -1.
+// (the next decision must go on with it, or fire a fault), noTask if it
+// sleeps and ended its task (the next decision may only fire a fault),
+// else -1.
 func (x *dfsDecision) halfAsleep(ans int) int {
 	if x.ids == nil || x.ids[ans] < 0 {
 		return -1
 	}
 	if e := x.entry(ans); e != nil && e.half {
 		return e.task
+	} else if e != nil && e.ends {
+		return noTask
+	}
+	return -1
+}
+
+// noTask as a decision's forced task: no task step may run (faults only).
+const noTask = -2
+
+// nextForce returns the constraint on the decision after answering ans at
+// x (a task that must go on, noTask, or -1): a sleeping step's, or, when
+// ans fires a fault, the one x was under (a fault keeps a half-asleep
+// task's turn).
+func (x *dfsDecision) nextForce(ans int) int {
+	if f := x.halfAsleep(ans); f != -1 {
+		return f
+	}
+	if x.ids != nil && x.ids[ans] >= faultID && x.only >= 0 {
+		return x.only
 	}
 	return -1
 }
