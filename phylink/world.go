@@ -178,19 +178,18 @@ func (w *World) SetLink(lane *pcs.Lane, up bool) bool {
 	return changed
 }
 
-// covers reports whether cause c is aimed at dev (directly, through an
-// ancestor, or through the module of its driver).
+// covers reports whether cause c is aimed at dev (directly, or through
+// the module of its driver, or either of these for an ancestor).
 func covers(c *devmodel.Cause, dev *devmodel.Device) bool {
 	for d := dev; d != nil; d = up(d) {
 		if c.Device == d {
 			return true
 		}
-	}
-	if c.Module != nil {
-		for _, drv := range c.Module.Drivers {
-			if devmodel.Match(drv, dev) {
-				return true
-			}
+		// A module's removal unbinds its drivers' devices, and with
+		// them their children and the devices on their buses (an
+		// MDIO controller's module takes its PCSs and PHYs away).
+		if c.Module != nil && slices.ContainsFunc(c.Module.Drivers, func(drv *devmodel.Driver) bool { return devmodel.Match(drv, d) }) {
+			return true
 		}
 	}
 	return false
