@@ -38,7 +38,7 @@ func (s *Sim) atRest() bool {
 
 // stateKey fingerprints the state at a task-free point: the model's
 // objects, then virtual time, the steps run, the pending events (in firing
-// order, by time and name) and the triggers.
+// order, by time and name) and the triggers (by key).
 func (s *Sim) stateKey() (StateKey, bool) {
 	if s.hash == nil {
 		s.hash = NewStateHash()
@@ -63,16 +63,26 @@ func (s *Sim) stateKey() (StateKey, bool) {
 	}
 	clear(evs)
 	s.evBuf = evs[:0]
-	h.Word(uint64(len(s.triggers)))
-	for _, tr := range s.triggers {
+	// Triggers with one key are interchangeable (dfs's symmetry
+	// reduction): which of them fired is not part of the state, how many
+	// are still armed is.
+	trs := slices.SortedFunc(slices.Values(s.triggers), func(a, b *Trigger) int {
+		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(b2i(a.armed), b2i(b.armed)))
+	})
+	h.Word(uint64(len(trs)))
+	for _, tr := range trs {
 		h.String(tr.key)
-		if tr.armed {
-			h.Word(1)
-		} else {
-			h.Word(0)
-		}
+		h.Word(uint64(b2i(tr.armed)))
 	}
 	return h.Sum()
+}
+
+// b2i is 1 for true, 0 for false.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // pending reports whether anything can still happen: an event or an armed
